@@ -1,0 +1,55 @@
+/// A place in a knowledge base file.
+public struct SourceLocation: Sendable, Hashable, Comparable {
+    /// The file's path as it was given.
+    public var file: String
+    /// 1-based line, 0 when the whole file is meant.
+    public var line: Int
+    /// 1-based column, 0 when the whole line is meant.
+    public var column: Int
+
+    public init(file: String, line: Int = 0, column: Int = 0) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}
+
+/// A problem found in a knowledge base, reported like a compiler's: `FILE:LINE:COLUMN: message`.
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Where the problem is.
+    public var location: SourceLocation
+    /// What is wrong, in one line.
+    public var message: String
+
+    public init(_ location: SourceLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String {
+        var text = location.file
+        if location.line > 0 {
+            text += ":\(location.line)"
+            if location.column > 0 { text += ":\(location.column)" }
+        }
+        return text + ": error: " + message
+    }
+}
+
+/// The knowledge base could not be used; every problem found is listed.
+public struct KnowledgeBaseError: Error, Sendable, CustomStringConvertible {
+    /// The problems, in file and line order.
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics.sorted { $0.location < $1.location }
+    }
+
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+internal import Yams
+
+/// Reads a knowledge base folder into a `KnowledgeBase`, collecting every problem it meets.
+public enum KnowledgeBaseLoader {
+    /// The file listing the articles.
+    public static let sourcesFile = "sources.yaml"
+    /// The file declaring concepts and their synonyms.
+    public static let conceptsFile = "concepts.yaml"
+    /// The folder holding one file per topic.
+    public static let topicsFolder = "topics"
+    /// The most topic files read from one folder.
+    public static let maximumTopicFiles = 200_000
+
+    /// Loads the knowledge base in `directory`.
+    ///
+    /// Returns the knowledge base with what could be read, and the problems found;
+    /// a knowledge base with problems must not be used to answer.
+    public static func load(directory: String) -> (KnowledgeBase, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        var hasher = FNV1a()
+        let display = { (name: String) in (directory as NSString).appendingPathComponent(name) }
+
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let empty = KnowledgeBase(directory: directory, sources: [], concepts: [], topics: [], fingerprint: "")
+            return (empty, [Diagnostic(SourceLocation(file: directory), "knowledge base folder not found")])
+        }
+
+        func document(_ name: String) -> YAMLDocument? {
+            let path = display(name)
+            do {
+                hasher.combine(name)
+                return try YAMLDocument.load(path: path, displayPath: path) { hasher.combine($0) }
+            } catch {
+                diagnostics.append(error)
+                return nil
+            }
+        }
+
+        var sources: [Source] = []
+        if let doc = document(sourcesFile) {
+            sources = collect(&diagnostics) { () throws(Diagnostic) in try readSources(doc) }
+        }
+        var concepts: [Concept] = []
+        if let doc = document(conceptsFile) {
+            concepts = collect(&diagnostics) { () throws(Diagnostic) in try readConcepts(doc) }
+        }
+
+        var topics: [Topic] = []
+        let topicsPath = display(topicsFolder)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: topicsPath)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .sorted()
+        } catch {
+            names = []
+            diagnostics.append(Diagnostic(SourceLocation(file: topicsPath), "topics folder not found"))
+        }
+        if names.count > maximumTopicFiles {
+            diagnostics.append(
+                Diagnostic(SourceLocation(file: topicsPath), "more than \(maximumTopicFiles) topic files"))
+        }
+        for name in names.prefix(maximumTopicFiles) {
+            guard let doc = document((topicsFolder as NSString).appendingPathComponent(name)) else { continue }
+            let expectedID = (name as NSString).deletingPathExtension
+            var itemProblems: [Diagnostic] = []
+            topics += collect(&diagnostics) { () throws(Diagnostic) in
+                try readTopics(doc, expectedID: expectedID, diagnostics: &itemProblems)
+            }
+            diagnostics += itemProblems
+        }
+        topics.sort { $0.id < $1.id }
+        let base = KnowledgeBase(
+            directory: directory, sources: sources, concepts: concepts, topics: topics,
+            fingerprint: hasher.hexDigest)
+        return (base, diagnostics)
+    }
+
+    private static func collect<T>(_ diagnostics: inout [Diagnostic], _ body: () throws(Diagnostic) -> [T]) -> [T] {
+        do {
+            return try body()
+        } catch {
+            diagnostics.append(error)
+            return []
+        }
+    }
+
+    // MARK: sources.yaml
+
+    static func readSources(_ doc: YAMLDocument) throws(Diagnostic) -> [Source] {
+        guard let root = doc.root else { throw Diagnostic(doc.location(of: nil), "file is empty") }
+        var list: Node?
+        for (key, keyNode, value) in try doc.mapping(root, what: "sources.yaml") {
+            guard key == "sources" else { throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'sources')") }
+            list = value
+        }
+        guard let list, case let .sequence(items) = list else {
+            throw Diagnostic(doc.location(of: list ?? root), "'sources' must be a list")
+        }
+        var sources: [Source] = []
+        for item in items {
+            var fields: [String: String?] = [:]
+            for (key, keyNode, value) in try doc.mapping(item, what: "a source") {
+                guard ["id", "seed", "title", "author", "date"].contains(key) else {
+                    throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a source")
+                }
+                fields[key] = try doc.string(value, what: "'\(key)'")
+            }
+            for required in ["id", "seed", "title"] where (fields[required] ?? nil)?.isEmpty ?? true {
+                throw Diagnostic(doc.location(of: item), "source is missing '\(required)'")
+            }
+            sources.append(
+                Source(
+                    id: (fields["id"] ?? nil) ?? "", seed: (fields["seed"] ?? nil) ?? "",
+                    title: (fields["title"] ?? nil) ?? "", author: fields["author"] ?? nil,
+                    date: fields["date"] ?? nil))
+        }
+        return sources
+    }
+
+    // MARK: concepts.yaml
+
+    static func readConcepts(_ doc: YAMLDocument) throws(Diagnostic) -> [Concept] {
+        guard let root = doc.root else { return [] }
+        var concepts: [Concept] = []
+        for (key, keyNode, value) in try doc.mapping(root, what: "concepts.yaml") {
+            guard key == "concepts" else {
+                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'concepts')")
+            }
+            for (id, idNode, synonyms) in try doc.mapping(value, what: "'concepts'") {
+                let words = try doc.strings(synonyms, what: "the words of concept '\(id)'")
+                concepts.append(Concept(id: id, synonyms: words.map(\.value), location: doc.location(of: idNode)))
+            }
+        }
+        return concepts
+    }
+
+    // MARK: topics/ID.yaml
+
+    static let topicKeys: Set<String> = [
+        "id", "title", "answer", "more", "advice", "glossary", "facts", "sources", "related", "patterns", "samples",
+    ]
+
+    /// Reads one topic, or a `topics:` list of them (for generated knowledge bases).
+    static func readTopics(_ doc: YAMLDocument, expectedID: String, diagnostics: inout [Diagnostic]) throws(Diagnostic)
+        -> [Topic]
+    {
+        guard let root = doc.root else { throw Diagnostic(doc.location(of: nil), "file is empty") }
+        let pairs = try doc.mapping(root, what: "a topic file")
+        if pairs.count == 1, pairs[0].key == "topics", case let .sequence(items) = pairs[0].value {
+            var topics: [Topic] = []
+            for item in items {
+                do {
+                    topics.append(try readTopic(doc, node: item, expectedID: nil))
+                } catch {
+                    diagnostics.append(error)
+                }
+            }
+            return topics
+        }
+        return [try readTopic(doc, node: root, expectedID: expectedID)]
+    }
+
+    static func readTopic(_ doc: YAMLDocument, node: Node, expectedID: String?) throws(Diagnostic) -> Topic {
+        var values: [String: Node] = [:]
+        for (key, keyNode, value) in try doc.mapping(node, what: "a topic") {
+            guard topicKeys.contains(key) else {
+                let known = topicKeys.sorted().joined(separator: ", ")
+                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a topic (known keys: \(known))")
+            }
+            values[key] = value
+        }
+        func required(_ key: String) throws(Diagnostic) -> String {
+            guard let value = values[key] else { throw Diagnostic(doc.location(of: node), "topic is missing '\(key)'") }
+            return try doc.requiredString(value, what: "'\(key)'")
+        }
+        let id = try required("id")
+        if let expectedID, id != expectedID {
+            throw Diagnostic(doc.location(of: values["id"]), "topic id '\(id)' does not match its file name '\(expectedID)'")
+        }
+        var topic = Topic(
+            id: id, title: try required("title"), answer: try required("answer"), more: nil, advice: [:],
+            glossary: nil, facts: [], sources: [], related: [], patterns: [], samples: [],
+            location: doc.location(of: values["id"]))
+        if let more = values["more"] { topic.more = try doc.string(more, what: "'more'") }
+        if let advice = values["advice"] {
+            for (key, keyNode, value) in try doc.mapping(advice, what: "'advice'") {
+                guard let role = Role(rawValue: key) else {
+                    throw Diagnostic(doc.location(of: keyNode), "advice is given per role: 'cio' or 'cmo', not '\(key)'")
+                }
+                topic.advice[role] = try doc.requiredString(value, what: "advice for \(key)")
+            }
+        }
+        if let glossary = values["glossary"] { topic.glossary = try readGlossary(doc, glossary) }
+        if let facts = values["facts"] {
+            guard case let .sequence(items) = facts else { throw Diagnostic(doc.location(of: facts), "'facts' must be a list") }
+            for item in items {
+                var text: String?
+                var source: String?
+                for (key, keyNode, value) in try doc.mapping(item, what: "a fact") {
+                    switch key {
+                    case "text": text = try doc.requiredString(value, what: "a fact's text")
+                    case "source": source = try doc.requiredString(value, what: "a fact's source")
+                    default: throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a fact (expected text, source)")
+                    }
+                }
+                guard let text, let source else {
+                    throw Diagnostic(doc.location(of: item), "a fact needs both 'text' and 'source'")
+                }
+                topic.facts.append(Fact(text: text, source: source))
+            }
+        }
+        if let sources = values["sources"] { topic.sources = try doc.strings(sources, what: "'sources'").map(\.value) }
+        if let related = values["related"] { topic.related = try doc.strings(related, what: "'related'") }
+        if let patterns = values["patterns"] { topic.patterns = try doc.strings(patterns, what: "'patterns'") }
+        if let samples = values["samples"] { topic.samples = try doc.strings(samples, what: "'samples'") }
+        return topic
+    }
+
+    static func readGlossary(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> GlossaryEntry {
+        var entry = GlossaryEntry(term: "", aliases: [], meanings: [:])
+        for (key, keyNode, value) in try doc.mapping(node, what: "'glossary'") {
+            switch key {
+            case "term": entry.term = try doc.requiredString(value, what: "the glossary term")
+            case "aliases": entry.aliases = try doc.strings(value, what: "'aliases'").map(\.value)
+            case "cio": entry.meanings[.cio] = try doc.requiredString(value, what: "the CIO's meaning")
+            case "cmo": entry.meanings[.cmo] = try doc.requiredString(value, what: "the CMO's meaning")
+            default:
+                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in glossary (expected term, aliases, cio, cmo)")
+            }
+        }
+        guard !entry.term.isEmpty else { throw Diagnostic(doc.location(of: node), "glossary is missing 'term'") }
+        guard entry.meanings.count == 2 else {
+            throw Diagnostic(doc.location(of: node), "glossary must give the word's meaning to both 'cio' and 'cmo'")
+        }
+        return entry
+    }
+}
+
+/// 64-bit FNV-1a: a fast, stable content hash for fingerprints (not for security).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func combine(_ data: Data) {
+        for byte in data {
+            value ^= UInt64(byte)
+            value &*= 0x0000_0100_0000_01b3
+        }
+    }
+
+    mutating func combine(_ text: String) {
+        combine(Data(text.utf8))
+        combine(Data([0]))
+    }
+
+    var hexDigest: String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+internal import Yams
+
+/// Checks a knowledge base beyond what loading it checks.
+public enum KnowledgeBaseValidator {
+    /// The optional file naming the topic ids the knowledge base must have, exactly.
+    public static let manifestFile = "manifest.yaml"
+
+    /// Everything `kb check` checks: structure, then every sample question routed to its own topic.
+    public static func check(directory: String) -> (KnowledgeBase, [Diagnostic]) {
+        let (base, loadProblems) = KnowledgeBaseLoader.load(directory: directory)
+        var problems = loadProblems + structuralProblems(base) + manifestProblems(base)
+        let advisor = Advisor(knowledgeBase: base)
+        problems += advisor.router.diagnostics
+        if problems.isEmpty {
+            problems += sampleProblems(advisor)
+        }
+        return (base, KnowledgeBaseError(problems).diagnostics)
+    }
+
+    /// Ids, references and required fields: the problems that make a knowledge base unusable.
+    public static func structuralProblems(_ base: KnowledgeBase) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        let sourcesFile = SourceLocation(file: (base.directory as NSString).appendingPathComponent(KnowledgeBaseLoader.sourcesFile))
+        var sourceIDs: Set<String> = []
+        for source in base.sources where !sourceIDs.insert(source.id).inserted {
+            problems.append(Diagnostic(sourcesFile, "source id '\(source.id)' is declared twice"))
+        }
+        var conceptIDs: Set<String> = []
+        var owners: [String: String] = [:]
+        for concept in base.concepts {
+            if !conceptIDs.insert(concept.id).inserted {
+                problems.append(Diagnostic(concept.location, "concept '\(concept.id)' is declared twice"))
+            }
+            if !isIdentifier(concept.id) {
+                problems.append(Diagnostic(concept.location, "concept id '\(concept.id)' must be lower-case letters, digits and hyphens"))
+            }
+            if concept.synonyms.isEmpty {
+                problems.append(Diagnostic(concept.location, "concept '\(concept.id)' has no words"))
+            }
+            for word in concept.synonyms {
+                let key = isAllCapitals(word) ? word : word.lowercased()
+                if let owner = owners[key], owner != concept.id {
+                    problems.append(Diagnostic(concept.location, "'\(word)' belongs to both concepts '\(owner)' and '\(concept.id)'"))
+                }
+                owners[key] = concept.id
+            }
+        }
+        var topicIDs: Set<String> = []
+        for topic in base.topics {
+            if !topicIDs.insert(topic.id).inserted {
+                problems.append(Diagnostic(topic.location, "topic id '\(topic.id)' is declared twice"))
+            }
+            if !isIdentifier(topic.id) {
+                problems.append(Diagnostic(topic.location, "topic id '\(topic.id)' must be lower-case letters, digits and hyphens"))
+            }
+        }
+        let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+        for topic in base.topics {
+            if !exempt.contains(topic.id), topic.sources.isEmpty, !base.sources.isEmpty {
+                problems.append(Diagnostic(topic.location, "topic '\(topic.id)' cites no source"))
+            }
+            for source in topic.sources where !sourceIDs.contains(source) {
+                problems.append(Diagnostic(topic.location, "topic '\(topic.id)' cites unknown source '\(source)'"))
+            }
+            for fact in topic.facts where !sourceIDs.contains(fact.source) {
+                problems.append(Diagnostic(topic.location, "a fact of '\(topic.id)' cites unknown source '\(fact.source)'"))
+            }
+            for fact in topic.facts where !topic.sources.contains(fact.source) && sourceIDs.contains(fact.source) {
+                problems.append(
+                    Diagnostic(topic.location, "a fact of '\(topic.id)' cites source '\(fact.source)', missing from the topic's sources"))
+            }
+            for related in topic.related {
+                if related.value == topic.id {
+                    problems.append(Diagnostic(related.location, "topic '\(topic.id)' lists itself as related"))
+                } else if !topicIDs.contains(related.value) {
+                    problems.append(Diagnostic(related.location, "related topic '\(related.value)' does not exist"))
+                }
+            }
+            if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {
+                problems.append(Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))
+            }
+        }
+        return problems
+    }
+
+    /// The manifest's taxonomy against the topic ids, when the knowledge base has a manifest.
+    static func manifestProblems(_ base: KnowledgeBase) -> [Diagnostic] {
+        let path = (base.directory as NSString).appendingPathComponent(manifestFile)
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let doc: YAMLDocument
+        do {
+            doc = try YAMLDocument.load(path: path, displayPath: path) { _ in }
+        } catch {
+            return [error]
+        }
+        var taxonomy: [Located<String>] = []
+        do {
+            guard let root = doc.root else { return [] }
+            for (key, keyNode, value) in try doc.mapping(root, what: "manifest.yaml") {
+                switch key {
+                case "taxonomy": taxonomy = try doc.strings(value, what: "'taxonomy'")
+                case "name", "description": _ = try doc.string(value, what: "'\(key)'")
+                default: return [Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected name, description, taxonomy)")]
+                }
+            }
+        } catch {
+            return [error]
+        }
+        var problems: [Diagnostic] = []
+        let declared = Set(base.topics.map(\.id))
+        let expected = Set(taxonomy.map(\.value))
+        for id in taxonomy where !declared.contains(id.value) {
+            problems.append(Diagnostic(id.location, "topic '\(id.value)' of the taxonomy has no topic file"))
+        }
+        for topic in base.topics where !expected.contains(topic.id) {
+            problems.append(Diagnostic(topic.location, "topic '\(topic.id)' is not in the taxonomy of \(manifestFile)"))
+        }
+        return problems
+    }
+
+    /// Every sample question must route to its own topic, asked on its own.
+    static func sampleProblems(_ advisor: Advisor) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for topic in advisor.knowledgeBase.topics {
+            for sample in topic.samples {
+                let answer = advisor.ask(sample.value)
+                guard answer.topic != topic.id else { continue }
+                let scores = answer.why.candidates.prefix(3).map { "\($0.topic) \($0.score)" }.joined(separator: ", ")
+                problems.append(
+                    Diagnostic(
+                        sample.location,
+                        "sample question routes to '\(answer.topic)' instead of '\(topic.id)' "
+                            + "(confidence \(answer.confidence); scores: \(scores.isEmpty ? "none" : scores))"))
+            }
+        }
+        return problems
+    }
+
+    static func isIdentifier(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}

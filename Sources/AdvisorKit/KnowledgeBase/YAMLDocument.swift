@@ -1,0 +1,150 @@
+import Foundation
+internal import Yams
+
+/// A parsed YAML file, read with bounds and reported with `FILE:LINE:COLUMN` diagnostics.
+struct YAMLDocument {
+    /// The largest knowledge base file read, in bytes.
+    static let maximumFileSize = 32 << 20
+    /// The most nodes one file may expand to (aliases included): stops "YAML bombs".
+    static let maximumNodes = 2_000_000
+
+    let path: String
+    let root: Node?
+    private var budget: Budget
+
+    /// Counts nodes visited across a document so that alias expansion is bounded.
+    final class Budget {
+        var remaining: Int
+        init(_ remaining: Int) { self.remaining = remaining }
+    }
+
+    /// Reads and parses `path`; the raw bytes are passed to `hash` for the fingerprint.
+    static func load(path: String, displayPath: String, hash: (Data) -> Void) throws(Diagnostic) -> YAMLDocument {
+        let location = SourceLocation(file: displayPath)
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > maximumFileSize {
+                throw Diagnostic(location, "file is \(size) bytes, larger than the \(maximumFileSize >> 20) MiB limit")
+            }
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let diagnostic as Diagnostic {
+            throw diagnostic
+        } catch {
+            throw Diagnostic(location, "cannot read file: \(error.localizedDescription)")
+        }
+        hash(data)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let line = invalidUTF8Line(in: data)
+            throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "invalid UTF-8")
+        }
+        if let nul = text.firstIndex(of: "\0") {
+            let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "NUL byte in file")
+        }
+        do {
+            let root = try Yams.compose(yaml: text)
+            return YAMLDocument(path: displayPath, root: root, budget: Budget(maximumNodes))
+        } catch let error as YamlError {
+            throw Self.diagnostic(for: error, file: displayPath)
+        } catch {
+            throw Diagnostic(location, "cannot parse YAML: \(error)")
+        }
+    }
+
+    private static func invalidUTF8Line(in data: Data) -> Int {
+        var line = 1
+        var start = data.startIndex
+        for index in data.indices where data[index] == UInt8(ascii: "\n") {
+            if String(validating: data[start...index], as: UTF8.self) == nil { return line }
+            line += 1
+            start = data.index(after: index)
+        }
+        return line
+    }
+
+    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return Diagnostic(at(mark), "invalid YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return Diagnostic(at(context.mark), "duplicate key '\(duplicates.joined(separator: "', '"))'")
+        case let .reader(problem, _, _, _):
+            return Diagnostic(SourceLocation(file: file), "invalid YAML: \(problem)")
+        default:
+            return Diagnostic(SourceLocation(file: file), "invalid YAML: \(error)")
+        }
+    }
+
+    // MARK: Reading nodes
+
+    func location(of node: Node?) -> SourceLocation {
+        guard let mark = node?.mark else { return SourceLocation(file: path, line: 1, column: 1) }
+        return SourceLocation(file: path, line: mark.line, column: mark.column)
+    }
+
+    /// Charges one node against the budget; fails once the file has expanded too far.
+    func visit(_ node: Node) throws(Diagnostic) {
+        budget.remaining -= 1
+        if budget.remaining < 0 {
+            throw Diagnostic(location(of: node), "file expands to more than \(Self.maximumNodes) values (too many aliases?)")
+        }
+    }
+
+    /// The key-value pairs of a mapping, keys as strings.
+    func mapping(_ node: Node, what: String) throws(Diagnostic) -> [(key: String, keyNode: Node, value: Node)] {
+        try visit(node)
+        guard case let .mapping(mapping) = node else {
+            throw Diagnostic(location(of: node), "\(what) must be a mapping of keys to values")
+        }
+        var pairs: [(key: String, keyNode: Node, value: Node)] = []
+        for (key, value) in mapping {
+            try visit(key)
+            guard case let .scalar(scalar) = key else {
+                throw Diagnostic(location(of: key), "keys in \(what) must be plain words")
+            }
+            pairs.append((scalar.string, key, value))
+        }
+        return pairs
+    }
+
+    /// A text value; nil for YAML null.
+    func string(_ node: Node, what: String) throws(Diagnostic) -> String? {
+        try visit(node)
+        guard case let .scalar(scalar) = node else {
+            throw Diagnostic(location(of: node), "\(what) must be text")
+        }
+        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
+        return scalar.string
+    }
+
+    /// A text value that must be present and not blank.
+    func requiredString(_ node: Node, what: String) throws(Diagnostic) -> String {
+        guard let value = try string(node, what: what),
+            !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw Diagnostic(location(of: node), "\(what) must not be empty")
+        }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A list of texts (a single text counts as a list of one).
+    func strings(_ node: Node, what: String) throws(Diagnostic) -> [Located<String>] {
+        try visit(node)
+        switch node {
+        case .scalar:
+            guard let value = try string(node, what: what) else { return [] }
+            return [Located(value, at: location(of: node))]
+        case let .sequence(sequence):
+            var values: [Located<String>] = []
+            for item in sequence {
+                let value = try requiredString(item, what: "each item of \(what)")
+                values.append(Located(value, at: location(of: item)))
+            }
+            return values
+        default:
+            throw Diagnostic(location(of: node), "\(what) must be a list")
+        }
+    }
+}

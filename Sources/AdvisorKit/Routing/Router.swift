@@ -1,0 +1,286 @@
+import Foundation
+
+/// A topic that scored for a question.
+public struct Candidate: Sendable, Equatable, Codable {
+    public var topic: String
+    public var score: Double
+}
+
+/// How a question was routed: the winning topic, why, and who came close.
+public struct Routing: Sendable {
+    /// The words of the question after normalisation.
+    public var words: [NormalizedWord]
+    /// The best topic, or `none` when nothing scored high enough.
+    public var topic: String
+    /// From 0 (a guess) to 1 (certain).
+    public var confidence: Double
+    /// Topics that scored, best first (at most five).
+    public var candidates: [Candidate]
+    /// The words of the question that matched the winner's patterns.
+    public var matchedWords: [String]
+    /// The winner's patterns that matched, as written in the knowledge base.
+    public var matchedRules: [String]
+    /// Typos corrected on the way, as (typed, corrected).
+    public var corrections: [(typed: String, corrected: String)]
+    /// Glossary topics whose word the question used ("platform" gives `term-platform`).
+    public var glossaryMentions: [String]
+
+    /// The concept ids (without "@") the question used.
+    public var concepts: Set<String> {
+        Set(words.filter { $0.term.hasPrefix(Normalizer.conceptPrefix) }.map { String($0.term.dropFirst()) })
+    }
+
+    /// Content words that are neither concepts in `ignoring` nor stop words.
+    public func contentWords(ignoring concepts: Set<String>) -> [NormalizedWord] {
+        words.filter { word in
+            guard !word.isStopWord else { return false }
+            if word.term.hasPrefix(Normalizer.conceptPrefix) {
+                return !concepts.contains(String(word.term.dropFirst()))
+            }
+            return true
+        }
+    }
+}
+
+/// Routes questions to topics through an inverted index of the knowledge base's patterns.
+///
+/// Every pattern becomes a rule: the set of its terms. A rule is filed under its two
+/// rarest terms only, so the rules looked at for a question are those sharing a rare
+/// term with it, and the cost of a question does not grow with the number of rules.
+public final class Router {
+    struct Rule {
+        var topic: Int32
+        /// Distinct term ids, in pattern order.
+        var terms: [Int32]
+        var text: String
+    }
+
+    /// The lowest confidence still answered; below it the topic is `none`.
+    public static let answerThreshold = 0.3
+    /// The weight of a stop word in a pattern made only of stop words.
+    static let stopWordWeight = 0.3
+
+    public let normalizer: Normalizer
+    let topicIDs: [String]
+    var rules: [Rule] = []
+    var termIDs: [String: Int32] = [:]
+    var termWeights: [Double] = []
+    var stopTerms: Set<Int32> = []
+    var postings: [[Int32]] = []
+    var glossaryPhrases: [(terms: [String], topic: String)] = []
+
+    /// The number of compiled rules.
+    public var ruleCount: Int { rules.count }
+    /// The number of distinct terms in the rules.
+    public var termCount: Int { termIDs.count }
+
+    /// Compiles the patterns of `knowledgeBase`; patterns that cannot compile are reported.
+    public init(knowledgeBase: KnowledgeBase) {
+        normalizer = Normalizer(concepts: knowledgeBase.concepts.map { ($0.id, $0.synonyms) })
+        topicIDs = knowledgeBase.topics.map(\.id)
+        diagnostics = []
+        compile(knowledgeBase)
+    }
+
+    /// Problems found while compiling patterns.
+    public private(set) var diagnostics: [Diagnostic]
+
+    private func termID(_ term: String, isStop: Bool) -> Int32 {
+        if let id = termIDs[term] { return id }
+        let id = Int32(termWeights.count)
+        termIDs[term] = id
+        termWeights.append(0)
+        postings.append([])
+        if isStop { stopTerms.insert(id) }
+        return id
+    }
+
+    private func compile(_ base: KnowledgeBase) {
+        for topic in base.topics {
+            for pattern in topic.patterns { normalizer.learnVocabulary(from: pattern.value) }
+            if let glossary = topic.glossary {
+                for word in [glossary.term] + glossary.aliases { normalizer.learnVocabulary(from: word) }
+            }
+        }
+        var topicsPerTerm: [Int32: Set<Int32>] = [:]
+        var seen: [[Int32]: String] = [:]
+        for (topicIndex, topic) in base.topics.enumerated() {
+            for pattern in topic.patterns {
+                let words = normalizer.normalize(pattern.value, correctTypos: false)
+                let content = words.filter { !$0.isStopWord }
+                let chosen = content.isEmpty ? words : content
+                guard !chosen.isEmpty else {
+                    diagnostics.append(Diagnostic(pattern.location, "pattern '\(pattern.value)' has no words to match"))
+                    continue
+                }
+                var terms: [Int32] = []
+                for word in chosen {
+                    let id = termID(word.term, isStop: word.isStopWord)
+                    if !terms.contains(id) { terms.append(id) }
+                }
+                let key = [Int32(topicIndex)] + terms.sorted()
+                if let earlier = seen[key] {
+                    diagnostics.append(
+                        Diagnostic(pattern.location, "pattern '\(pattern.value)' matches the same words as '\(earlier)' once normalised"))
+                    continue
+                }
+                seen[key] = pattern.value
+                for term in terms { topicsPerTerm[term, default: []].insert(Int32(topicIndex)) }
+                rules.append(Rule(topic: Int32(topicIndex), terms: terms, text: pattern.value))
+            }
+            if let glossary = topic.glossary {
+                for phrase in [glossary.term] + glossary.aliases {
+                    let terms = normalizer.normalize(phrase, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
+                    if !terms.isEmpty { glossaryPhrases.append((terms, topic.id)) }
+                }
+            }
+        }
+        let topicCount = Double(max(base.topics.count, 1))
+        for (term, topics) in topicsPerTerm {
+            termWeights[Int(term)] =
+                stopTerms.contains(term) ? Self.stopWordWeight : log(1 + topicCount / Double(topics.count))
+        }
+        for (index, rule) in rules.enumerated() {
+            let rarest = rule.terms.sorted { (termWeights[Int($0)], $1) > (termWeights[Int($1)], $0) }.prefix(2)
+            for term in rarest { postings[Int(term)].append(Int32(index)) }
+        }
+    }
+
+    // MARK: Routing
+
+    /// Routes one question.
+    public func route(_ question: String) -> Routing {
+        let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
+        var allTerms: [Int32] = []
+        var contentTerms: [Int32] = []
+        var questionWeight = 0.0
+        for word in words {
+            let id = termIDs[word.term]
+            if let id, !allTerms.contains(id) { allTerms.append(id) }
+            if !word.isStopWord {
+                if let id {
+                    contentTerms.append(id)
+                    questionWeight += termWeights[Int(id)]
+                } else {
+                    contentTerms.append(-1)
+                    questionWeight += 1
+                }
+            }
+        }
+
+        struct TopicScore {
+            var best = 0.0
+            var total = 0.0
+            var rules: [Int32] = []
+            var terms: Set<Int32> = []
+        }
+        var scores: [Int32: TopicScore] = [:]
+        var visited = Set<Int32>()
+        for term in allTerms {
+            for ruleIndex in postings[Int(term)] where visited.insert(ruleIndex).inserted {
+                let rule = rules[Int(ruleIndex)]
+                guard let score = score(rule, allTerms: allTerms, contentTerms: contentTerms) else { continue }
+                var entry = scores[rule.topic] ?? TopicScore()
+                entry.total += score
+                entry.best = max(entry.best, score)
+                entry.rules.append(ruleIndex)
+                entry.terms.formUnion(rule.terms.filter { allTerms.contains($0) })
+                scores[rule.topic] = entry
+            }
+        }
+
+        var ranked = scores.map { (topic: $0.key, score: $0.value.best + 0.1 * ($0.value.total - $0.value.best), entry: $0.value) }
+        ranked.sort { ($0.score, topicIDs[Int($1.topic)]) > ($1.score, topicIDs[Int($0.topic)]) }
+
+        var routing = Routing(
+            words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
+            matchedRules: [], corrections: words.compactMap { word in word.correction.map { (word.surface, $0) } },
+            glossaryMentions: glossaryMentions(in: words))
+        routing.candidates = ranked.prefix(5).map {
+            Candidate(topic: topicIDs[Int($0.topic)], score: (($0.score * 100).rounded() / 100))
+        }
+        guard let best = ranked.first else { return routing }
+
+        let runnerUp = ranked.count > 1 ? ranked[1].score : 0
+        var covered = 0.0
+        for term in contentTerms where term >= 0 && best.entry.terms.contains(term) { covered += termWeights[Int(term)] }
+        let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
+        let strength = 1 - exp(-best.score / 2.5)
+        let margin = (best.score - runnerUp) / best.score
+        let confidence = strength * (0.7 + 0.3 * margin) * (0.6 + 0.4 * coverage)
+        routing.confidence = (confidence * 100).rounded() / 100
+        routing.matchedRules = best.entry.rules.map { rules[Int($0)].text }
+        routing.matchedWords = words.filter { word in
+            termIDs[word.term].map { best.entry.terms.contains($0) } ?? false
+        }.map { $0.correction ?? $0.surface }
+        if routing.confidence >= Self.answerThreshold {
+            routing.topic = topicIDs[Int(best.topic)]
+        }
+        return routing
+    }
+
+    /// The longest question routed, in characters; the rest of a longer one is ignored.
+    public static let maximumQuestionLength = 2_000
+
+    static func bounded(_ question: String) -> String {
+        guard question.utf8.count > maximumQuestionLength else { return question }
+        return String(question.prefix(maximumQuestionLength))
+    }
+
+    /// The score of `rule` for a question, or nil when it does not match.
+    private func score(_ rule: Rule, allTerms: [Int32], contentTerms: [Int32]) -> Double? {
+        var matched = 0.0
+        var missing = 0
+        for term in rule.terms {
+            if allTerms.contains(term) {
+                matched += termWeights[Int(term)]
+            } else {
+                missing += 1
+            }
+        }
+        if missing == 0 {
+            if rule.terms.count > 1, isContiguous(rule.terms, in: contentTerms) { return matched * 1.15 }
+            return matched
+        }
+        // A long pattern still matches with one word missing, at a discount.
+        if missing == 1, rule.terms.count >= 3 { return matched * 0.6 }
+        return nil
+    }
+
+    private func isContiguous(_ terms: [Int32], in sequence: [Int32]) -> Bool {
+        guard terms.count <= sequence.count else { return false }
+        for start in 0...(sequence.count - terms.count) where sequence[start] == terms[0] {
+            if Array(sequence[start..<(start + terms.count)]) == terms { return true }
+        }
+        return false
+    }
+
+    private func glossaryMentions(in words: [NormalizedWord]) -> [String] {
+        let terms = words.filter { !$0.isStopWord }.map(\.term)
+        var mentions: [String] = []
+        for (phrase, topic) in glossaryPhrases where !mentions.contains(topic) {
+            guard phrase.count <= terms.count else { continue }
+            for start in 0...(terms.count - phrase.count) where Array(terms[start..<(start + phrase.count)]) == phrase {
+                mentions.append(topic)
+                break
+            }
+        }
+        return mentions
+    }
+
+    /// What `topic` would have needed to match the question: its closest patterns
+    /// with the words the question lacked.
+    public func explainMiss(topic: String, for question: String) -> [(pattern: String, missing: [String])] {
+        guard let topicIndex = topicIDs.firstIndex(of: topic) else { return [] }
+        let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
+        let present = Set(words.compactMap { termIDs[$0.term] })
+        let names = Dictionary(termIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        var result: [(pattern: String, missing: [String], count: Int)] = []
+        for rule in rules where rule.topic == Int32(topicIndex) {
+            let missing = rule.terms.filter { !present.contains($0) }.compactMap { names[$0] }
+            result.append((rule.text, missing, missing.count))
+        }
+        result.sort { ($0.count, $0.pattern) < ($1.count, $1.pattern) }
+        return result.prefix(5).map { ($0.pattern, $0.missing) }
+    }
+}

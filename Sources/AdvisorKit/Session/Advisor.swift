@@ -1,0 +1,35 @@
+/// The advisor engine: a validated knowledge base, its router and its answer composer.
+///
+/// Build one per process; it is not thread-safe (the stemmer keeps a buffer).
+public final class Advisor {
+    public let knowledgeBase: KnowledgeBase
+    public let router: Router
+    public let composer: AnswerComposer
+
+    /// An advisor over an already loaded knowledge base.
+    public init(knowledgeBase: KnowledgeBase) {
+        self.knowledgeBase = knowledgeBase
+        router = Router(knowledgeBase: knowledgeBase)
+        composer = AnswerComposer(knowledgeBase: knowledgeBase)
+    }
+
+    /// Loads the knowledge base in `directory` and refuses it when it has any structural problem.
+    ///
+    /// Sample questions are not routed here (that is `kb check`'s job), so start-up stays fast.
+    public static func load(directory: String) throws(KnowledgeBaseError) -> Advisor {
+        let (base, loadProblems) = KnowledgeBaseLoader.load(directory: directory)
+        var problems = loadProblems
+        if problems.isEmpty {
+            problems += KnowledgeBaseValidator.structuralProblems(base)
+        }
+        guard problems.isEmpty else { throw KnowledgeBaseError(problems) }
+        let advisor = Advisor(knowledgeBase: base)
+        guard advisor.router.diagnostics.isEmpty else { throw KnowledgeBaseError(advisor.router.diagnostics) }
+        return advisor
+    }
+
+    /// Answers a single question with no conversation around it.
+    public func ask(_ question: String, role: Role? = nil) -> Answer {
+        Conversation(advisor: self, role: role).ask(question)
+    }
+}

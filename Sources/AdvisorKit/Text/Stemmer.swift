@@ -1,0 +1,32 @@
+internal import CStemmer
+
+/// The Snowball English stemmer from libstemmer, behind a Swift type.
+///
+/// A stemmer keeps a C buffer and is not thread-safe: give each thread its own.
+public final class Stemmer {
+    private let handle: OpaquePointer?
+
+    /// Creates an English (Porter2) stemmer.
+    public init() {
+        handle = sb_stemmer_new("english", "UTF_8")
+    }
+
+    deinit {
+        if let handle { sb_stemmer_delete(handle) }
+    }
+
+    /// The stem of a lower-case word ("platforms" gives "platform").
+    public func stem(_ word: String) -> String {
+        guard let handle, !word.isEmpty else { return word }
+        var utf8 = Array(word.utf8)
+        let count = Int32(utf8.count)
+        return utf8.withUnsafeMutableBufferPointer { buffer -> String in
+            guard let base = buffer.baseAddress,
+                let stemmed = sb_stemmer_stem(handle, base, count)
+            else { return word }
+            let length = Int(sb_stemmer_length(handle))
+            let bytes = UnsafeBufferPointer(start: stemmed, count: length)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import AdvisorKit
+import ArgumentParser
+import Foundation
+
+/// `advisor`: a chat REPL on a terminal, a scripted session otherwise.
+struct AdvisorCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "advisor",
+        abstract: "Advice for CIOs and CMOs on working together, from five articles, with sources.",
+        discussion: """
+            With no subcommand, starts a chat session on a terminal; with standard input \
+            not a terminal, runs it as a script (the same as `advisor run -`).
+            """,
+        version: version,
+        subcommands: [AskCommand.self, RunCommand.self, TranscriptsCommand.self, KBCommand.self]
+    )
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var session: SessionOptions
+
+    func run() throws {
+        if isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+            try ChatSession(common: common, role: session.role).run()
+        } else {
+            try ScriptSession(common: common, session: session, path: "-").run()
+        }
+    }
+}
+
+/// Entry point: maps argument errors to exit status 2, as the contract says.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try AdvisorCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            let code = AdvisorCommand.exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((AdvisorCommand.fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            AdvisorCommand.exit(withError: error)
+        }
+    }
+}

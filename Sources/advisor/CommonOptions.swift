@@ -1,0 +1,66 @@
+import AdvisorKit
+import ArgumentParser
+import Foundation
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The knowledge base folder (else $ADVISOR_KB, else the shipped one).", valueName: "dir"))
+    var kb: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
+    var transcripts: String?
+
+    @Flag(name: .customLong("no-transcript"), help: "Do not save a transcript of this session.")
+    var noTranscript = false
+
+    @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set).")
+    var noColor = false
+
+    /// Colour only on a terminal, and never with --no-color, NO_COLOR or TERM=dumb.
+    func useColor(on descriptor: Int32 = STDOUT_FILENO) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if noColor || environment["NO_COLOR"] != nil || environment["TERM"] == "dumb" { return false }
+        return isatty(descriptor) == 1
+    }
+
+    /// The knowledge base folder, or exit 2 saying where it looked.
+    func knowledgeBaseDirectory() throws -> String {
+        do {
+            return try KnowledgeBaseLocator.locate(
+                option: kb, environment: ProcessInfo.processInfo.environment,
+                executablePath: executablePath(), currentDirectory: FileManager.default.currentDirectoryPath)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Loads the advisor, or prints every knowledge base problem and exits 1.
+    func loadAdvisor() throws -> Advisor {
+        let directory = try knowledgeBaseDirectory()
+        do {
+            return try Advisor.load(directory: directory)
+        } catch {
+            for diagnostic in error.diagnostics { Console.error(diagnostic.description) }
+            Console.error("advisor: the knowledge base in \(directory) is invalid (\(error.diagnostics.count) problem(s)); run `advisor kb check`")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Options of commands that hold a conversation.
+struct SessionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Frame answers for this role: cio or cmo.", valueName: "role"))
+    var role: Role?
+
+    @Flag(name: .long, help: "Print answers as JSON objects, one per line.")
+    var json = false
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// The path of the running executable.
+func executablePath() -> String {
+    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+    return CommandLine.arguments.first ?? "advisor"
+}

@@ -1,0 +1,45 @@
+import AdvisorKit
+import Foundation
+
+/// Writes to standard output and error; a closed pipe ends the program quietly.
+enum Console {
+    /// Writes `text` to standard output as it is.
+    static func write(_ text: String) {
+        writeAll(STDOUT_FILENO, text)
+    }
+
+    /// Writes one line to standard error.
+    static func error(_ line: String) {
+        writeAll(STDERR_FILENO, TerminalSafe.neutralize(line) + "\n")
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Foundation.write(descriptor, base + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { exit(0) }  // `| head` closed the pipe: stop quietly
+                return
+            }
+            offset += written
+        }
+    }
+
+    /// Ignore SIGPIPE so a closed pipe surfaces as EPIPE, handled above.
+    static func ignoreBrokenPipe() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// The terminal's width, or 80.
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 80
+    }
+}
