@@ -25,7 +25,7 @@ struct AskCommand: ParsableCommand {
         let advisor = try common.loadAdvisor()
         let answer = advisor.ask(question.joined(separator: " "), role: session.role)
         if session.json {
-            Console.write(AnswerJSON.line(answer))
+            Console.write(answer.jsonLine())
         } else {
             let renderer = AnswerRenderer(
                 width: Console.terminalWidth(), style: TextStyle(colors: common.useColor()))

@@ -64,3 +64,27 @@ func executablePath() -> String {
     if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
     return CommandLine.arguments.first ?? "advisor"
 }
+
+extension CommonOptions {
+    /// The transcripts directory: --transcripts, then $ADVISOR_TRANSCRIPTS, then the default.
+    func transcriptsDirectory() -> String {
+        if let transcripts { return transcripts }
+        let environment = ProcessInfo.processInfo.environment
+        if let value = environment[TranscriptStore.environmentVariable], !value.isEmpty { return value }
+        return TranscriptStore.defaultDirectory(executablePath: executablePath(), environment: environment)
+    }
+
+    /// Starts recording a session, unless --no-transcript; on failure warns once and goes on.
+    func startRecorder(mode: String, role: Role?, advisor: Advisor, script: String?) -> TranscriptRecorder? {
+        guard !noTranscript else { return nil }
+        let directory = transcriptsDirectory()
+        do {
+            return try TranscriptRecorder.start(
+                directory: directory, mode: mode, role: role, knowledgeBase: advisor.knowledgeBase.fingerprint,
+                version: AdvisorCommand.version, script: script, warn: { Console.warning($0) })
+        } catch {
+            Console.warning("\(error.description); this session is not being saved")
+            return nil
+        }
+    }
+}

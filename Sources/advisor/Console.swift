@@ -13,6 +13,11 @@ enum Console {
         writeAll(STDERR_FILENO, TerminalSafe.neutralize(line) + "\n")
     }
 
+    /// Writes a warning line to standard error.
+    static func warning(_ message: String) {
+        error("advisor: warning: " + message)
+    }
+
     private static func writeAll(_ descriptor: Int32, _ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0

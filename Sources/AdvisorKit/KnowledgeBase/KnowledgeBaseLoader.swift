@@ -214,9 +214,42 @@ public enum KnowledgeBaseLoader {
         }
         if let sources = values["sources"] { topic.sources = try doc.strings(sources, what: "'sources'").map(\.value) }
         if let related = values["related"] { topic.related = try doc.strings(related, what: "'related'") }
-        if let patterns = values["patterns"] { topic.patterns = try doc.strings(patterns, what: "'patterns'") }
+        if let patterns = values["patterns"] { topic.patterns = try readPatterns(doc, patterns) }
         if let samples = values["samples"] { topic.samples = try doc.strings(samples, what: "'samples'") }
         return topic
+    }
+
+    /// Patterns: each a phrase, or `{words: PHRASE, weight: NUMBER}` for a generic phrase.
+    static func readPatterns(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> [Pattern] {
+        guard case let .sequence(items) = node else {
+            return try doc.strings(node, what: "'patterns'").map { Pattern($0.value, at: $0.location) }
+        }
+        var patterns: [Pattern] = []
+        for item in items {
+            guard case .mapping = item else {
+                let words = try doc.requiredString(item, what: "each pattern")
+                patterns.append(Pattern(words, at: doc.location(of: item)))
+                continue
+            }
+            var words: String?
+            var weight = 1.0
+            for (key, keyNode, value) in try doc.mapping(item, what: "a pattern") {
+                switch key {
+                case "words": words = try doc.requiredString(value, what: "a pattern's words")
+                case "weight":
+                    let text = try doc.requiredString(value, what: "a pattern's weight")
+                    guard let number = Double(text), number > 0, number <= 10 else {
+                        throw Diagnostic(doc.location(of: value), "a pattern's weight must be a number above 0 and at most 10")
+                    }
+                    weight = number
+                default:
+                    throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a pattern (expected words, weight)")
+                }
+            }
+            guard let words else { throw Diagnostic(doc.location(of: item), "a pattern needs 'words'") }
+            patterns.append(Pattern(words, weight: weight, at: doc.location(of: item)))
+        }
+        return patterns
     }
 
     static func readGlossary(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> GlossaryEntry {

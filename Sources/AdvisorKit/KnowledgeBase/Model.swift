@@ -61,10 +61,25 @@ public struct Topic: Sendable {
     /// Ids of the sources the topic rests on.
     public var sources: [String]
     public var related: [Located<String>]
-    public var patterns: [Located<String>]
+    public var patterns: [Pattern]
     public var samples: [Located<String>]
     /// Where the topic is declared.
     public var location: SourceLocation
+}
+
+/// A phrase that routes questions to its topic.
+public struct Pattern: Sendable {
+    /// The words, as written.
+    public var value: String
+    /// A multiplier of the pattern's score: below 1 for generic phrases.
+    public var weight: Double
+    public var location: SourceLocation
+
+    public init(_ value: String, weight: Double = 1, at location: SourceLocation) {
+        self.value = value
+        self.weight = weight
+        self.location = location
+    }
 }
 
 /// A group of words that mean the same thing for routing.

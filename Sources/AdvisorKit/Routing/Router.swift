@@ -53,6 +53,7 @@ public final class Router {
         /// Distinct term ids, in pattern order.
         var terms: [Int32]
         var text: String
+        var weight: Double
     }
 
     /// The lowest confidence still answered; below it the topic is `none`.
@@ -126,12 +127,21 @@ public final class Router {
                 }
                 seen[key] = pattern.value
                 for term in terms { topicsPerTerm[term, default: []].insert(Int32(topicIndex)) }
-                rules.append(Rule(topic: Int32(topicIndex), terms: terms, text: pattern.value))
+                rules.append(Rule(topic: Int32(topicIndex), terms: terms, text: pattern.value, weight: pattern.weight))
             }
             if let glossary = topic.glossary {
                 for phrase in [glossary.term] + glossary.aliases {
                     let terms = normalizer.normalize(phrase, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
                     if !terms.isEmpty { glossaryPhrases.append((terms, topic.id)) }
+                }
+            }
+        }
+        // How informative a term is: measured on each topic's whole text (title, answer,
+        // patterns, samples), so words used everywhere, such as the role names, weigh little.
+        for (topicIndex, topic) in base.topics.enumerated() {
+            for text in [topic.title, topic.answer] + topic.samples.map(\.value) {
+                for word in normalizer.normalize(text, correctTypos: false) {
+                    if let id = termIDs[word.term] { topicsPerTerm[id, default: []].insert(Int32(topicIndex)) }
                 }
             }
         }
@@ -238,6 +248,7 @@ public final class Router {
                 missing += 1
             }
         }
+        matched *= rule.weight
         if missing == 0 {
             if rule.terms.count > 1, isContiguous(rule.terms, in: contentTerms) { return matched * 1.15 }
             return matched

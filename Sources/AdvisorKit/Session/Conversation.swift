@@ -78,6 +78,12 @@ public final class Conversation {
         return answer
     }
 
+    func setShown(_ answer: Answer) {
+        lastAnswer = answer
+        currentTopic = answer.topic
+        mentionedRole = nil
+    }
+
     /// Whether a question reads as a follow-up ("and ...", "what about ...").
     static func isFollowUp(_ question: String) -> Bool {
         let words = Tokenizer.tokenize(question).map(\.text)
@@ -85,5 +91,18 @@ public final class Conversation {
         if ["and", "also", "same"].contains(first) { return true }
         if words.count >= 2, ["what", "how"].contains(first), words[1] == "about" { return true }
         return false
+    }
+}
+
+extension Conversation {
+    /// Shows a topic directly (`/topic ID`): it becomes the topic follow-ups refer to.
+    public func show(topicID: String) -> Answer {
+        let routing = Routing(
+            words: [], topic: topicID, confidence: 1, candidates: [], matchedWords: [], matchedRules: [],
+            corrections: [], glossaryMentions: [])
+        let answer = advisor.composer.compose(
+            topicID: topicID, role: role, mode: .answer, routing: routing, context: "shown with /topic")
+        setShown(answer)
+        return answer
     }
 }

@@ -1,0 +1,261 @@
+import Foundation
+
+/// The result of a slash command.
+public struct CommandOutcome: Sendable {
+    /// Text to show (may be empty).
+    public var output: String
+    /// Whether the command failed (unknown command, bad argument, failed expectation).
+    public var isError: Bool = false
+    /// Whether the session should end.
+    public var quit: Bool = false
+    /// For `/expect`: whether it passed.
+    public var expectationPassed: Bool?
+}
+
+/// A conversation with its transcript: what the REPL and scripts both drive.
+///
+/// Questions go to `ask`, lines starting with "/" to `run(command:)`; each is recorded.
+public final class Session {
+    public let conversation: Conversation
+    /// Where the session is saved, if it is.
+    public let recorder: TranscriptRecorder?
+    /// How answers and topics are shown by commands.
+    public var renderer: AnswerRenderer
+
+    public init(advisor: Advisor, role: Role?, recorder: TranscriptRecorder?, renderer: AnswerRenderer) {
+        conversation = Conversation(advisor: advisor, role: role)
+        self.recorder = recorder
+        self.renderer = renderer
+    }
+
+    private var advisor: Advisor { conversation.advisor }
+    private var style: TextStyle { renderer.style }
+
+    /// Answers a question and records the turn.
+    public func ask(_ question: String) -> Answer {
+        let answer = conversation.ask(question)
+        recorder?.recordTurn(question: question, answer: answer)
+        return answer
+    }
+
+    /// Ends the session: writes the transcript's end event.
+    public func finish() {
+        recorder?.finish()
+    }
+
+    /// Runs a slash command line and records it.
+    public func run(command line: String) -> CommandOutcome {
+        guard let command = SlashCommand(line: line) else {
+            return CommandOutcome(output: "not a command: \(line)", isError: true)
+        }
+        let (outcome, effect) = execute(command)
+        recorder?.recordCommand(line: line, effect: effect)
+        return outcome
+    }
+
+    private func execute(_ command: SlashCommand) -> (CommandOutcome, String) {
+        guard let name = command.canonicalName else {
+            var message = "unknown command '/\(command.name)'"
+            if let suggestion = SlashCommand.suggestion(for: command.name) { message += "; did you mean /\(suggestion)?" }
+            message += " (/help lists the commands)"
+            return (CommandOutcome(output: message, isError: true), "error: unknown command")
+        }
+        switch name {
+        case "help": return (CommandOutcome(output: help()), "showed help")
+        case "topics": return (CommandOutcome(output: topics()), "listed topics")
+        case "topic": return showTopic(command.argument)
+        case "role": return setRole(command.argument)
+        case "why": return (CommandOutcome(output: why()), "explained the last answer")
+        case "whynot": return whyNot(command.argument)
+        case "sources": return (CommandOutcome(output: sources()), "showed sources")
+        case "more": return (CommandOutcome(output: more()), "showed more")
+        case "history": return (CommandOutcome(output: history()), "showed history")
+        case "reset":
+            conversation.reset()
+            return (CommandOutcome(output: "Conversation forgotten; the next question starts afresh."), "context reset")
+        case "transcript":
+            let text = recorder.map { $0.isRecording ? $0.path : "\($0.path) (no longer saving: \($0.failure ?? ""))" }
+                ?? "This session is not being saved."
+            return (CommandOutcome(output: text), "showed transcript path")
+        case "expect": return expect(command.argument)
+        case "quit": return (CommandOutcome(output: "", quit: true), "quit")
+        default: return (CommandOutcome(output: "unknown command '/\(command.name)'", isError: true), "error")
+        }
+    }
+
+    // MARK: Commands
+
+    func help() -> String {
+        var lines = ["Ask a question in plain words, e.g. \"Who should own mobile?\" or \"What does agile mean to a CMO?\".",
+                     "Follow-ups work: \"and to a CIO?\", \"what about platform?\", \"what do the numbers say?\".", "", "Commands:"]
+        let width = SlashCommand.catalog.map { $0.name.count + $0.argument.count }.max() ?? 0
+        for entry in SlashCommand.catalog {
+            let usage = "/\(entry.name)" + (entry.argument.isEmpty ? "" : " \(entry.argument)")
+            lines.append("  " + usage.padding(toLength: width + 4, withPad: " ", startingAt: 0) + entry.help)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func topics() -> String {
+        let topics = advisor.knowledgeBase.topics.filter { $0.id != KnowledgeBase.noneTopic }
+        let width = topics.map(\.id.count).max() ?? 0
+        return topics.map { $0.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.title }
+            .joined(separator: "\n")
+    }
+
+    private func showTopic(_ id: String) -> (CommandOutcome, String) {
+        guard !id.isEmpty else {
+            return (CommandOutcome(output: "/topic needs a topic id (/topics lists them)", isError: true), "error: no topic id")
+        }
+        guard advisor.knowledgeBase.topic(id) != nil else {
+            var message = "unknown topic '\(id)'"
+            if let near = nearestTopic(id) { message += "; did you mean \(near)?" }
+            return (CommandOutcome(output: message, isError: true), "error: unknown topic")
+        }
+        let answer = conversation.show(topicID: id)
+        return (CommandOutcome(output: renderer.render(answer).trimmingCharacters(in: .newlines)), "showed topic \(id)")
+    }
+
+    private func setRole(_ argument: String) -> (CommandOutcome, String) {
+        switch argument.lowercased() {
+        case "cio", "cmo":
+            let role = Role(rawValue: argument.lowercased())
+            conversation.role = role
+            let name = role?.displayName ?? ""
+            return (CommandOutcome(output: "Role: \(name). Answers are now framed for a \(name)."), "role set to \(argument.lowercased())")
+        case "none", "":
+            if argument.isEmpty, let role = conversation.role {
+                return (CommandOutcome(output: "Role: \(role.displayName). (/role cio|cmo|none changes it)"), "showed role")
+            }
+            conversation.role = nil
+            return (CommandOutcome(output: "Role: none. Answers are no longer framed for a role."), "role cleared")
+        default:
+            return (CommandOutcome(output: "/role takes cio, cmo or none, not '\(argument)'", isError: true), "error: bad role")
+        }
+    }
+
+    func why() -> String {
+        guard let answer = conversation.lastAnswer else { return "No question asked yet." }
+        var lines = ["Topic: \(answer.topic) (confidence \(String(format: "%.2f", answer.confidence)))"]
+        lines.append("Matched words: " + (answer.why.matched.isEmpty ? "none" : answer.why.matched.joined(separator: ", ")))
+        lines.append("Matched patterns: " + (answer.why.rules.isEmpty ? "none" : answer.why.rules.map { "'\($0)'" }.joined(separator: ", ")))
+        if !answer.why.corrections.isEmpty { lines.append("Typos corrected: " + answer.why.corrections.joined(separator: ", ")) }
+        if let context = answer.why.context { lines.append("Context used: " + context) }
+        if answer.why.candidates.isEmpty {
+            lines.append("Candidates: none scored")
+        } else {
+            lines.append("Candidates:")
+            for candidate in answer.why.candidates {
+                lines.append("  \(candidate.topic.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%.2f", candidate.score))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func whyNot(_ id: String) -> (CommandOutcome, String) {
+        guard let question = conversation.lastQuestion, let answer = conversation.lastAnswer else {
+            return (CommandOutcome(output: "No question asked yet."), "whynot: no question")
+        }
+        guard !id.isEmpty, advisor.knowledgeBase.topic(id) != nil else {
+            var message = id.isEmpty ? "/whynot needs a topic id" : "unknown topic '\(id)'"
+            if let near = nearestTopic(id), !id.isEmpty { message += "; did you mean \(near)?" }
+            return (CommandOutcome(output: message, isError: true), "error: unknown topic")
+        }
+        if id == answer.topic {
+            return (CommandOutcome(output: "\(id) is the topic of the last answer (/why explains it)."), "whynot \(id)")
+        }
+        var lines: [String] = []
+        if let score = answer.why.candidates.first(where: { $0.topic == id })?.score {
+            let best = answer.why.candidates.first?.score ?? 0
+            lines.append("\(id) scored \(String(format: "%.2f", score)) against \(String(format: "%.2f", best)) for \(answer.why.candidates.first?.topic ?? answer.topic).")
+        } else {
+            lines.append("\(id) did not match \"\(TerminalSafe.neutralize(question))\" at all.")
+        }
+        let misses = advisor.router.explainMiss(topic: id, for: question)
+        if misses.isEmpty {
+            lines.append("It has no patterns.")
+        } else {
+            lines.append("Its closest patterns and the words the question lacked:")
+            for miss in misses {
+                let missing = miss.missing.isEmpty ? "nothing missing" : "missing " + miss.missing.map(describe).joined(separator: ", ")
+                lines.append("  '\(miss.pattern)': \(missing)")
+            }
+        }
+        return (CommandOutcome(output: lines.joined(separator: "\n")), "whynot \(id)")
+    }
+
+    /// A routing term for people: a concept shows one of its words.
+    private func describe(_ term: String) -> String {
+        guard term.hasPrefix(Normalizer.conceptPrefix) else { return "'\(term)'" }
+        let id = String(term.dropFirst())
+        let words = advisor.knowledgeBase.concepts.first { $0.id == id }?.synonyms.prefix(3).joined(separator: "/") ?? id
+        return "\(id) (\(words))"
+    }
+
+    func sources() -> String {
+        guard let answer = conversation.lastAnswer else { return "No question asked yet." }
+        guard !answer.sources.isEmpty else { return "The last answer (\(answer.topic)) rests on no article." }
+        return answer.sources.enumerated().map { index, source in
+            var line = "[\(index + 1)] \(source.title)"
+            if let author = source.author { line += ", \(author)" }
+            if let date = source.date { line += ", \(date)" }
+            return line + " (seed \(source.seed))"
+        }.joined(separator: "\n")
+    }
+
+    func more() -> String {
+        guard let id = conversation.currentTopic, let topic = advisor.knowledgeBase.topic(id) else {
+            return "No topic yet: ask a question first."
+        }
+        var text = style.bold(topic.title) + "\n" + renderer.wrap(topic.more ?? topic.answer)
+        if let glossary = topic.glossary {
+            for role in Role.allCases {
+                if let meaning = glossary.meanings[role] { text += renderer.wrap("To a \(role.displayName): \(meaning)") }
+            }
+        }
+        for role in Role.allCases {
+            if let advice = topic.advice[role] { text += renderer.wrap("For the \(role.displayName): \(advice)") }
+        }
+        if !topic.facts.isEmpty {
+            text += "Figures:\n"
+            for fact in topic.facts {
+                text += renderer.wrap("- \(fact.text) (\(advisor.knowledgeBase.source(fact.source)?.title ?? fact.source))")
+            }
+        }
+        return text.trimmingCharacters(in: .newlines)
+    }
+
+    func history() -> String {
+        let questions = conversation.questions
+        guard !questions.isEmpty else { return "No questions yet." }
+        return questions.enumerated().map { "\($0.offset + 1). \(TerminalSafe.neutralize($0.element))" }.joined(separator: "\n")
+    }
+
+    private func expect(_ id: String) -> (CommandOutcome, String) {
+        guard !id.isEmpty else {
+            return (CommandOutcome(output: "/expect needs a topic id", isError: true, expectationPassed: false), "error: no topic")
+        }
+        guard advisor.knowledgeBase.topic(id) != nil || id == KnowledgeBase.noneTopic else {
+            var message = "/expect: unknown topic '\(id)'"
+            if let near = nearestTopic(id) { message += "; did you mean \(near)?" }
+            return (CommandOutcome(output: message, isError: true, expectationPassed: false), "error: unknown topic")
+        }
+        guard let answer = conversation.lastAnswer else {
+            return (CommandOutcome(output: "expected \(id), but no question was asked yet", isError: true, expectationPassed: false),
+                    "expectation failed: no question")
+        }
+        if answer.topic == id {
+            return (CommandOutcome(output: "", expectationPassed: true), "expectation passed: \(id)")
+        }
+        return (CommandOutcome(output: "expected \(id), got \(answer.topic)", isError: true, expectationPassed: false),
+                "expectation failed: expected \(id), got \(answer.topic)")
+    }
+
+    private func nearestTopic(_ id: String) -> String? {
+        let ids = advisor.knowledgeBase.topics.map(\.id)
+        let scored = ids.map { ($0, SpellCorrector.editDistance(Array(id), Array($0))) }
+        if let prefix = ids.first(where: { $0.hasPrefix(id) && !id.isEmpty }) { return prefix }
+        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, id.count / 3) else { return nil }
+        return best.0
+    }
+}

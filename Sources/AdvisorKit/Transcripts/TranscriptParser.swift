@@ -1,0 +1,92 @@
+import Foundation
+
+/// Reads transcript files leniently: a torn last line, an invalid line or an unknown
+/// event is skipped with a warning naming the line, and the rest is kept.
+public enum TranscriptParser {
+    private struct TypeProbe: Decodable { var type: String }
+
+    /// The lines of `data`, with whether the last one ended with a newline.
+    static func lines(_ data: Data) -> (lines: [Data], lastIsComplete: Bool) {
+        var lines: [Data] = []
+        var start = data.startIndex
+        for index in data.indices where data[index] == 0x0A {
+            lines.append(data[start..<index])
+            start = data.index(after: index)
+        }
+        let complete = start == data.endIndex
+        if !complete { lines.append(data[start..<data.endIndex]) }
+        return (lines, complete)
+    }
+
+    /// The whole transcript.
+    public static func parse(_ data: Data, id: String, path: String) -> Transcript {
+        var transcript = Transcript(id: id, path: path)
+        let decoder = JSONDecoder()
+        let (lines, lastIsComplete) = lines(data)
+        if data.count >= TranscriptStore.maximumFileSize {
+            transcript.warnings.append("\(path): larger than \(TranscriptStore.maximumFileSize >> 20) MiB; read only its start")
+        }
+        for (offset, line) in lines.enumerated() {
+            let number = offset + 1
+            let isLast = offset == lines.count - 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            guard let probe = try? decoder.decode(TypeProbe.self, from: line) else {
+                let why = isLast && !lastIsComplete ? "torn last line (the session was cut off mid-write)" : "not a valid JSON event"
+                transcript.warnings.append("\(path):\(number): \(why); skipped")
+                continue
+            }
+            do {
+                switch TranscriptEventType(rawValue: probe.type) {
+                case .session:
+                    let session = try decoder.decode(SessionEvent.self, from: line)
+                    if transcript.session == nil {
+                        transcript.session = session
+                    } else {
+                        transcript.warnings.append("\(path):\(number): a second session event; skipped")
+                    }
+                case .turn: transcript.entries.append(.turn(try decoder.decode(TurnEvent.self, from: line)))
+                case .command: transcript.entries.append(.command(try decoder.decode(CommandEvent.self, from: line)))
+                case .end: transcript.end = try decoder.decode(EndEvent.self, from: line)
+                case nil:
+                    transcript.warnings.append("\(path):\(number): unknown event type '\(TerminalSafe.neutralize(probe.type))'; skipped")
+                }
+            } catch {
+                transcript.warnings.append("\(path):\(number): a '\(probe.type)' event with missing or invalid fields; skipped")
+            }
+        }
+        if transcript.session == nil {
+            transcript.warnings.append("\(path): no session event")
+        }
+        return transcript
+    }
+
+    private struct TurnProbe: Decodable { var question: String }
+
+    /// A summary read cheaply: the header, the number of turns and the first question.
+    public static func summary(_ data: Data, id: String) -> TranscriptSummary {
+        let decoder = JSONDecoder()
+        var summary = TranscriptSummary(
+            id: id, started: nil, mode: nil, role: nil, turns: 0, firstQuestion: nil, ended: false)
+        let turnMarker = Data(#"{"type":"turn""#.utf8)
+        let endMarker = Data(#"{"type":"end""#.utf8)
+        let sessionMarker = Data(#"{"type":"session""#.utf8)
+        for line in lines(data).lines {
+            if line.starts(with: turnMarker), line.last == UInt8(ascii: "}") {
+                if summary.firstQuestion == nil {
+                    guard let turn = try? decoder.decode(TurnProbe.self, from: line) else { continue }
+                    summary.firstQuestion = turn.question
+                }
+                summary.turns += 1
+            } else if line.starts(with: sessionMarker), summary.started == nil,
+                let session = try? decoder.decode(SessionEvent.self, from: line)
+            {
+                summary.started = session.at
+                summary.mode = session.mode
+                summary.role = session.role
+            } else if line.starts(with: endMarker) {
+                summary.ended = true
+            }
+        }
+        return summary
+    }
+}
