@@ -14,17 +14,31 @@ struct AdvisorCommand: ParsableCommand {
             not a terminal, runs it as a script (the same as `advisor run -`).
             """,
         version: version,
-        subcommands: [AskCommand.self, RunCommand.self, TranscriptsCommand.self, KBCommand.self]
+        subcommands: [ChatCommand.self, AskCommand.self, RunCommand.self, TranscriptsCommand.self, KBCommand.self],
+        defaultSubcommand: ChatCommand.self
     )
+}
+
+/// The default: chat on a terminal, a script otherwise.
+struct ChatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Chat on a terminal (the default); with standard input not a terminal, run it as a script.")
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var session: SessionOptions
 
+    @Option(name: .long, help: ArgumentHelp("The line-editing history file (else $ADVISOR_HISTORY, else $XDG_STATE_HOME/advisor/history).", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .long, help: "With standard input not a terminal: stop at the first error or failed expectation.")
+    var bail = false
+
     func run() throws {
         if isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
-            try ChatSession(common: common, role: session.role).run()
+            try ChatSession(common: common, role: session.role, historyFile: history).run()
         } else {
-            try ScriptSession(common: common, session: session, path: "-").run()
+            try ScriptSession(common: common, session: session, path: "-", bail: bail).run()
         }
     }
 }

@@ -18,6 +18,10 @@ struct CommonOptions: ParsableArguments {
 
     /// Colour only on a terminal, and never with --no-color, NO_COLOR or TERM=dumb.
     func useColor(on descriptor: Int32 = STDOUT_FILENO) -> Bool {
+        Self.useColor(noColor: noColor, on: descriptor)
+    }
+
+    static func useColor(noColor: Bool, on descriptor: Int32 = STDOUT_FILENO) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         if noColor || environment["NO_COLOR"] != nil || environment["TERM"] == "dumb" { return false }
         return isatty(descriptor) == 1
@@ -25,6 +29,10 @@ struct CommonOptions: ParsableArguments {
 
     /// The knowledge base folder, or exit 2 saying where it looked.
     func knowledgeBaseDirectory() throws -> String {
+        try Self.knowledgeBaseDirectory(option: kb)
+    }
+
+    static func knowledgeBaseDirectory(option kb: String?) throws -> String {
         do {
             return try KnowledgeBaseLocator.locate(
                 option: kb, environment: ProcessInfo.processInfo.environment,
@@ -37,7 +45,11 @@ struct CommonOptions: ParsableArguments {
 
     /// Loads the advisor, or prints every knowledge base problem and exits 1.
     func loadAdvisor() throws -> Advisor {
-        let directory = try knowledgeBaseDirectory()
+        try Self.loadAdvisor(kb: kb)
+    }
+
+    static func loadAdvisor(kb: String?) throws -> Advisor {
+        let directory = try knowledgeBaseDirectory(option: kb)
         do {
             return try Advisor.load(directory: directory)
         } catch {
@@ -68,6 +80,10 @@ func executablePath() -> String {
 extension CommonOptions {
     /// The transcripts directory: --transcripts, then $ADVISOR_TRANSCRIPTS, then the default.
     func transcriptsDirectory() -> String {
+        Self.transcriptsDirectory(option: transcripts)
+    }
+
+    static func transcriptsDirectory(option transcripts: String?) -> String {
         if let transcripts { return transcripts }
         let environment = ProcessInfo.processInfo.environment
         if let value = environment[TranscriptStore.environmentVariable], !value.isEmpty { return value }

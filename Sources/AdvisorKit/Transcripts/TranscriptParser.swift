@@ -60,6 +60,29 @@ public enum TranscriptParser {
         return transcript
     }
 
+    /// Event type markers as they appear in a line: escaped text cannot contain them.
+    static let turnMarker = Array(#""type":"turn""#.utf8)
+    static let endMarker = Array(#""type":"end""#.utf8)
+    static let sessionMarker = Array(#""type":"session""#.utf8)
+
+    /// Whether `line` holds `marker`: memchr finds each candidate first byte.
+    static func contains(_ line: some ContiguousBytes, _ marker: [UInt8]) -> Bool {
+        line.withUnsafeBytes { bytes in
+            guard let first = marker.first, let base = bytes.baseAddress, bytes.count >= marker.count else {
+                return marker.isEmpty
+            }
+            var offset = 0
+            let last = bytes.count - marker.count
+            while offset <= last {
+                guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                let index = base.distance(to: UnsafeRawPointer(found))
+                if memcmp(base + index, marker, marker.count) == 0 { return true }
+                offset = index + 1
+            }
+            return false
+        }
+    }
+
     private struct TurnProbe: Decodable { var question: String }
 
     /// A summary read cheaply: the header, the number of turns and the first question.
@@ -67,23 +90,20 @@ public enum TranscriptParser {
         let decoder = JSONDecoder()
         var summary = TranscriptSummary(
             id: id, started: nil, mode: nil, role: nil, turns: 0, firstQuestion: nil, ended: false)
-        let turnMarker = Data(#"{"type":"turn""#.utf8)
-        let endMarker = Data(#"{"type":"end""#.utf8)
-        let sessionMarker = Data(#"{"type":"session""#.utf8)
         for line in lines(data).lines {
-            if line.starts(with: turnMarker), line.last == UInt8(ascii: "}") {
+            if contains(line, turnMarker), line.last == UInt8(ascii: "}") {
                 if summary.firstQuestion == nil {
                     guard let turn = try? decoder.decode(TurnProbe.self, from: line) else { continue }
                     summary.firstQuestion = turn.question
                 }
                 summary.turns += 1
-            } else if line.starts(with: sessionMarker), summary.started == nil,
+            } else if contains(line, sessionMarker), summary.started == nil,
                 let session = try? decoder.decode(SessionEvent.self, from: line)
             {
                 summary.started = session.at
                 summary.mode = session.mode
                 summary.role = session.role
-            } else if line.starts(with: endMarker) {
+            } else if contains(line, endMarker) {
                 summary.ended = true
             }
         }

@@ -1,0 +1,189 @@
+import Foundation
+
+/// Formats of a transcript for people and programs.
+public enum TranscriptFormat: String, Sendable, CaseIterable {
+    case text, markdown, html, json
+}
+
+/// Renders a transcript as text, Markdown, a self-contained HTML page, or JSON Lines.
+///
+/// Everything read from the file is untrusted: control characters and escape sequences
+/// are neutralised in text and Markdown, and HTML is escaped.
+public struct TranscriptFormatter: Sendable {
+    public var renderer: AnswerRenderer
+
+    public init(renderer: AnswerRenderer = AnswerRenderer()) {
+        self.renderer = renderer
+    }
+
+    public func render(_ transcript: Transcript, as format: TranscriptFormat) -> String {
+        switch format {
+        case .text: return text(transcript)
+        case .markdown: return markdown(transcript)
+        case .html: return html(transcript)
+        case .json: return json(transcript)
+        }
+    }
+
+    private func safe(_ text: String) -> String { TerminalSafe.neutralize(text) }
+
+    private func header(_ transcript: Transcript) -> [String] {
+        guard let session = transcript.session else { return ["Session \(transcript.id)"] }
+        var parts = ["started \(session.at)", "mode \(session.mode)"]
+        if let role = session.role { parts.append("role \(role.rawValue)") }
+        parts.append("advisor \(session.version)")
+        parts.append("knowledge base \(session.kb)")
+        return ["Session \(transcript.id)", parts.map(safe).joined(separator: ", ")]
+    }
+
+    private func footer(_ transcript: Transcript) -> String? {
+        transcript.end == nil ? "(no end event: the session did not exit cleanly)" : nil
+    }
+
+    func text(_ transcript: Transcript) -> String {
+        var out = header(transcript).map { renderer.style.bold($0) }.joined(separator: "\n") + "\n\n"
+        for entry in transcript.entries {
+            switch entry {
+            case .command(let command):
+                out += renderer.style.dim("> \(safe(command.line))  (\(safe(command.effect)))") + "\n\n"
+            case .turn(let turn):
+                out += renderer.style.accent("[\(turn.n)] > \(safe(turn.question))") + "\n"
+                var answer = turn.answer
+                answer.title = safe(answer.title)
+                answer.answer = safe(answer.answer)
+                answer.note = answer.note.map(safe)
+                answer.topic = safe(answer.topic)
+                answer.related = answer.related.map(safe)
+                answer.sources = answer.sources.map { Citation(seed: safe($0.seed), title: safe($0.title), author: $0.author.map(safe), date: $0.date.map(safe)) }
+                out += renderer.render(answer) + "\n"
+            }
+        }
+        if let footer = footer(transcript) { out += renderer.style.dim(footer) + "\n" }
+        return out
+    }
+
+    func markdown(_ transcript: Transcript) -> String {
+        func md(_ text: String) -> String {
+            // Neutralise controls, and keep Markdown/HTML syntax in the text literal.
+            var result = ""
+            for character in safe(text) {
+                switch character {
+                case "<": result += "&lt;"
+                case ">": result += "&gt;"
+                case "&": result += "&amp;"
+                case "\\", "`", "*", "_", "[", "]", "#", "|": result += "\\\(character)"
+                default: result.append(character)
+                }
+            }
+            return result
+        }
+        let lines = header(transcript)
+        var out = "# Advisor session \(md(transcript.id))\n\n"
+        if lines.count > 1 { out += md(lines[1]) + "\n\n" }
+        for entry in transcript.entries {
+            switch entry {
+            case .command(let command):
+                out += "*Command* `\(safe(command.line).replacingOccurrences(of: "`", with: "'"))`: \(md(command.effect))\n\n"
+            case .turn(let turn):
+                out += "## \(turn.n). \(md(turn.question))\n\n"
+                out += "**\(md(turn.answer.title))** (topic `\(safe(turn.answer.topic).replacingOccurrences(of: "`", with: "'"))`"
+                if let role = turn.answer.role { out += ", for a \(role.displayName)" }
+                out += ")\n\n"
+                for paragraph in turn.answer.answer.split(separator: "\n") { out += md(String(paragraph)) + "\n\n" }
+                if let note = turn.answer.note { out += "> \(md(note))\n\n" }
+                if !turn.answer.sources.isEmpty {
+                    out += "Sources:\n\n"
+                    for source in turn.answer.sources {
+                        out += "- \(md(source.title))" + (source.author.map { ", \(md($0))" } ?? "") + (source.date.map { ", \(md($0))" } ?? "") + "\n"
+                    }
+                    out += "\n"
+                }
+            }
+        }
+        if let footer = footer(transcript) { out += "*\(footer)*\n" }
+        return out
+    }
+
+    func html(_ transcript: Transcript) -> String {
+        func h(_ text: String) -> String {
+            var result = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "<": result += "&lt;"
+                case ">": result += "&gt;"
+                case "&": result += "&amp;"
+                case "\"": result += "&quot;"
+                case "'": result += "&#39;"
+                default:
+                    if TerminalSafe.isControl(scalar), scalar != "\n", scalar != "\t" {
+                        result += "&#xFFFD;"
+                    } else {
+                        result.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return result
+        }
+        let lines = header(transcript)
+        var body = "<h1>Advisor session \(h(transcript.id))</h1>\n"
+        if lines.count > 1 { body += "<p class=\"meta\">\(h(lines[1]))</p>\n" }
+        for entry in transcript.entries {
+            switch entry {
+            case .command(let command):
+                body += "<p class=\"command\"><code>\(h(command.line))</code> \(h(command.effect))</p>\n"
+            case .turn(let turn):
+                body += "<section class=\"turn\">\n<h2>\(turn.n). \(h(turn.question))</h2>\n"
+                body += "<p class=\"title\"><strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
+                for paragraph in turn.answer.answer.split(separator: "\n") { body += "<p>\(h(String(paragraph)))</p>\n" }
+                if let note = turn.answer.note { body += "<p class=\"note\">\(h(note))</p>\n" }
+                if !turn.answer.sources.isEmpty {
+                    body += "<ul class=\"sources\">\n"
+                    for source in turn.answer.sources {
+                        body += "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "") + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
+                    }
+                    body += "</ul>\n"
+                }
+                body += "</section>\n"
+            }
+        }
+        if let footer = footer(transcript) { body += "<p class=\"meta\">\(h(footer))</p>\n" }
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <title>Advisor session \(h(transcript.id))</title>
+            <style>
+            body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
+            h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+            .meta, .topic, .command, .sources { color: #666; font-size: 0.9rem; }
+            .note { border-left: 3px solid #4a90d9; padding-left: 0.75rem; }
+            </style>
+            </head>
+            <body>
+            \(body)</body>
+            </html>
+
+            """
+    }
+
+    func json(_ transcript: Transcript) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out = ""
+        func line(_ value: some Encodable) {
+            if let data = try? encoder.encode(value) { out += String(decoding: data, as: UTF8.self) + "\n" }
+        }
+        if let session = transcript.session { line(session) }
+        for entry in transcript.entries {
+            switch entry {
+            case .command(let command): line(command)
+            case .turn(let turn): line(turn)
+            }
+        }
+        if let end = transcript.end { line(end) }
+        return out
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// A turn that matched a search.
+public struct SearchHit: Sendable, Codable, Equatable {
+    public var transcript: String
+    public var turn: Int
+    public var at: String
+    public var topic: String
+    public var question: String
+}
+
+/// What to look for across transcripts.
+public struct SearchQuery: Sendable {
+    /// Text to find in questions and answers (case- and accent-insensitive); empty matches all.
+    public var text: String
+    /// Only turns answered with this topic.
+    public var topic: String?
+    /// Only turns at or after this ISO-8601 date or timestamp ("2026-11-01").
+    public var since: String?
+
+    public init(text: String, topic: String? = nil, since: String? = nil) {
+        self.text = text
+        self.topic = topic
+        self.since = since
+    }
+}
+
+extension TranscriptStore {
+    /// Every turn matching `query`, oldest transcript first, in turn order.
+    ///
+    /// Lines are screened on their raw bytes before any JSON is decoded, so a search
+    /// over thousands of transcripts decodes only the turns that can match.
+    public func search(_ query: SearchQuery, warn: (String) -> Void) throws(TranscriptError) -> [SearchHit] {
+        let folded = query.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let needle = Array(folded.lowercased().utf8)
+        let rawScreen = !needle.isEmpty && folded.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
+        let sinceDate = query.since
+        let sinceTime = sinceDate.flatMap(Self.epoch(of:))
+        let decoder = JSONDecoder()
+        var hits: [SearchHit] = []
+        for id in try ids() {
+            let path = path(of: id)
+            if let sinceTime, let modified = Self.modificationTime(path), modified < sinceTime { continue }
+            let data: Data
+            do {
+                data = try Self.readFile(path)
+            } catch {
+                warn(error.description)
+                continue
+            }
+            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var start = 0
+                let count = bytes.count
+                while start < count {
+                    var end = start
+                    while end < count, bytes[end] != 0x0A { end += 1 }
+                    defer { start = end + 1 }
+                    let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { continue }
+                    if rawScreen, !Self.containsASCIIInsensitive(line, needle) { continue }
+                    guard let turn = try? decoder.decode(TurnEvent.self, from: Data(line)) else { continue }
+                    if let topic = query.topic, turn.answer.topic != topic { continue }
+                    if let sinceDate, turn.at < sinceDate { continue }
+                    if !needle.isEmpty {
+                        let haystack = (turn.question + "\n" + turn.answer.answer)
+                            .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                        if !haystack.contains(folded) { continue }
+                    }
+                    hits.append(
+                        SearchHit(transcript: id, turn: turn.n, at: turn.at, topic: turn.answer.topic, question: turn.question))
+                }
+            }
+        }
+        return hits
+    }
+
+    static func containsASCIIInsensitive(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        let last = haystack.count - needle.count
+        var index = 0
+        while index <= last {
+            if lower(haystack[index]) == first {
+                var offset = 1
+                while offset < needle.count, lower(haystack[index + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+    }
+
+    static func modificationTime(_ path: String) -> Double? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Double(info.st_mtim.tv_sec)
+    }
+
+    /// Seconds since the epoch of "YYYY-MM-DD" or a longer ISO-8601 timestamp (UTC).
+    static func epoch(of date: String) -> Double? {
+        let digits = date.prefix(10).split(separator: "-").compactMap { Int($0) }
+        guard digits.count == 3 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(digits[0] - 1900)
+        parts.tm_mon = Int32(digits[1] - 1)
+        parts.tm_mday = Int32(digits[2])
+        return Double(timegm(&parts))
+    }
+
+    /// Whether `date` reads as YYYY-MM-DD (optionally followed by a time).
+    public static func isValidDate(_ date: String) -> Bool {
+        let head = date.prefix(10)
+        guard head.count == 10, epoch(of: String(head)) != nil else { return false }
+        return head.enumerated().allSatisfy { index, character in
+            index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+        }
+    }
+}

@@ -1,0 +1,271 @@
+import AdvisorKit
+import ArgumentParser
+import Foundation
+
+/// `advisor transcripts ...`: review saved sessions.
+struct TranscriptsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcripts",
+        abstract: "List, show, search, export and replay saved sessions.",
+        subcommands: [List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self],
+        defaultSubcommand: List.self)
+
+    /// Options shared by the transcript commands.
+    struct Options: ParsableArguments {
+        @Option(name: .long, help: ArgumentHelp("Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
+        var transcripts: String?
+
+        @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set).")
+        var noColor = false
+
+        func useColor() -> Bool { CommonOptions.useColor(noColor: noColor) }
+
+        var store: TranscriptStore { TranscriptStore(directory: CommonOptions.transcriptsDirectory(option: transcripts)) }
+
+        /// Resolves an id, prefix or `last`, or exits 2 with a clear message.
+        func resolve(_ reference: String) throws -> (TranscriptStore, String) {
+            let store = store
+            do {
+                return (store, try store.resolve(reference))
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+        }
+
+        func read(_ reference: String) throws -> Transcript {
+            let (store, id) = try resolve(reference)
+            do {
+                let transcript = try store.read(id)
+                for warning in transcript.warnings { Console.warning(warning) }
+                return transcript
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List transcripts, newest first.")
+
+        @OptionGroup var options: Options
+        @Flag(name: .long, help: "Print a JSON array.") var json = false
+        @Option(name: .long, help: "Show at most this many.") var limit: Int?
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            var summaries: [TranscriptSummary]
+            do {
+                summaries = try options.store.summaries(warn: { Console.warning($0) })
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            if let limit { summaries = Array(summaries.prefix(max(0, limit))) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let data = (try? encoder.encode(summaries)) ?? Data("[]".utf8)
+                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+                return
+            }
+            guard !summaries.isEmpty else {
+                Console.write("No transcripts in \(options.store.directory).\n")
+                return
+            }
+            let idWidth = summaries.map(\.id.count).max() ?? 2
+            var out = pad("ID", idWidth) + "  " + pad("STARTED", 19) + "  " + pad("MODE", 11) + "  ROLE  TURNS  FIRST QUESTION\n"
+            for summary in summaries {
+                let started = (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " ")
+                var question = TerminalSafe.neutralize(summary.firstQuestion ?? "", keepNewlines: false)
+                if question.count > 50 { question = question.prefix(49) + "…" }
+                out += pad(summary.id, idWidth) + "  " + pad(started, 19) + "  "
+                    + pad(TerminalSafe.neutralize(summary.mode ?? "?") + (summary.ended ? "" : "*"), 11) + "  "
+                    + pad(summary.role?.rawValue ?? "-", 4) + "  " + pad(String(summary.turns), 5) + "  " + question + "\n"
+            }
+            if summaries.contains(where: { !$0.ended }) { out += "* did not exit cleanly (killed or still running)\n" }
+            Pager.show(out)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a transcript: ID, a unique prefix, or 'last'.")
+
+        @OptionGroup var options: Options
+        @Option(name: .long, help: "text, markdown or json.") var format: Format = .text
+        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let transcript = try options.read(id)
+            let renderer = AnswerRenderer(
+                width: isatty(STDOUT_FILENO) == 1 ? Console.terminalWidth() : 80,
+                style: TextStyle(colors: format == .text && options.useColor()))
+            let output = TranscriptFormatter(renderer: renderer).render(transcript, as: TranscriptFormat(rawValue: format.rawValue) ?? .text)
+            Pager.show(output)
+        }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Find turns whose question or answer contains TEXT.")
+
+        @OptionGroup var options: Options
+        @Option(name: .long, help: "Only turns answered with this topic.") var topic: String?
+        @Option(name: .long, help: "Only turns on or after this date (YYYY-MM-DD).") var since: String?
+        @Flag(name: .long, help: "Print JSON Lines.") var json = false
+        @Argument(help: "The text to find (case-insensitive).") var text: String = ""
+
+        func validate() throws {
+            if let since, !TranscriptStore.isValidDate(since) {
+                throw ValidationError("--since takes a date as YYYY-MM-DD, not '\(since)'")
+            }
+            if text.isEmpty, topic == nil, since == nil {
+                throw ValidationError("search needs TEXT, --topic or --since")
+            }
+        }
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let hits: [SearchHit]
+            do {
+                hits = try options.store.search(SearchQuery(text: text, topic: topic, since: since), warn: { Console.warning($0) })
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var out = ""
+                for hit in hits { if let data = try? encoder.encode(hit) { out += String(decoding: data, as: UTF8.self) + "\n" } }
+                Console.write(out)
+                return
+            }
+            var out = ""
+            for hit in hits {
+                out += "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(TerminalSafe.neutralize(hit.question, keepNewlines: false))\n"
+            }
+            out += "\(hits.count) matching turn\(hits.count == 1 ? "" : "s")\n"
+            Pager.show(out)
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export a transcript as a Markdown or HTML document.")
+
+        @OptionGroup var options: Options
+        @Option(name: .long, help: "markdown or html.") var format: Format = .markdown
+        @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, html }
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let transcript = try options.read(id)
+            let document = TranscriptFormatter().render(transcript, as: format == .html ? .html : .markdown)
+            guard let output else {
+                Console.write(document)
+                return
+            }
+            do {
+                try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                Console.error("advisor: cannot write \(output): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
+
+        @OptionGroup var options: Options
+        @Option(name: .long, help: ArgumentHelp("The knowledge base folder.", valueName: "dir")) var kb: String?
+        @Flag(name: .long, help: "Print the changes as JSON Lines.") var json = false
+        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let transcript = try options.read(id)
+            let advisor = try CommonOptions.loadAdvisor(kb: kb)
+            let changes = TranscriptReview.replay(transcript, advisor: advisor)
+            let turns = transcript.turns.count
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var out = ""
+                for change in changes { if let data = try? encoder.encode(change) { out += String(decoding: data, as: UTF8.self) + "\n" } }
+                Console.write(out)
+            } else {
+                let style = TextStyle(colors: options.useColor())
+                var out = ""
+                for change in changes {
+                    out += style.bold("turn \(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))") + "\n"
+                    if change.topicChanged {
+                        out += "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(change.newTopic)\n"
+                    } else {
+                        out += "  topic: \(change.newTopic) (unchanged); the answer's text changed\n"
+                    }
+                    out += style.dim("  was: " + TerminalSafe.neutralize(change.oldAnswer, keepNewlines: false)) + "\n"
+                    out += "  now: " + change.newAnswer.replacingOccurrences(of: "\n", with: " ") + "\n"
+                }
+                out += "\(transcript.id): \(changes.count) of \(turns) turn\(turns == 1 ? "" : "s") changed"
+                if let old = transcript.session?.kb, old != advisor.knowledgeBase.fingerprint {
+                    out += " (knowledge base \(TerminalSafe.neutralize(old)) -> \(advisor.knowledgeBase.fingerprint))"
+                }
+                Console.write(out + "\n")
+            }
+            if !changes.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Gaps: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Questions answered 'none' or with low confidence, and topics nobody asked about.")
+
+        @OptionGroup var options: Options
+        @Option(name: .long, help: ArgumentHelp("The knowledge base folder.", valueName: "dir")) var kb: String?
+        @Option(name: .long, help: "Confidence below which an answer counts as weak.") var threshold: Double = 0.5
+        @Flag(name: .long, help: "Print a JSON object.") var json = false
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let advisor = try CommonOptions.loadAdvisor(kb: kb)
+            let result: (gaps: [Gap], askedTopics: Set<String>)
+            do {
+                result = try TranscriptReview.gaps(in: options.store, threshold: threshold, warn: { Console.warning($0) })
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+            let unasked = advisor.knowledgeBase.topics.map(\.id).filter { !result.askedTopics.contains($0) && !exempt.contains($0) }
+            if json {
+                struct Report: Encodable { var gaps: [Gap]; var unaskedTopics: [String] }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let data = (try? encoder.encode(Report(gaps: result.gaps, unaskedTopics: unasked))) ?? Data()
+                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+                return
+            }
+            var out = "Questions answered none or below confidence \(threshold):\n"
+            if result.gaps.isEmpty { out += "  none\n" }
+            for gap in result.gaps {
+                let topic = gap.topic == KnowledgeBase.noneTopic ? "none" : "\(gap.topic) \(String(format: "%.2f", gap.confidence))"
+                out += "  \(String(gap.count).padding(toLength: 4, withPad: " ", startingAt: 0))\(TerminalSafe.neutralize(gap.question, keepNewlines: false))  [\(TerminalSafe.neutralize(topic))]  e.g. \(gap.examples.joined(separator: ", "))\n"
+            }
+            out += "Topics nobody has asked about (\(unasked.count)):\n"
+            out += unasked.isEmpty ? "  none\n" : unasked.map { "  \($0)\n" }.joined()
+            Pager.show(out)
+        }
+    }
+}
+
+private func pad(_ text: some StringProtocol, _ width: Int) -> String {
+    String(text).padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+}
