@@ -105,7 +105,7 @@ public struct AnswerComposer: Sendable {
                 return "Jargon watch: to a \(role.counterpart.displayName), \"\(glossary.term)\" means \(lowercasedFirst(meaning))"
             }
             guard let cio = glossary.meanings[.cio], let cmo = glossary.meanings[.cmo] else { return nil }
-            return "Jargon watch: \"\(glossary.term)\" means \(lowercasedFirst(cio)) to a CIO, but \(lowercasedFirst(cmo)) to a CMO"
+            return "Jargon watch: to a CIO, \"\(glossary.term)\" means \(lowercasedFirst(cio)); to a CMO, \(lowercasedFirst(cmo))"
         }
         return notes.isEmpty ? nil : notes.joined(separator: "\n")
     }

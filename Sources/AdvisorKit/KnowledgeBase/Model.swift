@@ -129,6 +129,10 @@ public struct KnowledgeBase: Sendable {
 
     /// The id of the fallback topic for questions out of scope.
     public static let noneTopic = "none"
+    /// Concepts that frame a question (who it is for, whether it wants figures)
+    /// rather than say what it is about.
+    public static let framingConcepts = ["cio", "cmo", "figures"]
+
     /// The id of the topic for greetings and thanks.
     public static let smalltalkTopic = "smalltalk"
 }

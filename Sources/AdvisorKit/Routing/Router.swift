@@ -54,6 +54,8 @@ public final class Router {
         var terms: [Int32]
         var text: String
         var weight: Double
+        /// Made only of stop words ("what can you do"): matches only as a phrase.
+        var stopOnly: Bool
     }
 
     /// The lowest confidence still answered; below it the topic is `none`.
@@ -69,6 +71,13 @@ public final class Router {
     var stopTerms: Set<Int32> = []
     var postings: [[Int32]] = []
     var glossaryPhrases: [(terms: [String], topic: String)] = []
+    /// For each glossary topic, the term ids of its word and aliases.
+    var glossaryTerms: [Int32: Set<Int32>] = [:]
+    var framingTermIDs: Set<Int32> = []
+
+    /// Concept terms that frame a question rather than say what it is about (the roles,
+    /// "figures"): they do not count against how much of a question a topic explains.
+    let framingTerms: Set<String> = Set(KnowledgeBase.framingConcepts.map { Normalizer.conceptPrefix + $0 })
 
     /// The number of compiled rules.
     public var ruleCount: Int { rules.count }
@@ -97,11 +106,16 @@ public final class Router {
     }
 
     private func compile(_ base: KnowledgeBase) {
+        // Typos are corrected against every word the knowledge base writes (samples
+        // aside: they hold typos on purpose), so that a real word such as "change" is
+        // known and not "corrected" to a pattern's "charge".
         for topic in base.topics {
             for pattern in topic.patterns { normalizer.learnVocabulary(from: pattern.value) }
+            var prose = [topic.title, topic.answer, topic.more ?? ""] + topic.advice.values
             if let glossary = topic.glossary {
-                for word in [glossary.term] + glossary.aliases { normalizer.learnVocabulary(from: word) }
+                prose += [glossary.term] + glossary.aliases + glossary.meanings.values
             }
+            for text in prose { normalizer.learnVocabulary(from: text) }
         }
         var topicsPerTerm: [Int32: Set<Int32>] = [:]
         var seen: [[Int32]: String] = [:]
@@ -127,12 +141,18 @@ public final class Router {
                 }
                 seen[key] = pattern.value
                 for term in terms { topicsPerTerm[term, default: []].insert(Int32(topicIndex)) }
-                rules.append(Rule(topic: Int32(topicIndex), terms: terms, text: pattern.value, weight: pattern.weight))
+                rules.append(
+                    Rule(
+                        topic: Int32(topicIndex), terms: terms, text: pattern.value, weight: pattern.weight,
+                        stopOnly: content.isEmpty))
             }
             if let glossary = topic.glossary {
                 for phrase in [glossary.term] + glossary.aliases {
                     let terms = normalizer.normalize(phrase, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
                     if !terms.isEmpty { glossaryPhrases.append((terms, topic.id)) }
+                    for term in terms {
+                        if let id = termIDs[term] { glossaryTerms[Int32(topicIndex), default: []].insert(id) }
+                    }
                 }
             }
         }
@@ -145,6 +165,7 @@ public final class Router {
                 }
             }
         }
+        framingTermIDs = Set(framingTerms.compactMap { termIDs[$0] })
         let topicCount = Double(max(base.topics.count, 1))
         for (term, topics) in topicsPerTerm {
             termWeights[Int(term)] =
@@ -162,12 +183,14 @@ public final class Router {
     public func route(_ question: String) -> Routing {
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
         var allTerms: [Int32] = []
+        var sequence: [Int32] = []
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
         for word in words {
             let id = termIDs[word.term]
             if let id, !allTerms.contains(id) { allTerms.append(id) }
-            if !word.isStopWord {
+            sequence.append(id ?? -1)
+            if !word.isStopWord, !framingTerms.contains(word.term) {
                 if let id {
                     contentTerms.append(id)
                     questionWeight += termWeights[Int(id)]
@@ -183,19 +206,36 @@ public final class Router {
             var total = 0.0
             var rules: [Int32] = []
             var terms: Set<Int32> = []
+            /// Terms matched by full-weight rules: evidence of what the question is about.
+            var specificTerms: Set<Int32> = []
         }
         var scores: [Int32: TopicScore] = [:]
         var visited = Set<Int32>()
         for term in allTerms {
             for ruleIndex in postings[Int(term)] where visited.insert(ruleIndex).inserted {
                 let rule = rules[Int(ruleIndex)]
-                guard let score = score(rule, allTerms: allTerms, contentTerms: contentTerms) else { continue }
+                guard let score = score(rule, allTerms: allTerms, contentTerms: contentTerms, sequence: sequence) else { continue }
                 var entry = scores[rule.topic] ?? TopicScore()
                 entry.total += score
                 entry.best = max(entry.best, score)
                 entry.rules.append(ruleIndex)
                 entry.terms.formUnion(rule.terms.filter { allTerms.contains($0) })
+                if rule.weight >= 1 { entry.specificTerms.formUnion(rule.terms.filter { allTerms.contains($0) }) }
                 scores[rule.topic] = entry
+            }
+        }
+
+        // A glossary word used in a question about something else ("our platform budget
+        // keeps growing") does not make the question about the word: the term's topic
+        // then yields to the topic of the other words, and the answer notes the word.
+        for (topic, entry) in scores where glossaryTerms[topic] != nil {
+            let own = glossaryTerms[topic] ?? []
+            let elsewhere = scores.contains { other, otherEntry in
+                other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingTermIDs).isEmpty
+            }
+            if elsewhere {
+                scores[topic]?.best = entry.best * 0.5
+                scores[topic]?.total = entry.total * 0.5
             }
         }
 
@@ -215,7 +255,7 @@ public final class Router {
         var covered = 0.0
         for term in contentTerms where term >= 0 && best.entry.terms.contains(term) { covered += termWeights[Int(term)] }
         let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
-        let strength = 1 - exp(-best.score / 2.5)
+        let strength = 1 - exp(-best.score / 2.0)
         let margin = (best.score - runnerUp) / best.score
         let confidence = strength * (0.7 + 0.3 * margin) * (0.6 + 0.4 * coverage)
         routing.confidence = (confidence * 100).rounded() / 100
@@ -238,7 +278,10 @@ public final class Router {
     }
 
     /// The score of `rule` for a question, or nil when it does not match.
-    private func score(_ rule: Rule, allTerms: [Int32], contentTerms: [Int32]) -> Double? {
+    private func score(_ rule: Rule, allTerms: [Int32], contentTerms: [Int32], sequence: [Int32]) -> Double? {
+        if rule.stopOnly {
+            return isContiguous(rule.terms, in: sequence) ? Double(rule.terms.count) * Self.stopWordWeight * rule.weight * 1.5 : nil
+        }
         var matched = 0.0
         var missing = 0
         for term in rule.terms {

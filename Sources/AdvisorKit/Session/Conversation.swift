@@ -66,8 +66,12 @@ public final class Conversation {
         }
 
         let effectiveRole = mentioned ?? role
+        var basis = routing
+        if topic != routing.topic, let previous = lastAnswer {
+            basis.confidence = previous.confidence  // resolved by the conversation, as sure as the turn it follows
+        }
         let answer = advisor.composer.compose(
-            topicID: topic, role: effectiveRole, mode: mode, routing: routing, context: context)
+            topicID: topic, role: effectiveRole, mode: mode, routing: basis, context: context)
         lastAnswer = answer
         lastQuestion = question
         questions.append(question)
