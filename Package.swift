@@ -46,6 +46,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (BENCHMARKS.md): synthetic workloads, latency, throughput.
+        .executableTarget(
+            name: "advisor-bench",
+            dependencies: [
+                "AdvisorKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "AdvisorKitTests",
             dependencies: ["AdvisorKit"],

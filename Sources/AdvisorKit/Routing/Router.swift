@@ -70,7 +70,8 @@ public final class Router {
     var termWeights: [Double] = []
     var stopTerms: Set<Int32> = []
     var postings: [[Int32]] = []
-    var glossaryPhrases: [(terms: [String], topic: String)] = []
+    /// Glossary words and aliases as term sequences, filed under their first term.
+    var glossaryByFirstTerm: [String: [(terms: [String], topic: String)]] = [:]
     /// For each glossary topic, the term ids of its word and aliases.
     var glossaryTerms: [Int32: Set<Int32>] = [:]
     var framingTermIDs: Set<Int32> = []
@@ -149,7 +150,7 @@ public final class Router {
             if let glossary = topic.glossary {
                 for phrase in [glossary.term] + glossary.aliases {
                     let terms = normalizer.normalize(phrase, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
-                    if !terms.isEmpty { glossaryPhrases.append((terms, topic.id)) }
+                    if let first = terms.first { glossaryByFirstTerm[first, default: []].append((terms, topic.id)) }
                     for term in terms {
                         if let id = termIDs[term] { glossaryTerms[Int32(topicIndex), default: []].insert(id) }
                     }
@@ -310,13 +311,17 @@ public final class Router {
     }
 
     private func glossaryMentions(in words: [NormalizedWord]) -> [String] {
-        let terms = words.filter { !$0.isStopWord }.map(\.term)
         var mentions: [String] = []
-        for (phrase, topic) in glossaryPhrases where !mentions.contains(topic) {
-            guard phrase.count <= terms.count else { continue }
-            for start in 0...(terms.count - phrase.count) where Array(terms[start..<(start + phrase.count)]) == phrase {
-                mentions.append(topic)
-                break
+        let terms = words.filter { !$0.isStopWord }.map(\.term)
+        for (start, term) in terms.enumerated() {
+            guard let phrases = glossaryByFirstTerm[term] else { continue }
+            for (phrase, topic) in phrases where !mentions.contains(topic) && start + phrase.count <= terms.count {
+                var matches = true
+                for offset in 1..<max(1, phrase.count) where terms[start + offset] != phrase[offset] {
+                    matches = false
+                    break
+                }
+                if matches { mentions.append(topic) }
             }
         }
         return mentions

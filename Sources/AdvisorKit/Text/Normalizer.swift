@@ -26,6 +26,7 @@ public final class Normalizer {
     private var phrases: [String: [ConceptPhrase]] = [:]
     private var knownStems: Set<String> = []
     private var speller = SpellCorrector()
+    private var corrections: [String: String?] = [:]
     /// The prefix that marks a concept term.
     public static let conceptPrefix = "@"
 
@@ -52,6 +53,7 @@ public final class Normalizer {
 
     /// Adds the words of `text` to the vocabulary that typos are corrected against.
     public func learnVocabulary(from text: String) {
+        corrections.removeAll()
         for token in Tokenizer.tokenize(text) where !StopWords.english.contains(token.text) {
             knownStems.insert(stem(token.text))
             speller.add(token.text)
@@ -85,9 +87,7 @@ public final class Normalizer {
         for token in tokens {
             var word = token.text
             var correction: String?
-            if correctTypos, !StopWords.english.contains(word), !isKnown(word),
-                let fixed = speller.correction(for: word)
-            {
+            if correctTypos, !StopWords.english.contains(word), !isKnown(word), let fixed = cachedCorrection(for: word) {
                 correction = fixed
                 word = fixed
             }
@@ -120,6 +120,15 @@ public final class Normalizer {
             index += 1
         }
         return words
+    }
+
+    /// The spelling correction of an unknown word, remembered (a bounded cache).
+    private func cachedCorrection(for word: String) -> String? {
+        if let cached = corrections[word] { return cached }
+        let result = speller.correction(for: word)
+        if corrections.count > 50_000 { corrections.removeAll(keepingCapacity: true) }
+        corrections[word] = result
+        return result
     }
 
     private func longestPhrase(at index: Int, stems: [String], tokens: [Token]) -> ConceptPhrase? {

@@ -1,10 +1,12 @@
 /// Corrects typos against a fixed vocabulary ("platfrom" gives "platform").
 ///
-/// A symmetric-delete index: every word is stored under the strings one or two
-/// deletions away, so a lookup costs the same however large the vocabulary is.
+/// A symmetric-delete index: every word is filed under the hashes of the strings one or
+/// two deletions away, so a lookup costs the same however large the vocabulary is.
+/// Candidates found through the index are confirmed by their real edit distance.
 public struct SpellCorrector: Sendable {
-    private var deletes: [String: [Int32]] = [:]
+    private var deletes: [UInt64: [Int32]] = [:]
     private var words: [String] = []
+    private var scalars: [[UInt32]] = []
     private var frequency: [Int] = []
     private var known: [String: Int32] = [:]
 
@@ -22,13 +24,14 @@ public struct SpellCorrector: Sendable {
             return
         }
         let index = Int32(words.count)
+        let characters = word.unicodeScalars.map(\.value)
         words.append(word)
+        scalars.append(characters)
         frequency.append(1)
         known[word] = index
-        let characters = Array(word)
         guard characters.count >= Self.minimumLength - 1 else { return }
         let depth = characters.count >= Self.twoEditLength - 2 ? 2 : 1
-        for key in Self.deletions(of: characters, depth: depth) {
+        Self.forEachDeletion(of: characters, depth: depth) { key in
             deletes[key, default: []].append(index)
         }
     }
@@ -41,30 +44,28 @@ public struct SpellCorrector: Sendable {
 
     /// The closest vocabulary word to `word`, or nil when none is close enough.
     public func correction(for word: String) -> String? {
-        let characters = Array(word)
-        guard characters.count >= Self.minimumLength, known[word] == nil else { return nil }
+        guard known[word] == nil else { return nil }
+        let characters = word.unicodeScalars.map(\.value)
+        guard characters.count >= Self.minimumLength else { return nil }
         let limit = Self.maximumEdits(characters.count)
         var best: (index: Int32, distance: Int)?
-        var candidates = Set<Int32>()
-        for key in Self.deletions(of: characters, depth: limit) {
-            guard let indices = deletes[key] else { continue }
-            candidates.formUnion(indices)
-        }
-        if let exact = known[word] { candidates.insert(exact) }
-        for index in candidates {
-            let candidate = Array(words[Int(index)])
-            guard abs(candidate.count - characters.count) <= limit else { continue }
-            let distance = Self.editDistance(characters, candidate)
-            guard distance <= limit else { continue }
-            if let current = best {
-                if distance < current.distance
-                    || (distance == current.distance
-                        && isPreferred(index, over: current.index))
-                {
+        var checked = Set<Int32>()
+        Self.forEachDeletion(of: characters, depth: limit) { key in
+            guard let indices = deletes[key] else { return }
+            for index in indices where checked.insert(index).inserted {
+                let candidate = scalars[Int(index)]
+                guard abs(candidate.count - characters.count) <= limit else { continue }
+                let distance = Self.editDistance(characters, candidate)
+                guard distance <= limit else { continue }
+                if let current = best {
+                    if distance < current.distance
+                        || (distance == current.distance && isPreferred(index, over: current.index))
+                    {
+                        best = (index, distance)
+                    }
+                } else {
                     best = (index, distance)
                 }
-            } else {
-                best = (index, distance)
             }
         }
         return best.map { words[Int($0.index)] }
@@ -81,27 +82,37 @@ public struct SpellCorrector: Sendable {
         length >= twoEditLength ? 2 : 1
     }
 
-    /// The word itself and every string reached by deleting up to `depth` characters.
-    static func deletions(of characters: [Character], depth: Int) -> Set<String> {
-        var result: Set<String> = [String(characters)]
-        var frontier: [[Character]] = [characters]
-        for _ in 0..<depth {
-            var next: [[Character]] = []
-            for item in frontier where item.count > 1 {
-                for position in item.indices {
-                    var shorter = item
-                    shorter.remove(at: position)
-                    if result.insert(String(shorter)).inserted { next.append(shorter) }
-                }
+    /// Calls `body` with the hash of the word itself and of every string reached by
+    /// deleting up to `depth` characters (a hash may repeat; callers tolerate that).
+    static func forEachDeletion(of characters: [UInt32], depth: Int, _ body: (UInt64) -> Void) {
+        body(hash(characters, skipping: -1, and: -1))
+        guard depth >= 1 else { return }
+        let count = characters.count
+        for first in 0..<count {
+            if first > 0, characters[first] == characters[first - 1] { continue }  // same string as before
+            body(hash(characters, skipping: first, and: -1))
+            guard depth >= 2, count > 2 else { continue }
+            for second in (first + 1)..<count {
+                if second > first + 1, characters[second] == characters[second - 1] { continue }
+                body(hash(characters, skipping: first, and: second))
             }
-            frontier = next
         }
-        return result
+    }
+
+    /// FNV-1a over the scalars, leaving out positions `a` and `b`.
+    @inline(__always)
+    static func hash(_ characters: [UInt32], skipping a: Int, and b: Int) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (position, scalar) in characters.enumerated() where position != a && position != b {
+            value ^= UInt64(scalar)
+            value &*= 0x0000_0100_0000_01b3
+        }
+        return value ^ UInt64(characters.count - (a >= 0 ? 1 : 0) - (b >= 0 ? 1 : 0))
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and
     /// transpositions of neighbours each cost one.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    static func editDistance<C: Equatable>(_ a: [C], _ b: [C]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -14,6 +14,10 @@ public enum Tokenizer {
     /// The words of `text`, in order.
     public static func tokenize(_ text: String) -> [Token] {
         var tokens: [Token] = []
+        // Fast path: plain ASCII text (most questions) is folded byte by byte.
+        if let result = text.utf8.withContiguousStorageIfAvailable({ tokenizeASCII($0) }) ?? nil {
+            return result
+        }
         var word = String.UnicodeScalarView()
         var hasLower = false
         var letterCount = 0
@@ -39,6 +43,54 @@ public enum Tokenizer {
             } else if properties.generalCategory == .nonspacingMark, !word.isEmpty {
                 continue  // a combining accent on the letter before it
             } else {
+                flush()
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// Tokenises ASCII text without Foundation; nil when the text is not all ASCII.
+    private static func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token]? {
+        var tokens: [Token] = []
+        var word: [UInt8] = []
+        var hasLower = false
+        var hasApostrophe = false
+        var letterCount = 0
+        func flush() {
+            guard !word.isEmpty else { return }
+            while word.last == UInt8(ascii: "'") { word.removeLast() }
+            let text = String(decoding: word, as: UTF8.self)
+            let capitalized = !hasLower && letterCount >= 2
+            if hasApostrophe {
+                appendFolded(text, capitalized: capitalized, to: &tokens)
+            } else if !text.isEmpty {
+                tokens.append(Token(text: text, isCapitalized: capitalized))
+            }
+            word.removeAll(keepingCapacity: true)
+            hasLower = false
+            hasApostrophe = false
+            letterCount = 0
+        }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                word.append(byte)
+                hasLower = true
+                letterCount += 1
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                word.append(byte + 32)
+                letterCount += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                word.append(byte)
+            case UInt8(ascii: "'"):
+                if !word.isEmpty {
+                    word.append(byte)
+                    hasApostrophe = true
+                }
+            case 0x80...0xFF:
+                return nil
+            default:
                 flush()
             }
         }

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+@testable import AdvisorKit
+
+/// Paths and shared objects the tests use: the repository, the shipped knowledge base,
+/// the shared spec and seeds, fixtures, and temporary directories.
+enum TestSupport {
+    /// The package root: the first folder above this file that holds Package.swift.
+    static let repositoryRoot: URL = {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for _ in 0..<10 {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return directory
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    /// The shipped knowledge base folder.
+    static var shippedKnowledgeBase: String { repositoryRoot.appendingPathComponent("KnowledgeBase").path }
+
+    /// The shared folder beside the checkout (spec and seeds), which may be absent.
+    static var sharedFolder: URL { repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared") }
+
+    /// `shared/spec/topics.md`, when it exists.
+    static var topicsSpec: String? {
+        let path = sharedFolder.appendingPathComponent("spec/topics.md").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// `shared/seeds`, when it exists.
+    static var seedsFolder: String? {
+        let path = sharedFolder.appendingPathComponent("seeds").path
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? path : nil
+    }
+
+    /// The Fixtures folder copied into the test bundle.
+    static func fixturesFolder() throws -> URL {
+        try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    }
+
+    /// A fixture knowledge base folder by name (`Fixtures/KnowledgeBases/NAME`).
+    static func fixtureKnowledgeBase(_ name: String) throws -> String {
+        try fixturesFolder().appendingPathComponent("KnowledgeBases").appendingPathComponent(name).path
+    }
+
+    /// The shipped knowledge base, loaded once and shared (read-only).
+    static let shippedBase: KnowledgeBase = KnowledgeBaseLoader.load(directory: shippedKnowledgeBase).0
+
+    /// A fresh advisor over the shipped knowledge base (advisors are not thread-safe,
+    /// so each test builds its own).
+    static func advisor() -> Advisor {
+        Advisor(knowledgeBase: shippedBase)
+    }
+
+    /// The topic ids listed in the table of `topics.md`, in order.
+    static func specTopicIDs(_ path: String) throws -> [String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var ids: [String] = []
+        for line in text.split(separator: "\n") where line.hasPrefix("| `") {
+            let cell = line.dropFirst(3)
+            guard let end = cell.firstIndex(of: "`") else { continue }
+            ids.append(String(cell[..<end]))
+        }
+        return ids
+    }
+}
+
+/// A temporary directory removed when the value is done with (call `remove()` in a defer).
+struct TemporaryDirectory {
+    let url: URL
+    var path: String { url.path }
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("advisor-tests-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// A path inside the directory.
+    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes `text` to `name` (folders made as needed) and returns its path.
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try write(name, Data(text.utf8))
+    }
+
+    /// Writes `data` to `name` (folders made as needed) and returns its path.
+    @discardableResult
+    func write(_ name: String, _ data: Data) throws -> String {
+        let target = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: target)
+        return target.path
+    }
+
+    func remove() {
+        // Restore permissions a test may have taken away so the tree can be deleted.
+        if let enumerator = FileManager.default.enumerator(atPath: path) {
+            for case let name as String in enumerator {
+                chmod(url.appendingPathComponent(name).path, 0o700)
+            }
+        }
+        chmod(path, 0o700)
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// Feeds bytes to a `LineReader` through a pipe(2), written by a background thread so
+/// that inputs larger than the pipe's buffer do not block.
+final class PipeFeeder: @unchecked Sendable {
+    let readDescriptor: Int32
+    private let writeDescriptor: Int32
+    private let thread: Thread
+
+    init(_ data: Data) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw POSIXError(.EIO) }
+        readDescriptor = fds[0]
+        writeDescriptor = fds[1]
+        let descriptor = fds[1]
+        thread = Thread {
+            data.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(descriptor, base + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        break
+                    }
+                    offset += written
+                }
+            }
+            close(descriptor)
+        }
+        thread.start()
+    }
+
+    convenience init(_ text: String) throws { try self.init(Data(text.utf8)) }
+
+    /// A reader over the read end.
+    func reader() -> LineReader { LineReader(descriptor: readDescriptor) }
+
+    deinit { close(readDescriptor) }
+}
