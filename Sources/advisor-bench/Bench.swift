@@ -62,13 +62,14 @@ struct Route: ParsableCommand {
     @Option(help: "questions.jsonl (default: KB/questions.jsonl; the shipped KB uses its sample questions)")
     var questions: String?
     @Option var repeats: Int = 20
+    @Option(help: "Compiled cache folder: the first run writes it, the next loads from it.") var cache: String?
     @Option(help: "Where the session's transcript goes (a temp dir by default).") var transcripts: String?
 
     func run() throws {
         let loadStart = now()
         let advisor: Advisor
         do {
-            advisor = try Advisor.load(directory: kb)
+            advisor = try Advisor.load(directory: kb, cacheDirectory: cache)
         } catch {
             throw ValidationError("invalid knowledge base: \(error.diagnostics.prefix(3).map(\.description))")
         }
@@ -91,13 +92,14 @@ struct Route: ParsableCommand {
         // Recall and false hits, from full answers.
         var paraphrases = 0
         var found = 0
+        var missedAsNone = 0
         var noise = 0
         var falseHits = 0
         for (question, expected) in items {
             let answer = advisor.ask(question)
             if let expected {
                 paraphrases += 1
-                if answer.topic == expected { found += 1 }
+                if answer.topic == expected { found += 1 } else if answer.topic == KnowledgeBase.noneTopic { missedAsNone += 1 }
             } else {
                 noise += 1
                 if answer.topic != KnowledgeBase.noneTopic { falseHits += 1 }
@@ -152,6 +154,7 @@ struct Route: ParsableCommand {
             "session_qps": Int(Double(sessionQuestions) / sessionSeconds),
             "recall": paraphrases == 0 ? 0 : (Double(found) / Double(paraphrases) * 1000).rounded() / 1000,
             "paraphrases": paraphrases,
+            "missed_as_none": missedAsNone,
             "noise": noise,
             "noise_false_hits": falseHits,
             "peak_mib": (peakMemoryMiB() * 10).rounded() / 10,

@@ -51,7 +51,8 @@ struct CommonOptions: ParsableArguments {
     static func loadAdvisor(kb: String?) throws -> Advisor {
         let directory = try knowledgeBaseDirectory(option: kb)
         do {
-            return try Advisor.load(directory: directory)
+            let cache = KnowledgeBaseCache.defaultDirectory(environment: ProcessInfo.processInfo.environment)
+            return try Advisor.load(directory: directory, cacheDirectory: cache)
         } catch {
             for diagnostic in error.diagnostics { Console.error(diagnostic.description) }
             Console.error("advisor: the knowledge base in \(directory) is invalid (\(error.diagnostics.count) problem(s)); run `advisor kb check`")

@@ -78,6 +78,21 @@ public enum KnowledgeBaseLoader {
         return (base, diagnostics)
     }
 
+    /// The fingerprint `load` would compute, from the files alone (nil when unreadable).
+    public static func fingerprint(directory: String) -> String? {
+        var hasher = FNV1a()
+        let display = { (name: String) in (directory as NSString).appendingPathComponent(name) }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: display(topicsFolder)) else { return nil }
+        let topics = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .prefix(maximumTopicFiles).map { (topicsFolder as NSString).appendingPathComponent($0) }
+        for name in [sourcesFile, conceptsFile] + topics {
+            hasher.combine(name)
+            guard let data = FileManager.default.contents(atPath: display(name)) else { return nil }
+            hasher.combine(data)
+        }
+        return hasher.hexDigest
+    }
+
     private static func collect<T>(_ diagnostics: inout [Diagnostic], _ body: () throws(Diagnostic) -> [T]) -> [T] {
         do {
             return try body()
@@ -277,10 +292,14 @@ struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func combine(_ data: Data) {
-        for byte in data {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01b3
+        var value = self.value
+        data.withUnsafeBytes { bytes in
+            for byte in bytes {
+                value ^= UInt64(byte)
+                value &*= 0x0000_0100_0000_01b3
+            }
         }
+        self.value = value
     }
 
     mutating func combine(_ text: String) {

@@ -64,7 +64,7 @@ public final class Router {
     static let stopWordWeight = 0.3
 
     public let normalizer: Normalizer
-    let topicIDs: [String]
+    var topicIDs: [String]
     var rules: [Rule] = []
     var termIDs: [String: Int32] = [:]
     var termWeights: [Double] = []
@@ -78,7 +78,26 @@ public final class Router {
 
     /// Concept terms that frame a question rather than say what it is about (the roles,
     /// "figures"): they do not count against how much of a question a topic explains.
-    let framingTerms: Set<String> = Set(KnowledgeBase.framingConcepts.map { Normalizer.conceptPrefix + $0 })
+    static let framingTerms: Set<String> = Set(KnowledgeBase.framingConcepts.map { Normalizer.conceptPrefix + $0 })
+
+    /// Scratch marks for one question: `ruleMarks[r] == mark` when rule r was already
+    /// scored, `termMarks[t] == mark` when the question holds term t. Stamping instead of
+    /// clearing keeps each question's cost independent of the number of rules.
+    private var ruleMarks: [UInt32] = []
+    private var termMarks: [UInt32] = []
+    private var mark: UInt32 = 0
+
+    private func nextMark() -> UInt32 {
+        if ruleMarks.count != rules.count { ruleMarks = [UInt32](repeating: 0, count: rules.count) }
+        if termMarks.count != termWeights.count { termMarks = [UInt32](repeating: 0, count: termWeights.count) }
+        if mark == UInt32.max {
+            mark = 0
+            for index in ruleMarks.indices { ruleMarks[index] = 0 }
+            for index in termMarks.indices { termMarks[index] = 0 }
+        }
+        mark += 1
+        return mark
+    }
 
     /// The number of compiled rules.
     public var ruleCount: Int { rules.count }
@@ -94,7 +113,14 @@ public final class Router {
     }
 
     /// Problems found while compiling patterns.
-    public private(set) var diagnostics: [Diagnostic]
+    public internal(set) var diagnostics: [Diagnostic]
+
+    /// A router restored from the compiled cache; the caller fills in its state.
+    init(restoring normalizer: Normalizer, topicIDs: [String]) {
+        self.normalizer = normalizer
+        self.topicIDs = topicIDs
+        diagnostics = []
+    }
 
     private func termID(_ term: String, isStop: Bool) -> Int32 {
         if let id = termIDs[term] { return id }
@@ -166,15 +192,25 @@ public final class Router {
                 }
             }
         }
-        framingTermIDs = Set(framingTerms.compactMap { termIDs[$0] })
+        framingTermIDs = Set(Self.framingTerms.compactMap { termIDs[$0] })
         let topicCount = Double(max(base.topics.count, 1))
         for (term, topics) in topicsPerTerm {
             termWeights[Int(term)] =
                 stopTerms.contains(term) ? Self.stopWordWeight : log(1 + topicCount / Double(topics.count))
         }
+        // Each rule is filed under its rarest term, which every full match contains; a
+        // rule of three or more terms also under its second rarest, so that it is still
+        // found with its rarest word missing, unless that term is so common that filing
+        // under it would make every question containing it scan a long list.
+        var ruleFrequency = [Int](repeating: 0, count: termWeights.count)
+        for rule in rules { for term in rule.terms { ruleFrequency[Int(term)] += 1 } }
+        let cap = Self.secondaryPostingCap(ruleCount: rules.count)
         for (index, rule) in rules.enumerated() {
-            let rarest = rule.terms.sorted { (termWeights[Int($0)], $1) > (termWeights[Int($1)], $0) }.prefix(2)
-            for term in rarest { postings[Int(term)].append(Int32(index)) }
+            let byRarity = rule.terms.sorted { (ruleFrequency[Int($0)], $0) < (ruleFrequency[Int($1)], $1) }
+            postings[Int(byRarity[0])].append(Int32(index))
+            if byRarity.count >= 3, ruleFrequency[Int(byRarity[1])] <= cap {
+                postings[Int(byRarity[1])].append(Int32(index))
+            }
         }
     }
 
@@ -191,7 +227,7 @@ public final class Router {
             let id = termIDs[word.term]
             if let id, !allTerms.contains(id) { allTerms.append(id) }
             sequence.append(id ?? -1)
-            if !word.isStopWord, !framingTerms.contains(word.term) {
+            if !word.isStopWord, !Self.framingTerms.contains(word.term) {
                 if let id {
                     contentTerms.append(id)
                     questionWeight += termWeights[Int(id)]
@@ -211,11 +247,13 @@ public final class Router {
             var specificTerms: Set<Int32> = []
         }
         var scores: [Int32: TopicScore] = [:]
-        var visited = Set<Int32>()
+        let mark = nextMark()
+        for term in allTerms { termMarks[Int(term)] = mark }
         for term in allTerms {
-            for ruleIndex in postings[Int(term)] where visited.insert(ruleIndex).inserted {
+            for ruleIndex in postings[Int(term)] where ruleMarks[Int(ruleIndex)] != mark {
+                ruleMarks[Int(ruleIndex)] = mark
                 let rule = rules[Int(ruleIndex)]
-                guard let score = score(rule, allTerms: allTerms, contentTerms: contentTerms, sequence: sequence) else { continue }
+                guard let score = score(rule, mark: mark, contentTerms: contentTerms, sequence: sequence) else { continue }
                 var entry = scores[rule.topic] ?? TopicScore()
                 entry.total += score
                 entry.best = max(entry.best, score)
@@ -270,6 +308,11 @@ public final class Router {
         return routing
     }
 
+    /// The most rules a term may hold to be used as a rule's second index entry.
+    static func secondaryPostingCap(ruleCount: Int) -> Int {
+        max(256, Int(Double(ruleCount).squareRoot()) * 2)
+    }
+
     /// The longest question routed, in characters; the rest of a longer one is ignored.
     public static let maximumQuestionLength = 2_000
 
@@ -279,14 +322,14 @@ public final class Router {
     }
 
     /// The score of `rule` for a question, or nil when it does not match.
-    private func score(_ rule: Rule, allTerms: [Int32], contentTerms: [Int32], sequence: [Int32]) -> Double? {
+    private func score(_ rule: Rule, mark: UInt32, contentTerms: [Int32], sequence: [Int32]) -> Double? {
         if rule.stopOnly {
             return isContiguous(rule.terms, in: sequence) ? Double(rule.terms.count) * Self.stopWordWeight * rule.weight * 1.5 : nil
         }
         var matched = 0.0
         var missing = 0
         for term in rule.terms {
-            if allTerms.contains(term) {
+            if termMarks[Int(term)] == mark {
                 matched += termWeights[Int(term)]
             } else {
                 missing += 1

@@ -13,6 +13,28 @@ public final class Advisor {
         composer = AnswerComposer(knowledgeBase: knowledgeBase)
     }
 
+    init(knowledgeBase: KnowledgeBase, router: Router) {
+        self.knowledgeBase = knowledgeBase
+        self.router = router
+        composer = AnswerComposer(knowledgeBase: knowledgeBase)
+    }
+
+    /// Loads through the compiled cache in `cacheDirectory`: a cache whose content hash
+    /// matches the knowledge base's files is used as it is; otherwise the knowledge base
+    /// is loaded, validated and compiled, and the cache rewritten (best effort).
+    public static func load(directory: String, cacheDirectory: String?) throws(KnowledgeBaseError) -> Advisor {
+        guard let cacheDirectory else { return try load(directory: directory) }
+        let cache = KnowledgeBaseCache(cacheDirectory: cacheDirectory, knowledgeBaseDirectory: directory)
+        if let fingerprint = KnowledgeBaseLoader.fingerprint(directory: directory),
+            let advisor = cache.read(fingerprint: fingerprint)
+        {
+            return advisor
+        }
+        let advisor = try load(directory: directory)
+        cache.write(advisor)
+        return advisor
+    }
+
     /// Loads the knowledge base in `directory` and refuses it when it has any structural problem.
     ///
     /// Sample questions are not routed here (that is `kb check`'s job), so start-up stays fast.

@@ -23,9 +23,9 @@ struct ConceptPhrase: Sendable {
 public final class Normalizer {
     private let stemmer = Stemmer()
     private var stemCache: [String: String] = [:]
-    private var phrases: [String: [ConceptPhrase]] = [:]
-    private var knownStems: Set<String> = []
-    private var speller = SpellCorrector()
+    var phrases: [String: [ConceptPhrase]] = [:]
+    var knownStems: Set<String> = []
+    var speller = SpellCorrector()
     private var corrections: [String: String?] = [:]
     /// The prefix that marks a concept term.
     public static let conceptPrefix = "@"
@@ -54,7 +54,9 @@ public final class Normalizer {
     /// Adds the words of `text` to the vocabulary that typos are corrected against.
     public func learnVocabulary(from text: String) {
         corrections.removeAll()
-        for token in Tokenizer.tokenize(text) where !StopWords.english.contains(token.text) {
+        // Words with digits (ids, figures) are no words to correct a typo into.
+        for token in Tokenizer.tokenize(text)
+        where !StopWords.english.contains(token.text) && !token.text.contains(where: \.isNumber) {
             knownStems.insert(stem(token.text))
             speller.add(token.text)
         }

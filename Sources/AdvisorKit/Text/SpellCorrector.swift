@@ -9,6 +9,9 @@ public struct SpellCorrector: Sendable {
     private var scalars: [[UInt32]] = []
     private var frequency: [Int] = []
     private var known: [String: Int32] = [:]
+    /// How many words the deletion index covers: it is built on first use, so a
+    /// one-shot question that needs no correction never pays for it.
+    private var indexed = 0
 
     /// The shortest word considered for correction; shorter words are too ambiguous.
     public static let minimumLength = 4
@@ -16,6 +19,17 @@ public struct SpellCorrector: Sendable {
     public static let twoEditLength = 8
 
     public init() {}
+
+    /// The words and how often each was added, in the order added (for the cache).
+    var entries: [(word: String, frequency: Int)] { Array(zip(words, frequency)) }
+
+    /// Rebuilds a corrector from `entries`.
+    init(entries: [(word: String, frequency: Int)]) {
+        for (word, frequency) in entries {
+            add(word)
+            if let index = known[word] { self.frequency[Int(index)] = frequency }
+        }
+    }
 
     /// Adds a correctly spelled word (each call counts once toward its frequency).
     public mutating func add(_ word: String) {
@@ -29,10 +43,19 @@ public struct SpellCorrector: Sendable {
         scalars.append(characters)
         frequency.append(1)
         known[word] = index
-        guard characters.count >= Self.minimumLength - 1 else { return }
-        let depth = characters.count >= Self.twoEditLength - 2 ? 2 : 1
-        Self.forEachDeletion(of: characters, depth: depth) { key in
-            deletes[key, default: []].append(index)
+    }
+
+    /// Files every word not yet indexed under its deletions.
+    private mutating func buildIndex() {
+        while indexed < words.count {
+            let characters = scalars[indexed]
+            let index = Int32(indexed)
+            indexed += 1
+            guard characters.count >= Self.minimumLength - 1 else { continue }
+            let depth = characters.count >= Self.twoEditLength - 2 ? 2 : 1
+            Self.forEachDeletion(of: characters, depth: depth) { key in
+                deletes[key, default: []].append(index)
+            }
         }
     }
 
@@ -43,10 +66,11 @@ public struct SpellCorrector: Sendable {
     public var count: Int { words.count }
 
     /// The closest vocabulary word to `word`, or nil when none is close enough.
-    public func correction(for word: String) -> String? {
+    public mutating func correction(for word: String) -> String? {
         guard known[word] == nil else { return nil }
         let characters = word.unicodeScalars.map(\.value)
         guard characters.count >= Self.minimumLength else { return nil }
+        buildIndex()
         let limit = Self.maximumEdits(characters.count)
         var best: (index: Int32, distance: Int)?
         var checked = Set<Int32>()
