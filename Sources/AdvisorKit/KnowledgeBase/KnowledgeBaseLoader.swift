@@ -78,6 +78,21 @@ public enum KnowledgeBaseLoader {
         return (base, diagnostics)
     }
 
+    /// Parses one topic file's bytes as `load` would (for tests and fuzzing).
+    public static func parseTopicFile(_ data: Data, name: String) -> ([Topic], [Diagnostic]) {
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return ([], [Diagnostic(SourceLocation(file: name, line: 1, column: 1), "invalid UTF-8")])
+        }
+        var diagnostics: [Diagnostic] = []
+        do {
+            let doc = try YAMLDocument.parse(text, displayPath: name)
+            let topics = try readTopics(doc, expectedID: (name as NSString).deletingPathExtension, diagnostics: &diagnostics)
+            return (topics, diagnostics)
+        } catch {
+            return ([], diagnostics + [error])
+        }
+    }
+
     /// The fingerprint `load` would compute, from the files alone (nil when unreadable).
     public static func fingerprint(directory: String) -> String? {
         var hasher = FNV1a()

@@ -38,6 +38,12 @@ struct YAMLDocument {
             let line = invalidUTF8Line(in: data)
             throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "invalid UTF-8")
         }
+        return try parse(text, displayPath: displayPath)
+    }
+
+    /// Parses YAML text already read and decoded.
+    static func parse(_ text: String, displayPath: String) throws(Diagnostic) -> YAMLDocument {
+        let location = SourceLocation(file: displayPath)
         if let nul = text.firstIndex(of: "\0") {
             let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
             throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "NUL byte in file")

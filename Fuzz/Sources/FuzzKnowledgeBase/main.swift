@@ -1,0 +1,16 @@
+import AdvisorKit
+import Foundation
+
+/// Any bytes as a topic file: parsing, validation and compiling must never crash or hang.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzKnowledgeBase(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    let data = Data(bytes: start, count: count)
+    let (topics, _) = KnowledgeBaseLoader.parseTopicFile(data, name: "fuzz.yaml")
+    let base = KnowledgeBase(directory: "fuzz", sources: [], concepts: [], topics: topics, fingerprint: "fuzz")
+    _ = KnowledgeBaseValidator.structuralProblems(base)
+    let advisor = Advisor(knowledgeBase: base)
+    for topic in topics.prefix(3) {
+        for sample in topic.samples.prefix(3) { _ = advisor.ask(sample.value) }
+    }
+    return 0
+}
