@@ -11,6 +11,7 @@ struct KBCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate the knowledge base: schema, references, patterns, and every sample question.")
 
         @OptionGroup var common: CommonOptions
@@ -29,7 +30,8 @@ struct KBCommand: ParsableCommand {
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Count topics, patterns, concepts and vocabulary.")
+        static let configuration = CommandConfiguration(
+            commandName: "stats",abstract: "Count topics, patterns, concepts and vocabulary.")
 
         @OptionGroup var common: CommonOptions
 
@@ -56,7 +58,8 @@ struct KBCommand: ParsableCommand {
     }
 
     struct Topics: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List topic ids and titles.")
+        static let configuration = CommandConfiguration(
+            commandName: "topics",abstract: "List topic ids and titles.")
 
         @OptionGroup var common: CommonOptions
 

@@ -47,7 +47,8 @@ struct TranscriptsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List transcripts, newest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",abstract: "List transcripts, newest first.")
 
         @OptionGroup var options: Options
         @Flag(name: .long, help: "Print a JSON array.") var json = false
@@ -90,7 +91,8 @@ struct TranscriptsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a transcript: ID, a unique prefix, or 'last'.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",abstract: "Show a transcript: ID, a unique prefix, or 'last'.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "text, markdown or json.") var format: Format = .text
@@ -110,7 +112,8 @@ struct TranscriptsCommand: ParsableCommand {
     }
 
     struct Search: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find turns whose question or answer contains TEXT.")
+        static let configuration = CommandConfiguration(
+            commandName: "search",abstract: "Find turns whose question or answer contains TEXT.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "Only turns answered with this topic.") var topic: String?
@@ -154,7 +157,8 @@ struct TranscriptsCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export a transcript as a Markdown or HTML document.")
+        static let configuration = CommandConfiguration(
+            commandName: "export",abstract: "Export a transcript as a Markdown or HTML document.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "markdown or html.") var format: Format = .markdown
@@ -182,6 +186,7 @@ struct TranscriptsCommand: ParsableCommand {
 
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
 
         @OptionGroup var options: Options
@@ -226,6 +231,7 @@ struct TranscriptsCommand: ParsableCommand {
 
     struct Gaps: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "gaps",
             abstract: "Questions answered 'none' or with low confidence, and topics nobody asked about.")
 
         @OptionGroup var options: Options
