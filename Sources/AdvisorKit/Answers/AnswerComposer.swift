@@ -6,6 +6,8 @@ public enum AnswerMode: String, Sendable, Codable {
     case answer
     /// The topic's facts and figures ("what do the numbers say?").
     case figures
+    /// The topic's longer explanation ("tell me more").
+    case more
 }
 
 /// Builds answer objects from topics: framing for a role, glossary meanings, figures,
@@ -42,6 +44,9 @@ public struct AnswerComposer: Sendable {
             }
         case (.figures, _):
             text = figures(of: topic)
+        case (.more, _):
+            text = topic.more ?? topic.answer
+            if let role, let advice = topic.advice[role] { text += "\nAs a \(role.displayName): \(advice)" }
         case (.answer, _):
             text = framedAnswer(topic, role: role)
         }

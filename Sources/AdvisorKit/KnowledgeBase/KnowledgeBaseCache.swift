@@ -8,7 +8,8 @@ import Foundation
 /// falls back to loading the YAML files.
 public struct KnowledgeBaseCache: Sendable {
     static let magic = Array("ADVKBC\u{1}\n".utf8)
-    static let formatVersion = 1
+    /// Bump whenever the format or what the router compiles changes.
+    static let formatVersion = 2
 
     /// The folder holding cache files.
     public let cacheDirectory: String
@@ -233,6 +234,7 @@ public struct KnowledgeBaseCache: Sendable {
         for list in postings where list.contains(where: { !(0..<ruleCount).contains($0) }) { throw BinaryReader.Damaged() }
 
         let normalizer = Normalizer()
+        normalizer.dictionary = Router.dictionary(for: base)
         normalizer.phrases = Dictionary(phrases, uniquingKeysWith: { a, _ in a })
         normalizer.knownStems = Set(knownStems)
         normalizer.speller = SpellCorrector(entries: speller)

@@ -131,7 +131,7 @@ public struct KnowledgeBase: Sendable {
     public static let noneTopic = "none"
     /// Concepts that frame a question (who it is for, whether it wants figures)
     /// rather than say what it is about.
-    public static let framingConcepts = ["cio", "cmo", "figures"]
+    public static let framingConcepts = ["cio", "cmo", "figures", "more"]
 
     /// The id of the topic for greetings and thanks.
     public static let smalltalkTopic = "smalltalk"

@@ -107,6 +107,7 @@ public final class Router {
     /// Compiles the patterns of `knowledgeBase`; patterns that cannot compile are reported.
     public init(knowledgeBase: KnowledgeBase) {
         normalizer = Normalizer(concepts: knowledgeBase.concepts.map { ($0.id, $0.synonyms) })
+        normalizer.dictionary = Self.dictionary(for: knowledgeBase)
         topicIDs = knowledgeBase.topics.map(\.id)
         diagnostics = []
         compile(knowledgeBase)
@@ -114,6 +115,12 @@ public final class Router {
 
     /// Problems found while compiling patterns.
     public internal(set) var diagnostics: [Diagnostic]
+
+    /// The knowledge base's dictionary of real words, when it has one.
+    static func dictionary(for base: KnowledgeBase) -> WordList? {
+        let path = (base.directory as NSString).appendingPathComponent(KnowledgeBaseLoader.dictionaryFile)
+        return FileManager.default.fileExists(atPath: path) ? WordList(path: path) : nil
+    }
 
     /// A router restored from the compiled cache; the caller fills in its state.
     init(restoring normalizer: Normalizer, topicIDs: [String]) {

@@ -19,6 +19,7 @@ public final class Conversation {
         public static let cio = "cio"
         public static let cmo = "cmo"
         public static let figures = "figures"
+        public static let more = "more"
     }
 
     public init(advisor: Advisor, role: Role? = nil) {
@@ -40,18 +41,21 @@ public final class Conversation {
         let concepts = routing.concepts
         let roleConcepts = [Role.cio, .cmo].filter { concepts.contains($0.rawValue) }
         var mentioned: Role? = roleConcepts.count == 1 ? roleConcepts[0] : nil
-        let content = routing.contentWords(
-            ignoring: [ReservedConcept.cio, ReservedConcept.cmo, ReservedConcept.figures])
+        let content = routing.contentWords(ignoring: Set(KnowledgeBase.framingConcepts))
         let asksFigures = concepts.contains(ReservedConcept.figures)
+        let asksMore = concepts.contains(ReservedConcept.more)
 
         var topic = routing.topic
         var mode = AnswerMode.answer
         var context: String?
-        if let current = currentTopic, content.isEmpty, asksFigures || mentioned != nil {
-            // "and to a CMO?", "what do the numbers say?": the same topic, seen anew.
+        // "and to a CMO?", "what do the numbers say?", "tell me more": the same topic, seen
+        // anew. Also when a follow-up ("and for the CMO again?") has words that match nothing.
+        let refersBack = content.isEmpty || (routing.topic == KnowledgeBase.noneTopic && Self.isFollowUp(question))
+        if let current = currentTopic, refersBack, asksFigures || asksMore || mentioned != nil {
             topic = current
-            mode = asksFigures ? .figures : .answer
-            context = "follow-up on \(current)" + (mentioned.map { ": role \($0.rawValue)" } ?? ": figures")
+            mode = asksFigures ? .figures : asksMore ? .more : .answer
+            let what = mentioned.map { "role \($0.rawValue)" } ?? (asksFigures ? "figures" : "more")
+            context = "follow-up on \(current): \(what)"
         } else if asksFigures, topic != KnowledgeBase.noneTopic,
             !(advisor.knowledgeBase.topic(topic)?.facts.isEmpty ?? true)
         {

@@ -27,6 +27,8 @@ public final class Normalizer {
     var knownStems: Set<String> = []
     var speller = SpellCorrector()
     private var corrections: [String: String?] = [:]
+    /// Real words that are never corrected as typos ("night" is not "fight"), if any.
+    public var dictionary: WordList?
     /// The prefix that marks a concept term.
     public static let conceptPrefix = "@"
 
@@ -127,7 +129,8 @@ public final class Normalizer {
     /// The spelling correction of an unknown word, remembered (a bounded cache).
     private func cachedCorrection(for word: String) -> String? {
         if let cached = corrections[word] { return cached }
-        let result = speller.correction(for: word)
+        var result = speller.correction(for: word)
+        if result != nil, dictionary?.contains(word) ?? false { result = nil }
         if corrections.count > 50_000 { corrections.removeAll(keepingCapacity: true) }
         corrections[word] = result
         return result
