@@ -96,13 +96,3 @@ public final class ScriptRunner {
         return report
     }
 }
-
-extension Answer {
-    /// The answer object as one line of JSON, newline included.
-    public func jsonLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-}

@@ -85,11 +85,17 @@ public final class TranscriptRecorder {
     @discardableResult
     private func append(_ event: some Encodable, what: String) -> Bool {
         guard isRecording else { return false }
-        guard var data = try? encoder.encode(event) else {
-            stop("cannot encode \(what)")
-            return false
+        var data: Data
+        if let turn = event as? TurnEvent {
+            data = Data(turn.jsonLine())  // the hot path: a hand-rolled writer, not JSONEncoder
+        } else {
+            guard let encoded = try? encoder.encode(event) else {
+                stop("cannot encode \(what)")
+                return false
+            }
+            data = encoded
+            data.append(UInt8(ascii: "\n"))
         }
-        data.append(UInt8(ascii: "\n"))
         let descriptor = self.descriptor
         let code = data.withUnsafeBytes { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return 0 }
