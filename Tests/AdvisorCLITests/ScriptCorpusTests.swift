@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// Runs the project's routing regression scripts and example scripts: every `/expect` must hold.
+@Suite("script corpus")
+struct ScriptCorpusTests {
+    /// Tests/Routing/*.advisor and Examples/*.advisor, when those folders exist.
+    static func scripts() -> [URL] {
+        guard let root = AdvisorProcess.packageRoot else { return [] }
+        var files: [URL] = []
+        for folder in ["Tests/Routing", "Examples"] {
+            let directory = root.appendingPathComponent(folder)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            files += names.filter { $0.hasSuffix(".advisor") }.sorted().map { directory.appendingPathComponent($0) }
+        }
+        return files
+    }
+
+    @Test("every routing and example script passes (advisor run --no-transcript FILE)")
+    func allScriptsPass() async throws {
+        let scripts = Self.scripts()
+        guard !scripts.isEmpty else { return }  // the folders are still being written
+        let sandbox = try Sandbox()
+        let root = try #require(AdvisorProcess.packageRoot)
+        // At most four at a time: enough to keep two cores busy.
+        var remaining = scripts.makeIterator()
+        try await withThrowingTaskGroup(of: (URL, ProcessResult).self) { group in
+            let run: @Sendable (URL) async throws -> (URL, ProcessResult) = { script in
+                let result = try await sandbox.advisor(
+                    ["run", "--no-transcript", script.path], cwd: root, timeout: .seconds(60))
+                return (script, result)
+            }
+            for _ in 0..<4 {
+                if let script = remaining.next() { group.addTask { try await run(script) } }
+            }
+            while let (script, result) = try await group.next() {
+                let name = String(script.path.dropFirst(root.path.count + 1))
+                let failures = result.errLines.filter { $0.hasPrefix(script.path + ":") }
+                let report = failures.isEmpty ? result.err : failures.joined(separator: "\n")
+                #expect(
+                    result.status == 0,
+                    "\(name) exited \(result.status)\(result.timedOut ? " (timed out)" : ""):\n\(report)")
+                if let script = remaining.next() { group.addTask { try await run(script) } }
+            }
+        }
+        #expect(sandbox.transcriptFiles().isEmpty, "--no-transcript records nothing")
+    }
+}
