@@ -34,10 +34,16 @@ struct CommonOptions: ParsableArguments {
 
     static func knowledgeBaseDirectory(option kb: String?) throws -> String {
         do {
-            return try KnowledgeBaseLocator.locate(
+            let directory = try KnowledgeBaseLocator.locate(
                 option: kb, environment: ProcessInfo.processInfo.environment,
                 executablePath: executablePath(), currentDirectory: FileManager.default.currentDirectoryPath)
-        } catch {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                Console.error("advisor: knowledge base folder not found: \(directory)")
+                throw ExitCode(2)
+            }
+            return directory
+        } catch let error as KnowledgeBaseLocator.LocatorError {
             Console.error(error.description)
             throw ExitCode(2)
         }

@@ -3,6 +3,9 @@ import Foundation
 
 /// Writes to standard output and error; a closed pipe ends the program quietly.
 enum Console {
+    /// Called once before exiting on a closed pipe (a session ends its transcript there).
+    nonisolated(unsafe) static var brokenPipeHandler: (() -> Void)?
+
     /// Writes `text` to standard output as it is.
     static func write(_ text: String) {
         writeAll(STDOUT_FILENO, text)
@@ -28,7 +31,10 @@ enum Console {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                if errno == EPIPE { exit(0) }  // `| head` closed the pipe: stop quietly
+                if errno == EPIPE {  // `| head` closed the pipe: stop quietly
+                    brokenPipeHandler?()
+                    exit(0)
+                }
                 return
             }
             offset += written

@@ -216,7 +216,8 @@ struct TranscriptsCommand: ParsableCommand {
                     } else {
                         out += "  topic: \(change.newTopic) (unchanged); the answer's text changed\n"
                     }
-                    out += style.dim("  was: " + TerminalSafe.neutralize(change.oldAnswer, keepNewlines: false)) + "\n"
+                    let was = change.oldAnswer.replacingOccurrences(of: "\n", with: " ")
+                    out += style.dim("  was: " + TerminalSafe.neutralize(was, keepNewlines: false)) + "\n"
                     out += "  now: " + change.newAnswer.replacingOccurrences(of: "\n", with: " ") + "\n"
                 }
                 out += "\(transcript.id): \(changes.count) of \(turns) turn\(turns == 1 ? "" : "s") changed"

@@ -11,6 +11,14 @@ public struct KnowledgeBaseCache: Sendable {
     /// Bump whenever the format or what the router compiles changes.
     static let formatVersion = 2
 
+    /// The running executable's size and modification time: a rebuilt advisor, whose router
+    /// may compile differently, never trusts a cache an older build wrote.
+    static let engineIdentity: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "unknown" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }()
+
     /// The folder holding cache files.
     public let cacheDirectory: String
     private let prefix: String
@@ -43,7 +51,9 @@ public struct KnowledgeBaseCache: Sendable {
         var reader = BinaryReader(Array(data))
         do {
             for byte in Self.magic where try reader.int() != Int(byte) { return nil }
-            guard try reader.int() == Self.formatVersion, try reader.string() == fingerprint else { return nil }
+            guard try reader.int() == Self.formatVersion, try reader.string() == Self.engineIdentity,
+                try reader.string() == fingerprint
+            else { return nil }
             return try Self.decodeAdvisor(&reader, fingerprint: fingerprint)
         } catch {
             return nil
@@ -56,6 +66,7 @@ public struct KnowledgeBaseCache: Sendable {
         var writer = BinaryWriter()
         for byte in Self.magic { writer.write(Int(byte)) }
         writer.write(Self.formatVersion)
+        writer.write(Self.engineIdentity)
         writer.write(fingerprint)
         Self.encode(advisor, into: &writer)
         let fm = FileManager.default

@@ -9,13 +9,18 @@ public enum KnowledgeBaseValidator {
     /// Everything `kb check` checks: structure, then every sample question routed to its own topic.
     public static func check(directory: String) -> (KnowledgeBase, [Diagnostic]) {
         let (base, loadProblems) = KnowledgeBaseLoader.load(directory: directory)
+        return (base, validate(base, loadProblems: loadProblems).problems)
+    }
+
+    /// Every check on a loaded knowledge base, and the advisor built on the way.
+    static func validate(_ base: KnowledgeBase, loadProblems: [Diagnostic]) -> (advisor: Advisor, problems: [Diagnostic]) {
         var problems = loadProblems + structuralProblems(base) + manifestProblems(base)
         let advisor = Advisor(knowledgeBase: base)
         problems += advisor.router.diagnostics
         if problems.isEmpty {
             problems += sampleProblems(advisor)
         }
-        return (base, KnowledgeBaseError(problems).diagnostics)
+        return (advisor, KnowledgeBaseError(problems).diagnostics)
     }
 
     /// Ids, references and required fields: the problems that make a knowledge base unusable.

@@ -22,6 +22,7 @@ struct YAMLDocument {
     static func load(path: String, displayPath: String, hash: (Data) -> Void) throws(Diagnostic) -> YAMLDocument {
         let location = SourceLocation(file: displayPath)
         let data: Data
+        guard FileManager.default.fileExists(atPath: path) else { throw Diagnostic(location, "file not found") }
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             if let size = attributes[.size] as? Int, size > maximumFileSize {
@@ -47,6 +48,9 @@ struct YAMLDocument {
         if let nul = text.firstIndex(of: "\0") {
             let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
             throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "NUL byte in file")
+        }
+        if let problem = YAMLEvents.screen(text, maximumEvents: maximumNodes) {
+            throw Diagnostic(SourceLocation(file: displayPath, line: problem.line, column: problem.column), problem.message)
         }
         do {
             let root = try Yams.compose(yaml: text)

@@ -275,13 +275,13 @@ public final class Router {
         // keeps growing") does not make the question about the word: the term's topic
         // then yields to the topic of the other words, and the answer notes the word.
         for (topic, entry) in scores where glossaryTerms[topic] != nil {
-            let own = glossaryTerms[topic] ?? []
+            let own = (glossaryTerms[topic] ?? []).union(entry.terms)
             let elsewhere = scores.contains { other, otherEntry in
                 other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingTermIDs).isEmpty
             }
             if elsewhere {
-                scores[topic]?.best = entry.best * 0.5
-                scores[topic]?.total = entry.total * 0.5
+                scores[topic]?.best = entry.best * Self.glossaryYield
+                scores[topic]?.total = entry.total * Self.glossaryYield
             }
         }
 
@@ -298,8 +298,13 @@ public final class Router {
         guard let best = ranked.first else { return routing }
 
         let runnerUp = ranked.count > 1 ? ranked[1].score : 0
+        // A glossary word in a question about something else is covered by the jargon note.
+        var explained = best.entry.terms
+        if glossaryTerms[best.topic] == nil {
+            for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
+        }
         var covered = 0.0
-        for term in contentTerms where term >= 0 && best.entry.terms.contains(term) { covered += termWeights[Int(term)] }
+        for term in contentTerms where term >= 0 && explained.contains(term) { covered += termWeights[Int(term)] }
         let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
         let strength = 1 - exp(-best.score / 2.0)
         let margin = (best.score - runnerUp) / best.score
@@ -319,6 +324,9 @@ public final class Router {
     static func secondaryPostingCap(ruleCount: Int) -> Int {
         max(256, Int(Double(ruleCount).squareRoot()) * 2)
     }
+
+    /// What a glossary topic's score is multiplied by when the question is about something else.
+    static let glossaryYield = 0.35
 
     /// The longest question routed, in characters; the rest of a longer one is ignored.
     public static let maximumQuestionLength = 2_000

@@ -38,7 +38,10 @@ public final class LineReader {
                 start = newline + 1
                 compact()
                 lineNumber += 1
-                if skipped > 0 { return .tooLong(skipped + line.count) }
+                if skipped > 0 || line.count > Self.maximumLineLength {
+                    isFirstLine = false
+                    return .tooLong(skipped + line.count)
+                }
                 return decode(line)
             }
             let pending = buffer.count - start
@@ -53,7 +56,10 @@ public final class LineReader {
                 buffer.removeAll()
                 start = 0
                 lineNumber += 1
-                if skipped > 0 { return .tooLong(skipped + line.count) }
+                if skipped > 0 || line.count > Self.maximumLineLength {
+                    isFirstLine = false
+                    return .tooLong(skipped + line.count)
+                }
                 return decode(line)
             }
             fill()

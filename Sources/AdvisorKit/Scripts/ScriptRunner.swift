@@ -51,7 +51,7 @@ public final class ScriptRunner {
         while let line = reader.next() {
             let number = reader.lineNumber
             func fail(_ message: String) {
-                diagnostic("\(displayName):\(number): \(message)")
+                diagnostic(TerminalSafe.neutralize("\(displayName):\(number): \(message)", keepNewlines: false))
             }
             switch line {
             case .invalid(let why):

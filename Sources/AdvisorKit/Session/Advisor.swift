@@ -35,18 +35,12 @@ public final class Advisor {
         return advisor
     }
 
-    /// Loads the knowledge base in `directory` and refuses it when it has any structural problem.
-    ///
-    /// Sample questions are not routed here (that is `kb check`'s job), so start-up stays fast.
+    /// Loads the knowledge base in `directory` and refuses it when `kb check` would:
+    /// structure, references, patterns, and every sample question routed to its topic.
     public static func load(directory: String) throws(KnowledgeBaseError) -> Advisor {
         let (base, loadProblems) = KnowledgeBaseLoader.load(directory: directory)
-        var problems = loadProblems
-        if problems.isEmpty {
-            problems += KnowledgeBaseValidator.structuralProblems(base)
-        }
+        let (advisor, problems) = KnowledgeBaseValidator.validate(base, loadProblems: loadProblems)
         guard problems.isEmpty else { throw KnowledgeBaseError(problems) }
-        let advisor = Advisor(knowledgeBase: base)
-        guard advisor.router.diagnostics.isEmpty else { throw KnowledgeBaseError(advisor.router.diagnostics) }
         return advisor
     }
 

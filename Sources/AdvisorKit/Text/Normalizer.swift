@@ -88,10 +88,14 @@ public final class Normalizer {
         var corrections: [String?] = []
         var stems: [String] = []
         surfaces.reserveCapacity(tokens.count)
-        for token in tokens {
+        for (position, token) in tokens.enumerated() {
             var word = token.text
             var correction: String?
-            if correctTypos, !StopWords.english.contains(word), !isKnown(word), let fixed = cachedCorrection(for: word) {
+            // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
+            let isName = position > 0 && token.startsUppercase && !token.isCapitalized
+            if correctTypos, !isName, !StopWords.english.contains(word), !isKnown(word),
+                let fixed = cachedCorrection(for: word)
+            {
                 correction = fixed
                 word = fixed
             }

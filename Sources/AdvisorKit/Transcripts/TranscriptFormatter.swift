@@ -174,7 +174,19 @@ public struct TranscriptFormatter: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = ""
         func line(_ value: some Encodable) {
-            if let data = try? encoder.encode(value) { out += String(decoding: data, as: UTF8.self) + "\n" }
+            guard let data = try? encoder.encode(value) else { return }
+            // JSON allows C1 controls and bidi overrides raw; escape them so that the
+            // output is inert on a terminal. They can only stand inside strings.
+            var text = String.UnicodeScalarView()
+            for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+                if TerminalSafe.isControl(scalar) {
+                    let hex = String(scalar.value, radix: 16)
+                    text.append(contentsOf: "\\u\(String(repeating: "0", count: 4 - hex.count))\(hex)".unicodeScalars)
+                } else {
+                    text.append(scalar)
+                }
+            }
+            out += String(text) + "\n"
         }
         if let session = transcript.session { line(session) }
         for entry in transcript.entries {

@@ -60,24 +60,30 @@ public enum TranscriptParser {
         return transcript
     }
 
-    /// Event type markers as they appear in a line: escaped text cannot contain them.
-    static let turnMarker = Array(#""type":"turn""#.utf8)
-    static let endMarker = Array(#""type":"end""#.utf8)
-    static let sessionMarker = Array(#""type":"session""#.utf8)
+    /// Event type markers: `"type":"turn"` (spaces allowed around the colon). Escaped
+    /// text inside a JSON string cannot contain them, so a match is the event's own key.
+    static let turnMarker = Array(#""turn""#.utf8)
+    static let endMarker = Array(#""end""#.utf8)
+    static let sessionMarker = Array(#""session""#.utf8)
+    private static let typeKey = Array(#""type""#.utf8)
 
-    /// Whether `line` holds `marker`: memchr finds each candidate first byte.
+    /// Whether `line` holds the key "type" with the value `marker`.
     static func contains(_ line: some ContiguousBytes, _ marker: [UInt8]) -> Bool {
         line.withUnsafeBytes { bytes in
-            guard let first = marker.first, let base = bytes.baseAddress, bytes.count >= marker.count else {
-                return marker.isEmpty
-            }
+            guard let base = bytes.baseAddress, bytes.count >= typeKey.count + marker.count + 1 else { return false }
             var offset = 0
-            let last = bytes.count - marker.count
+            let last = bytes.count - typeKey.count
             while offset <= last {
-                guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
-                let index = base.distance(to: UnsafeRawPointer(found))
-                if memcmp(base + index, marker, marker.count) == 0 { return true }
+                guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), last - offset + 1) else { return false }
+                var index = base.distance(to: UnsafeRawPointer(found))
                 offset = index + 1
+                guard memcmp(base + index, typeKey, typeKey.count) == 0 else { continue }
+                index += typeKey.count
+                while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { continue }
+                index += 1
+                while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+                if index + marker.count <= bytes.count, memcmp(base + index, marker, marker.count) == 0 { return true }
             }
             return false
         }

@@ -57,7 +57,8 @@ extension TranscriptStore {
                     defer { start = end + 1 }
                     let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
                     guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { continue }
-                    if rawScreen, !Self.containsASCIIInsensitive(line, needle) { continue }
+                    // The byte screen is exact only on ASCII lines: "Café" must still match "cafe".
+                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { continue }
                     guard let turn = try? decoder.decode(TurnEvent.self, from: Data(line)) else { continue }
                     if let topic = query.topic, turn.answer.topic != topic { continue }
                     if let sinceDate, turn.at < sinceDate { continue }
@@ -87,6 +88,11 @@ extension TranscriptStore {
             index += 1
         }
         return false
+    }
+
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes where byte >= 0x80 { return false }
+        return true
     }
 
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {

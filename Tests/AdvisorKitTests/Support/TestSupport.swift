@@ -148,5 +148,73 @@ final class PipeFeeder: @unchecked Sendable {
     /// A reader over the read end.
     func reader() -> LineReader { LineReader(descriptor: readDescriptor) }
 
-    deinit { close(readDescriptor) }
+    /// Drains what the writer still has to send before closing, so that it never
+    /// writes into a closed pipe (SIGPIPE) when a test stops reading early.
+    deinit {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(readDescriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+        }
+        close(readDescriptor)
+    }
+}
+
+extension TestSupport {
+    /// A copy of a fixture knowledge base in a temporary directory, to edit freely.
+    static func copyFixture(_ name: String) throws -> TemporaryDirectory {
+        try copyFolder(fixtureKnowledgeBase(name))
+    }
+
+    /// A copy of the shipped knowledge base in a temporary directory.
+    static func copyShippedKnowledgeBase() throws -> TemporaryDirectory {
+        try copyFolder(shippedKnowledgeBase)
+    }
+
+    private static func copyFolder(_ source: String) throws -> TemporaryDirectory {
+        let temp = try TemporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(
+                atPath: (source as NSString).appendingPathComponent(name), toPath: temp.file(name))
+        }
+        return temp
+    }
+}
+
+/// Runs one test of this test binary in a child process, killed at a deadline: for code
+/// that may hang, so that a hang fails one test instead of the whole run.
+enum ChildProcess {
+    struct Result {
+        /// Whether the child exited before the deadline.
+        var finished: Bool
+        var output: String
+    }
+
+    static func runTest(named name: String, environment: [String: String], deadline: Double) throws -> Result {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let outputPath = temp.file("output.txt")
+        #expect(FileManager.default.createFile(atPath: outputPath, contents: nil))
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--testing-library", "swift-testing", "--filter", name]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        let finished = exited.wait(timeout: .now() + deadline) == .success
+        if !finished {
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        try output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Result(finished: finished, output: text)
+    }
 }

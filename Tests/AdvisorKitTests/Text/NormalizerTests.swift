@@ -1,0 +1,118 @@
+import Testing
+
+@testable import AdvisorKit
+
+@Suite("Normalizer")
+struct NormalizerTests {
+    private func normalizer() -> Normalizer {
+        let normalizer = Normalizer(concepts: [
+            (id: "cio", synonyms: ["cio", "IT", "information technology", "chief information officer"]),
+            (id: "cmo", synonyms: ["cmo", "marketing"]),
+            (id: "budget", synonyms: ["budget", "money", "funding"]),
+        ])
+        normalizer.learnVocabulary(from: "platform roadmap omnichannel agile mobile")
+        return normalizer
+    }
+
+    private func terms(_ text: String, correctTypos: Bool = true) -> [String] {
+        normalizer().normalize(text, correctTypos: correctTypos).filter { !$0.isStopWord }.map(\.term)
+    }
+
+    @Test("synonyms become their concept term")
+    func synonyms() {
+        #expect(terms("money") == ["@budget"])
+        #expect(terms("Funding for marketing") == ["@budget", "@cmo"])
+        #expect(terms("budgets") == ["@budget"])  // stemmed like the synonym
+    }
+
+    @Test("a multi-word synonym becomes one concept term")
+    func multiWordSynonym() throws {
+        let words = normalizer().normalize(
+            "the Chief Information Officer and information technology", correctTypos: false)
+        let concepts = words.filter { $0.term == "@cio" }
+        #expect(concepts.count == 2)
+        let first = try #require(concepts.first)
+        #expect(first.surface == "chief information officer")
+        #expect(!first.isStopWord)
+        #expect(terms("information technology budget") == ["@cio", "@budget"])
+    }
+
+    @Test("words of a multi-word synonym alone are not the concept")
+    func partialPhrase() {
+        #expect(!terms("information about technology", correctTypos: false).contains("@cio"))
+        #expect(terms("information about technology", correctTypos: false).count == 2)
+    }
+
+    @Test("the capitalised synonym IT only matches in capitals")
+    func capitalisedSynonym() {
+        #expect(terms("IT budget") == ["@cio", "@budget"])
+        #expect(terms("ask IT") == ["ask", "@cio"])
+        // "it" and "It" are the pronoun: a stop word, not the concept.
+        let lower = normalizer().normalize("it is the budget", correctTypos: true)
+        #expect(lower.first?.term == "it")
+        #expect(lower.first?.isStopWord == true)
+        #expect(!terms("It is the budget").contains("@cio"))
+        #expect(!terms("is it").contains("@cio"))
+    }
+
+    @Test("stop words are flagged, content words are not")
+    func stopWords() {
+        let words = normalizer().normalize("What is the budget for our roadmap", correctTypos: true)
+        #expect(words.map(\.isStopWord) == [true, true, true, false, true, true, false])
+        #expect(words.filter { !$0.isStopWord }.map(\.term) == ["@budget", "roadmap"])
+    }
+
+    @Test("contractions expand into stop words")
+    func contractionStopWords() {
+        let words = normalizer().normalize("what's the roadmap", correctTypos: true)
+        #expect(words.map(\.surface) == ["what", "is", "the", "roadmap"])
+        #expect(words.prefix(3).allSatisfy { $0.isStopWord })
+    }
+
+    @Test("typos are corrected in questions only")
+    func typosInQuestionsOnly() throws {
+        let question = try #require(normalizer().normalize("platfrom", correctTypos: true).first)
+        #expect(question.surface == "platfrom")
+        #expect(question.correction == "platform")
+        #expect(question.term == "platform")
+        #expect(!question.isStopWord)
+        let pattern = try #require(normalizer().normalize("platfrom", correctTypos: false).first)
+        #expect(pattern.correction == nil)
+        #expect(pattern.term == "platfrom")
+    }
+
+    @Test("a typo inside a synonym phrase is corrected and the phrase still matches")
+    func typoInPhrase() throws {
+        let words = normalizer().normalize("informaton technology", correctTypos: true)
+        let word = try #require(words.first)
+        #expect(words.count == 1)
+        #expect(word.term == "@cio")
+        #expect(word.correction == "information technology")
+        #expect(terms("monye") == ["@budget"])
+    }
+
+    @Test("known words, stop words and short words are not corrected")
+    func noCorrection() {
+        let normalizer = normalizer()
+        for text in ["roadmap", "what", "the", "abc", "cmo"] {
+            #expect(normalizer.normalize(text, correctTypos: true).allSatisfy { $0.correction == nil })
+        }
+        #expect(normalizer.isKnown("roadmap"))
+        #expect(normalizer.isKnown("roadmaps"))  // by stem
+        #expect(!normalizer.isKnown("weather"))
+        #expect(normalizer.vocabularySize > 5)
+    }
+
+    @Test("concept ids carry the concept prefix")
+    func conceptPrefix() {
+        #expect(Normalizer.conceptPrefix == "@")
+        #expect(isAllCapitals("IT"))
+        #expect(!isAllCapitals("It"))
+        #expect(!isAllCapitals("I"))
+    }
+
+    @Test("empty and punctuation-only text normalises to nothing", arguments: ["", "?!", "🙂"])
+    func empty(text: String) {
+        #expect(normalizer().normalize(text, correctTypos: true).isEmpty)
+    }
+}

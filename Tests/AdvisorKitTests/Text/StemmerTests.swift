@@ -1,0 +1,48 @@
+import Testing
+
+@testable import AdvisorKit
+
+@Suite("Stemmer (libstemmer, English)")
+struct StemmerTests {
+    @Test(
+        "stems as the Snowball English stemmer does",
+        arguments: [
+            ("platforms", "platform"),
+            ("platform", "platform"),
+            ("budgets", "budget"),
+            ("ownership", "ownership"),
+            ("owning", "own"),
+            ("owns", "own"),
+            ("marketing", "market"),
+            ("agile", "agil"),
+            ("communication", "communic"),
+            ("running", "run"),
+            ("relationship", "relationship"),
+            ("omnichannel", "omnichannel"),
+            ("generously", "generous"),
+            ("caresses", "caress"),
+        ])
+    func stems(word: String, stem: String) {
+        #expect(Stemmer().stem(word) == stem)
+    }
+
+    @Test("the empty string stems to itself")
+    func empty() {
+        #expect(Stemmer().stem("") == "")
+    }
+
+    @Test("words of other scripts come back intact")
+    func otherScripts() {
+        let stemmer = Stemmer()
+        #expect(!stemmer.stem("مرحبا").isEmpty)
+        #expect(stemmer.stem("86") == "86")
+    }
+
+    @Test("one stemmer gives the same answers across many calls")
+    func repeatable() {
+        let stemmer = Stemmer()
+        for _ in 0..<1000 {
+            #expect(stemmer.stem("platforms") == "platform")
+        }
+    }
+}
