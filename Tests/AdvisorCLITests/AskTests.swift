@@ -99,10 +99,8 @@ struct AskTests {
             #expect(result.stdout.isEmpty, "\(result)")
             #expect(result.exitedNormally && !result.err.contains("Fatal error"), "\(result)")
         }
-        withKnownIssue("BUG: a missing --kb/ADVISOR_KB folder is an I/O error (exit 2) but ask and kb check exit 1") {
-            for result in results {
-                #expect(result.status == 2, "\(result)")
-            }
+        for result in results {
+            #expect(result.status == 2, "\(result)")
         }
     }
 

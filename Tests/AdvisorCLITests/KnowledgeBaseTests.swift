@@ -29,7 +29,7 @@ struct KnowledgeBaseTests {
         Broken(name: "invalid-yaml", file: "topics/gardening.yaml", line: 6, message: "invalid YAML"),
         Broken(name: "unknown-related", file: "topics/cooking.yaml", line: 8, message: "baking"),
         Broken(name: "sample-elsewhere", file: "topics/cooking.yaml", line: 13, message: "gardening"),
-        Broken(name: "alias-bomb-values", file: "topics/gardening.yaml", line: 8, message: "pattern"),
+        Broken(name: "alias-bomb-values", file: "topics/gardening.yaml", line: 9, message: "aliases"),
     ]
 
     /// `FILE:LINE:COLUMN: message` lines of standard error.
@@ -92,16 +92,7 @@ struct KnowledgeBaseTests {
             }
             #expect(sandbox.transcriptFiles().isEmpty, "no session was started")
         }
-        if broken.name == "sample-elsewhere" {
-            // Start-up skips routing the sample questions (documented as a speed choice),
-            // but the contract says the advisor refuses an invalid knowledge base.
-            withKnownIssue("BUG: ask/run start on a knowledge base whose sample routes elsewhere; kb check rejects it")
-            {
-                refuse()
-            }
-        } else {
-            refuse()
-        }
+        refuse()
     }
 
     @Test("a YAML alias bomb in mapping keys is rejected quickly")
@@ -111,13 +102,9 @@ struct KnowledgeBaseTests {
         // One process only: while the bug stands it spins a core until the deadline.
         let result = try await sandbox.advisor(["kb", "check", "--kb", base.path], timeout: .seconds(4))
         let file = base.appendingPathComponent("topics/gardening.yaml").path
-        withKnownIssue(
-            "BUG: an alias bomb used as mapping keys hangs kb check and ask (Yams duplicate-key hashing, before the node budget)"
-        ) {
-            #expect(!result.timedOut, "must finish within 4 s: \(result)")
-            #expect(result.status == 1, "\(result)")
-            #expect(Self.diagnostics(result).contains { $0.hasPrefix(file + ":") }, "\(result)")
-        }
+        #expect(!result.timedOut, "must finish within 4 s: \(result)")
+        #expect(result.status == 1, "\(result)")
+        #expect(Self.diagnostics(result).contains { $0.hasPrefix(file + ":") }, "\(result)")
     }
 
     @Test("kb stats prints counts")

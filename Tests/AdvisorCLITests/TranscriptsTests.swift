@@ -254,9 +254,7 @@ struct TranscriptsTests {
         let json = try await sandbox.advisor(["transcripts", "show", "--format", "json", "last"])
         #expect(json.status == 0)
         #expect(Self.rawControls(json.stdout, strict: false).isEmpty, "no ESC or BEL in JSON output")
-        withKnownIssue("BUG: show --format json prints C1 controls (U+009B CSI) and bidi overrides raw") {
-            #expect(Self.rawControls(json.stdout, strict: true).isEmpty)
-        }
+        #expect(Self.rawControls(json.stdout, strict: true).isEmpty)
     }
 
     static func expectNoRawControls(_ sandbox: Sandbox, _ commands: [[String]], expectQuestion: Bool) async throws {
@@ -352,12 +350,9 @@ struct TranscriptsTests {
         #expect(try JSON.lines(showResult.out).filter { $0["type"] as? String == "turn" }.count == 2)
         let rows = try #require(try JSONSerialization.jsonObject(with: listResult.stdout) as? [[String: Any]])
         let hits = try JSON.lines(searchResult.out)
-        withKnownIssue("BUG: list and search match raw bytes like \"type\":\"turn\" and miss turns written with spaces")
-        {
-            #expect(rows.first?["turns"] as? Int == 2, "\(listResult)")
-            #expect(rows.first?["mode"] is String, "\(listResult)")
-            #expect(hits.count == 1, "\(searchResult)")
-        }
+        #expect(rows.first?["turns"] as? Int == 2, "\(listResult)")
+        #expect(rows.first?["mode"] is String, "\(listResult)")
+        #expect(hits.count == 1, "\(searchResult)")
     }
 
     @Test("replay exits 0 against the same knowledge base and 1 after it changed")

@@ -121,8 +121,8 @@ struct KnowledgeBaseLoaderTests {
         #expect(problem.location.line == 10)
         #expect(problem.message.contains("instead of 'alpha'"))
         #expect(problem.message.contains("beta"))
-        // Samples are kb check's business: loading for answers does not route them.
-        #expect(throws: Never.self) {
+        // The advisor refuses what kb check rejects, sample routing included.
+        #expect(throws: KnowledgeBaseError.self) {
             try Advisor.load(directory: try TestSupport.fixtureKnowledgeBase("sample-misroute"))
         }
     }
@@ -266,12 +266,8 @@ struct KnowledgeBaseLoaderTests {
         let directory = try TestSupport.fixtureKnowledgeBase("alias-bomb-key")
         let result = try ChildProcess.runTest(
             named: "childLoadsKnowledgeBase", environment: ["ADVISOR_TEST_CHILD_KB": directory], deadline: 5)
-        withKnownIssue(
-            "BUG: an alias bomb used as a YAML mapping key hangs the loader (Yams hashes the expanded key in compose)"
-        ) {
-            #expect(result.finished, "the loader did not finish within 5 s")
-            #expect(result.output.contains("DIAGNOSTIC"))
-        }
+        #expect(result.finished, "the loader did not finish within 5 s")
+        #expect(result.output.contains("DIAGNOSTIC"))
     }
 
     @Test("fingerprints change with the content and only with it")

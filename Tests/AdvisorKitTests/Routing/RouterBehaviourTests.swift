@@ -34,16 +34,9 @@ struct RouterBehaviourTests {
     @Test("a place name near a knowledge base word does not drag a question in scope")
     func placeNames() {
         let answer = TestSupport.advisor().ask("book a flight to Rome")
-        withKnownIssue("MISROUTE: \"Rome\" is corrected to \"role\": roles-and-responsibilities", isIntermittent: true)
-        {
-            #expect(answer.topic == KnowledgeBase.noneTopic)
-        }
-        withKnownIssue(
-            "BUG: a capitalised proper noun absent from the dictionary is corrected (Rome -> role, Paris -> pairs)"
-        ) {
-            #expect(answer.why.corrections.isEmpty)
-            #expect(TestSupport.advisor().ask("what's the weather in Paris").why.corrections.isEmpty)
-        }
+        #expect(answer.topic == KnowledgeBase.noneTopic)
+        #expect(answer.why.corrections.isEmpty)
+        #expect(TestSupport.advisor().ask("what's the weather in Paris").why.corrections.isEmpty)
     }
 
     @Test(
@@ -98,11 +91,7 @@ struct RouterBehaviourTests {
     func jargonWatch() throws {
         let advisor = TestSupport.advisor()
         let answer = advisor.ask("our platform budget keeps growing")
-        withKnownIssue(
-            "MISROUTE: \"our platform budget keeps growing\" goes to none (confidence 0.29)", isIntermittent: true
-        ) {
-            #expect(answer.topic == "tech-budget")
-        }
+        #expect(answer.topic == "tech-budget")
         let note = try #require(answer.note)
         #expect(note.contains("platform"))
         #expect(note.contains("CIO") && note.contains("CMO"), "with no role, both meanings")
@@ -113,11 +102,7 @@ struct RouterBehaviourTests {
     func jargonWatchForCIO() throws {
         let advisor = TestSupport.advisor()
         let answer = advisor.ask("our platform budget keeps growing", role: .cio)
-        withKnownIssue(
-            "MISROUTE: \"our platform budget keeps growing\" goes to none (confidence 0.29)", isIntermittent: true
-        ) {
-            #expect(answer.topic == "tech-budget")
-        }
+        #expect(answer.topic == "tech-budget")
         #expect(answer.role == .cio)
         let note = try #require(answer.note)
         #expect(note.contains("to a CMO"))

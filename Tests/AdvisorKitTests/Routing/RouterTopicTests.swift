@@ -54,7 +54,7 @@ enum Phrasings {
         Phrasing("term-platform", .typo, "what is a platfform"),
         Phrasing("term-platform", .role, "CMO here, what does my CIO mean by platform?"),
         Phrasing("term-platform", .full, "Is a platform the same thing to IT and marketing?"),
-        Phrasing("term-platform", .full, "What does the word platform mean?", misroute: "shared-language"),
+        Phrasing("term-platform", .full, "What does the word platform mean?"),
 
         Phrasing("term-agile", .full, "What does agile actually mean?"),
         Phrasing("term-agile", .terse, "agile?"),

@@ -53,9 +53,7 @@ struct LineReaderTests {
         data.append(Data("\n\u{FEFF}second\n".utf8))
         let result = try lines(data)
         #expect(result.count == 2)
-        withKnownIssue("BUG: the first-line flag is only cleared by a decoded line, so line 2 loses its BOM") {
-            #expect(result.last == .text("\u{FEFF}second"))
-        }
+        #expect(result.last == .text("\u{FEFF}second"))
     }
 
     @Test("invalid UTF-8 and NUL bytes make a line invalid, not the rest")
@@ -96,9 +94,7 @@ struct LineReaderTests {
         let reader = LineReader(descriptor: descriptor)
         #expect(reader.next() == .text("first"))
         let long = reader.next()
-        withKnownIssue("BUG: the length limit is only checked while no newline is buffered") {
-            #expect(long == .tooLong(LineReader.maximumLineLength + 1))
-        }
+        #expect(long == .tooLong(LineReader.maximumLineLength + 1))
         #expect(reader.next() == .text("last"))
     }
 

@@ -164,11 +164,9 @@ struct ScriptRunnerTests {
         data.append(Data(repeating: UInt8(ascii: "a"), count: length))
         data.append(Data("\nWho owns mobile?\n".utf8))
         let (report, out) = try run(data)
-        withKnownIssue("BUG: a line of maximumLineLength+10 bytes whose newline is already buffered is accepted") {
-            #expect(report.errors == 1)
-            #expect(report.questions == 1)
-            #expect(out.diagnostics.count == 1)
-        }
+        #expect(report.errors == 1)
+        #expect(report.questions == 1)
+        #expect(out.diagnostics.count == 1)
     }
 
     @Test("a line far over the length limit is reported and skipped")
@@ -231,9 +229,7 @@ struct ScriptRunnerTests {
         #expect(!out.text.unicodeScalars.contains("\u{1B}"))
         #expect(!out.text.unicodeScalars.contains("\u{07}"))
         #expect(out.text.contains("^[[2J"))
-        withKnownIssue("BUG: error diagnostics repeat a hostile command line with its raw ESC bytes") {
-            #expect(out.diagnostics.allSatisfy { !$0.unicodeScalars.contains("\u{1B}") }, "\(out.diagnostics)")
-        }
+        #expect(out.diagnostics.allSatisfy { !$0.unicodeScalars.contains("\u{1B}") }, "\(out.diagnostics)")
     }
 
     @Test("a scripted session is recorded turn by turn")

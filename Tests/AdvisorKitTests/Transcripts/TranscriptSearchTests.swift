@@ -55,15 +55,11 @@ struct TranscriptSearchTests {
         for text in ["café", "CAFÉ", "cafe", "naive", "Naïve"] {
             found[text] = try hits(store, SearchQuery(text: text)).map(\.turn)
         }
-        withKnownIssue(
-            "BUG: a needle that folds to ASCII is screened on the raw bytes, so accented text never matches (Café)"
-        ) {
-            #expect(found["café"] == [1])
-            #expect(found["CAFÉ"] == [1])
-            #expect(found["cafe"] == [1])
-            #expect(found["naive"] == [2])
-            #expect(found["Naïve"] == [2])
-        }
+        #expect(found["café"] == [1])
+        #expect(found["CAFÉ"] == [1])
+        #expect(found["cafe"] == [1])
+        #expect(found["naive"] == [2])
+        #expect(found["Naïve"] == [2])
     }
 
     @Test("by topic")
