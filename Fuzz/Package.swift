@@ -6,7 +6,8 @@ import PackageDescription
 
 /// A path dependency's identity is its folder's name, which depends on where the
 /// repository was cloned: read it rather than assume it.
-let mainPackage = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
+let mainPackage = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
+    .lowercased()
 
 let fuzzers = ["FuzzKnowledgeBase", "FuzzRouter", "FuzzScript", "FuzzTranscript"]
 

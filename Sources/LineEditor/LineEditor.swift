@@ -174,7 +174,9 @@ public final class LineEditor {
 
     /// libedit drops non-ASCII input unless the locale's character type is UTF-8.
     private static func prepareLocale() {
-        if setlocale(LC_CTYPE, "") == nil || !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF") {
+        if setlocale(LC_CTYPE, "") == nil
+            || !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF")
+        {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
     }

@@ -33,7 +33,8 @@ func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
 }
 
 struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a synthetic knowledge base and its 1,000 questions.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic knowledge base and its 1,000 questions.")
 
     @Option var rules: Int
     @Option var seed: UInt64 = 42
@@ -46,7 +47,8 @@ struct Generate: ParsableCommand {
         var lines = ""
         for (question, expected) in questions {
             let object: [String: String?] = ["q": question, "expect": expected]
-            let data = try JSONSerialization.data(withJSONObject: object.mapValues { $0 ?? NSNull() as Any }, options: [.sortedKeys])
+            let data = try JSONSerialization.data(
+                withJSONObject: object.mapValues { $0 ?? NSNull() as Any }, options: [.sortedKeys])
             lines += String(decoding: data, as: UTF8.self) + "\n"
         }
         try lines.write(toFile: out + "/questions.jsonl", atomically: true, encoding: .utf8)
@@ -86,7 +88,9 @@ struct Route: ParsableCommand {
                 items.append((question, object["expect"] as? String))
             }
         } else {
-            for topic in advisor.knowledgeBase.topics { for sample in topic.samples { items.append((sample.value, topic.id)) } }
+            for topic in advisor.knowledgeBase.topics {
+                for sample in topic.samples { items.append((sample.value, topic.id)) }
+            }
         }
 
         // Recall and false hits, from full answers.
@@ -99,7 +103,11 @@ struct Route: ParsableCommand {
             let answer = advisor.ask(question)
             if let expected {
                 paraphrases += 1
-                if answer.topic == expected { found += 1 } else if answer.topic == KnowledgeBase.noneTopic { missedAsNone += 1 }
+                if answer.topic == expected {
+                    found += 1
+                } else if answer.topic == KnowledgeBase.noneTopic {
+                    missedAsNone += 1
+                }
             } else {
                 noise += 1
                 if answer.topic != KnowledgeBase.noneTopic { falseHits += 1 }
@@ -165,7 +173,8 @@ struct Route: ParsableCommand {
 }
 
 struct Archive: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a synthetic transcript archive (sessions of recorded turns).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic transcript archive (sessions of recorded turns).")
 
     @Option var kb: String
     @Option var out: String
@@ -181,7 +190,8 @@ struct Archive: ParsableCommand {
             throw ValidationError("invalid knowledge base")
         }
         var rng = SplitMix64(seed: seed)
-        let questions = advisor.knowledgeBase.topics.flatMap { $0.samples.map(\.value) }
+        let questions =
+            advisor.knowledgeBase.topics.flatMap { $0.samples.map(\.value) }
             + ["what is the weather like", "best pizza in town", "how do I reset my password"]
         try? FileManager.default.removeItem(atPath: out)
         let start = now()

@@ -37,7 +37,8 @@ struct SyntheticWorkload {
 
     init(ruleCount: Int, seed: UInt64) {
         rng = SplitMix64(seed: seed)
-        vocabulary = Self.makeWords(count: Self.vocabularySize, consonants: Self.ruleConsonants, vowels: Self.ruleVowels)
+        vocabulary = Self.makeWords(
+            count: Self.vocabularySize, consonants: Self.ruleConsonants, vowels: Self.ruleVowels)
         // Zipf-like (s = 1): word k is drawn with weight 1/(k+1).
         var cumulative: [Double] = []
         var total = 0.0
@@ -104,14 +105,14 @@ struct SyntheticWorkload {
         try? fm.removeItem(atPath: directory)
         try fm.createDirectory(atPath: directory + "/topics", withIntermediateDirectories: true)
         try """
-            sources:
-              - id: "syn"
-                seed: synthetic.txt
-                title: Synthetic benchmark source
-                author: advisor-bench
-                date: null
+        sources:
+          - id: "syn"
+            seed: synthetic.txt
+            title: Synthetic benchmark source
+            author: advisor-bench
+            date: null
 
-            """.write(toFile: directory + "/sources.yaml", atomically: true, encoding: .utf8)
+        """.write(toFile: directory + "/sources.yaml", atomically: true, encoding: .utf8)
         try "concepts: {}\n".write(toFile: directory + "/concepts.yaml", atomically: true, encoding: .utf8)
         let bundleSize = 1000
         var start = 0

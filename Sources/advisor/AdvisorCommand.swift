@@ -28,7 +28,11 @@ struct ChatCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var session: SessionOptions
 
-    @Option(name: .long, help: ArgumentHelp("The line-editing history file (else $ADVISOR_HISTORY, else $XDG_STATE_HOME/advisor/history).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The line-editing history file (else $ADVISOR_HISTORY, else $XDG_STATE_HOME/advisor/history).",
+            valueName: "file"))
     var history: String?
 
     @Flag(name: .long, help: "With standard input not a terminal: stop at the first error or failed expectation.")
@@ -47,6 +51,9 @@ struct ChatCommand: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // A write past a file-size limit then fails with EFBIG, reported like a full disk,
+        // instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try AdvisorCommand.parseAsRoot()
             try command.run()

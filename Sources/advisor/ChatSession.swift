@@ -26,16 +26,23 @@ struct ChatSession {
         let session = Session(
             advisor: advisor, role: role, recorder: recorder,
             renderer: AnswerRenderer(width: LineEditor.terminalWidth(), style: style))
+        Console.exitHandler = { session.finish() }
         let completer = Self.completer(for: advisor.knowledgeBase)
-        guard let editor = LineEditor(program: "advisor", historyFile: Self.historyPath(option: historyFile), completer: completer)
+        guard
+            let editor = LineEditor(
+                program: "advisor", historyFile: Self.historyPath(option: historyFile), completer: completer)
         else {
             Console.error("advisor: cannot start the line editor on this terminal")
             throw ExitCode(2)
         }
 
-        var banner = style.bold("advisor \(AdvisorCommand.version)") + ": advice for CIOs and CMOs on working together, from five articles.\n"
+        var banner =
+            style.bold("advisor \(AdvisorCommand.version)")
+            + ": advice for CIOs and CMOs on working together, from five articles.\n"
         banner += "Ask in plain words; /help lists commands; Ctrl-D or /quit leaves.\n"
-        banner += style.dim(recorder.map { "This session is saved to \($0.path)" } ?? "This session is not being saved.") + "\n"
+        banner +=
+            style.dim(recorder.map { "This session is saved to \($0.path)" } ?? "This session is not being saved.")
+            + "\n"
         Console.write(banner)
 
         while true {
@@ -54,7 +61,9 @@ struct ChatSession {
                 let text = line.trimmingCharacters(in: .whitespaces)
                 if text.isEmpty { continue }
                 if text.utf8.count > LineReader.maximumLineLength {
-                    Console.error("advisor: line of \(text.utf8.count) bytes is longer than the \(LineReader.maximumLineLength)-byte limit; not asked")
+                    Console.error(
+                        "advisor: line of \(text.utf8.count) bytes is longer than the \(LineReader.maximumLineLength)-byte limit; not asked"
+                    )
                     continue
                 }
                 if ["quit", "exit"].contains(text.lowercased()) {
@@ -87,7 +96,9 @@ struct ChatSession {
         let topics = base.topics.map(\.id)
         var terms: [String] = []
         for topic in base.topics {
-            if let glossary = topic.glossary { terms += [glossary.term.lowercased()] + glossary.aliases.map { $0.lowercased() } }
+            if let glossary = topic.glossary {
+                terms += [glossary.term.lowercased()] + glossary.aliases.map { $0.lowercased() }
+            }
         }
         terms = Array(Set(terms)).sorted()
         return { before in

@@ -4,10 +4,15 @@ import Foundation
 
 /// Options every command takes.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The knowledge base folder (else $ADVISOR_KB, else the shipped one).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The knowledge base folder (else $ADVISOR_KB, else the shipped one).", valueName: "dir"))
     var kb: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
     var transcripts: String?
 
     @Flag(name: .customLong("no-transcript"), help: "Do not save a transcript of this session.")
@@ -38,7 +43,8 @@ struct CommonOptions: ParsableArguments {
                 option: kb, environment: ProcessInfo.processInfo.environment,
                 executablePath: executablePath(), currentDirectory: FileManager.default.currentDirectoryPath)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 Console.error("advisor: knowledge base folder not found: \(directory)")
                 throw ExitCode(2)
             }
@@ -61,7 +67,9 @@ struct CommonOptions: ParsableArguments {
             return try Advisor.load(directory: directory, cacheDirectory: cache)
         } catch {
             for diagnostic in error.diagnostics { Console.error(diagnostic.description) }
-            Console.error("advisor: the knowledge base in \(directory) is invalid (\(error.diagnostics.count) problem(s)); run `advisor kb check`")
+            Console.error(
+                "advisor: the knowledge base in \(directory) is invalid (\(error.diagnostics.count) problem(s)); run `advisor kb check`"
+            )
             throw ExitCode(1)
         }
     }

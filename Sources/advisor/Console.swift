@@ -3,8 +3,10 @@ import Foundation
 
 /// Writes to standard output and error; a closed pipe ends the program quietly.
 enum Console {
-    /// Called once before exiting on a closed pipe (a session ends its transcript there).
-    nonisolated(unsafe) static var brokenPipeHandler: (() -> Void)?
+    /// Called once before exiting because standard output failed (a closed pipe, a full
+    /// disk): a session ends its transcript there.
+    nonisolated(unsafe) static var exitHandler: (() -> Void)?
+    nonisolated(unsafe) private static var failedOutput = false
 
     /// Writes `text` to standard output as it is.
     static func write(_ text: String) {
@@ -31,9 +33,14 @@ enum Console {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                if errno == EPIPE {  // `| head` closed the pipe: stop quietly
-                    brokenPipeHandler?()
-                    exit(0)
+                let code = errno
+                if descriptor == STDOUT_FILENO, !failedOutput {
+                    failedOutput = true
+                    exitHandler?()
+                    // `| head` closed the pipe: stop quietly. Any other failure is an I/O error.
+                    if code == EPIPE { exit(0) }
+                    error("advisor: cannot write to standard output: \(String(cString: strerror(code)))")
+                    exit(2)
                 }
                 return
             }
@@ -50,7 +57,9 @@ enum Console {
     static func terminalWidth() -> Int {
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
         return 80
     }
 }

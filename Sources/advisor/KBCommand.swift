@@ -25,13 +25,14 @@ struct KBCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let samples = base.topics.reduce(0) { $0 + $1.samples.count }
-            Console.write("ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics (\(directory))\n")
+            Console.write(
+                "ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics (\(directory))\n")
         }
     }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "stats",abstract: "Count topics, patterns, concepts and vocabulary.")
+            commandName: "stats", abstract: "Count topics, patterns, concepts and vocabulary.")
 
         @OptionGroup var common: CommonOptions
 
@@ -59,7 +60,7 @@ struct KBCommand: ParsableCommand {
 
     struct Topics: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "topics",abstract: "List topic ids and titles.")
+            commandName: "topics", abstract: "List topic ids and titles.")
 
         @OptionGroup var common: CommonOptions
 

@@ -59,7 +59,7 @@ struct ScriptSession {
             mode: "script", role: session.role, advisor: advisor, script: path == "-" ? "-" : path)
         let renderer = AnswerRenderer(width: 80, style: TextStyle(colors: common.useColor()))
         let conversation = Session(advisor: advisor, role: session.role, recorder: recorder, renderer: renderer)
-        Console.brokenPipeHandler = { conversation.finish() }
+        Console.exitHandler = { conversation.finish() }
         let runner = ScriptRunner(
             session: conversation, displayName: displayName, output: { Console.write($0) },
             diagnostic: { Console.error($0) })

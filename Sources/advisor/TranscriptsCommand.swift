@@ -12,7 +12,10 @@ struct TranscriptsCommand: ParsableCommand {
 
     /// Options shared by the transcript commands.
     struct Options: ParsableArguments {
-        @Option(name: .long, help: ArgumentHelp("Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
         var transcripts: String?
 
         @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set).")
@@ -20,7 +23,9 @@ struct TranscriptsCommand: ParsableCommand {
 
         func useColor() -> Bool { CommonOptions.useColor(noColor: noColor) }
 
-        var store: TranscriptStore { TranscriptStore(directory: CommonOptions.transcriptsDirectory(option: transcripts)) }
+        var store: TranscriptStore {
+            TranscriptStore(directory: CommonOptions.transcriptsDirectory(option: transcripts))
+        }
 
         /// Resolves an id, prefix or `last`, or exits 2 with a clear message.
         func resolve(_ reference: String) throws -> (TranscriptStore, String) {
@@ -48,7 +53,7 @@ struct TranscriptsCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list",abstract: "List transcripts, newest first.")
+            commandName: "list", abstract: "List transcripts, newest first.")
 
         @OptionGroup var options: Options
         @Flag(name: .long, help: "Print a JSON array.") var json = false
@@ -76,14 +81,18 @@ struct TranscriptsCommand: ParsableCommand {
                 return
             }
             let idWidth = summaries.map(\.id.count).max() ?? 2
-            var out = pad("ID", idWidth) + "  " + pad("STARTED", 19) + "  " + pad("MODE", 11) + "  ROLE  TURNS  FIRST QUESTION\n"
+            var out =
+                pad("ID", idWidth) + "  " + pad("STARTED", 19) + "  " + pad("MODE", 11)
+                + "  ROLE  TURNS  FIRST QUESTION\n"
             for summary in summaries {
                 let started = (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " ")
                 var question = TerminalSafe.neutralize(summary.firstQuestion ?? "", keepNewlines: false)
                 if question.count > 50 { question = question.prefix(49) + "…" }
-                out += pad(summary.id, idWidth) + "  " + pad(started, 19) + "  "
+                out +=
+                    pad(summary.id, idWidth) + "  " + pad(started, 19) + "  "
                     + pad(TerminalSafe.neutralize(summary.mode ?? "?") + (summary.ended ? "" : "*"), 11) + "  "
-                    + pad(summary.role?.rawValue ?? "-", 4) + "  " + pad(String(summary.turns), 5) + "  " + question + "\n"
+                    + pad(summary.role?.rawValue ?? "-", 4) + "  " + pad(String(summary.turns), 5) + "  " + question
+                    + "\n"
             }
             if summaries.contains(where: { !$0.ended }) { out += "* did not exit cleanly (killed or still running)\n" }
             Pager.show(out)
@@ -92,7 +101,7 @@ struct TranscriptsCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show",abstract: "Show a transcript: ID, a unique prefix, or 'last'.")
+            commandName: "show", abstract: "Show a transcript: ID, a unique prefix, or 'last'.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "text, markdown or json.") var format: Format = .text
@@ -106,14 +115,15 @@ struct TranscriptsCommand: ParsableCommand {
             let renderer = AnswerRenderer(
                 width: isatty(STDOUT_FILENO) == 1 ? Console.terminalWidth() : 80,
                 style: TextStyle(colors: format == .text && options.useColor()))
-            let output = TranscriptFormatter(renderer: renderer).render(transcript, as: TranscriptFormat(rawValue: format.rawValue) ?? .text)
+            let output = TranscriptFormatter(renderer: renderer).render(
+                transcript, as: TranscriptFormat(rawValue: format.rawValue) ?? .text)
             Pager.show(output)
         }
     }
 
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "search",abstract: "Find turns whose question or answer contains TEXT.")
+            commandName: "search", abstract: "Find turns whose question or answer contains TEXT.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "Only turns answered with this topic.") var topic: String?
@@ -134,7 +144,8 @@ struct TranscriptsCommand: ParsableCommand {
             Console.ignoreBrokenPipe()
             let hits: [SearchHit]
             do {
-                hits = try options.store.search(SearchQuery(text: text, topic: topic, since: since), warn: { Console.warning($0) })
+                hits = try options.store.search(
+                    SearchQuery(text: text, topic: topic, since: since), warn: { Console.warning($0) })
             } catch {
                 Console.error("advisor: \(error.description)")
                 throw ExitCode(2)
@@ -143,13 +154,16 @@ struct TranscriptsCommand: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var out = ""
-                for hit in hits { if let data = try? encoder.encode(hit) { out += String(decoding: data, as: UTF8.self) + "\n" } }
+                for hit in hits {
+                    if let data = try? encoder.encode(hit) { out += String(decoding: data, as: UTF8.self) + "\n" }
+                }
                 Console.write(out)
                 return
             }
             var out = ""
             for hit in hits {
-                out += "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(TerminalSafe.neutralize(hit.question, keepNewlines: false))\n"
+                out +=
+                    "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(TerminalSafe.neutralize(hit.question, keepNewlines: false))\n"
             }
             out += "\(hits.count) matching turn\(hits.count == 1 ? "" : "s")\n"
             Pager.show(out)
@@ -158,7 +172,7 @@ struct TranscriptsCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "export",abstract: "Export a transcript as a Markdown or HTML document.")
+            commandName: "export", abstract: "Export a transcript as a Markdown or HTML document.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "markdown or html.") var format: Format = .markdown
@@ -187,7 +201,8 @@ struct TranscriptsCommand: ParsableCommand {
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
-            abstract: "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
+            abstract:
+                "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
 
         @OptionGroup var options: Options
         @Option(name: .long, help: ArgumentHelp("The knowledge base folder.", valueName: "dir")) var kb: String?
@@ -204,13 +219,18 @@ struct TranscriptsCommand: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var out = ""
-                for change in changes { if let data = try? encoder.encode(change) { out += String(decoding: data, as: UTF8.self) + "\n" } }
+                for change in changes {
+                    if let data = try? encoder.encode(change) { out += String(decoding: data, as: UTF8.self) + "\n" }
+                }
                 Console.write(out)
             } else {
                 let style = TextStyle(colors: options.useColor())
                 var out = ""
                 for change in changes {
-                    out += style.bold("turn \(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))") + "\n"
+                    out +=
+                        style.bold(
+                            "turn \(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))")
+                        + "\n"
                     if change.topicChanged {
                         out += "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(change.newTopic)\n"
                     } else {
@@ -245,15 +265,21 @@ struct TranscriptsCommand: ParsableCommand {
             let advisor = try CommonOptions.loadAdvisor(kb: kb)
             let result: (gaps: [Gap], askedTopics: Set<String>)
             do {
-                result = try TranscriptReview.gaps(in: options.store, threshold: threshold, warn: { Console.warning($0) })
+                result = try TranscriptReview.gaps(
+                    in: options.store, threshold: threshold, warn: { Console.warning($0) })
             } catch {
                 Console.error("advisor: \(error.description)")
                 throw ExitCode(2)
             }
             let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
-            let unasked = advisor.knowledgeBase.topics.map(\.id).filter { !result.askedTopics.contains($0) && !exempt.contains($0) }
+            let unasked = advisor.knowledgeBase.topics.map(\.id).filter {
+                !result.askedTopics.contains($0) && !exempt.contains($0)
+            }
             if json {
-                struct Report: Encodable { var gaps: [Gap]; var unaskedTopics: [String] }
+                struct Report: Encodable {
+                    var gaps: [Gap]
+                    var unaskedTopics: [String]
+                }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 let data = (try? encoder.encode(Report(gaps: result.gaps, unaskedTopics: unasked))) ?? Data()
@@ -263,8 +289,11 @@ struct TranscriptsCommand: ParsableCommand {
             var out = "Questions answered none or below confidence \(threshold):\n"
             if result.gaps.isEmpty { out += "  none\n" }
             for gap in result.gaps {
-                let topic = gap.topic == KnowledgeBase.noneTopic ? "none" : "\(gap.topic) \(String(format: "%.2f", gap.confidence))"
-                out += "  \(String(gap.count).padding(toLength: 4, withPad: " ", startingAt: 0))\(TerminalSafe.neutralize(gap.question, keepNewlines: false))  [\(TerminalSafe.neutralize(topic))]  e.g. \(gap.examples.joined(separator: ", "))\n"
+                let topic =
+                    gap.topic == KnowledgeBase.noneTopic
+                    ? "none" : "\(gap.topic) \(String(format: "%.2f", gap.confidence))"
+                out +=
+                    "  \(String(gap.count).padding(toLength: 4, withPad: " ", startingAt: 0))\(TerminalSafe.neutralize(gap.question, keepNewlines: false))  [\(TerminalSafe.neutralize(topic))]  e.g. \(gap.examples.joined(separator: ", "))\n"
             }
             out += "Topics nobody has asked about (\(unasked.count)):\n"
             out += unasked.isEmpty ? "  none\n" : unasked.map { "  \($0)\n" }.joined()

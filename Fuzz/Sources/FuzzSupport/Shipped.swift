@@ -6,7 +6,8 @@ public enum Shipped {
     nonisolated(unsafe) public static let advisor: Advisor = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let directory = ProcessInfo.processInfo.environment["ADVISOR_KB"] ?? root.appendingPathComponent("KnowledgeBase").path
+        let directory =
+            ProcessInfo.processInfo.environment["ADVISOR_KB"] ?? root.appendingPathComponent("KnowledgeBase").path
         do {
             return try Advisor.load(directory: directory)
         } catch {

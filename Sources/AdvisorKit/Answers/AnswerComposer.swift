@@ -55,7 +55,10 @@ public struct AnswerComposer: Sendable {
             topic: topic.id, title: topic.title, answer: text, role: role, confidence: routing.confidence,
             sources: citations(topic.sources), related: related, note: note,
             facts: topic.facts.isEmpty
-                ? nil : topic.facts.map { Answer.FactCitation(text: $0.text, seed: knowledgeBase.source($0.source)?.seed ?? $0.source) },
+                ? nil
+                : topic.facts.map {
+                    Answer.FactCitation(text: $0.text, seed: knowledgeBase.source($0.source)?.seed ?? $0.source)
+                },
             why: why)
     }
 
@@ -107,10 +110,12 @@ public struct AnswerComposer: Sendable {
         let notes = routing.glossaryMentions.filter { $0 != answeredTopic }.compactMap { id -> String? in
             guard let glossary = knowledgeBase.topic(id)?.glossary else { return nil }
             if let role, let meaning = glossary.meanings[role.counterpart] {
-                return "Jargon watch: to a \(role.counterpart.displayName), \"\(glossary.term)\" means \(lowercasedFirst(meaning))"
+                return
+                    "Jargon watch: to a \(role.counterpart.displayName), \"\(glossary.term)\" means \(lowercasedFirst(meaning))"
             }
             guard let cio = glossary.meanings[.cio], let cmo = glossary.meanings[.cmo] else { return nil }
-            return "Jargon watch: to a CIO, \"\(glossary.term)\" means \(lowercasedFirst(cio)); to a CMO, \(lowercasedFirst(cmo))"
+            return
+                "Jargon watch: to a CIO, \"\(glossary.term)\" means \(lowercasedFirst(cio)); to a CMO, \(lowercasedFirst(cmo))"
         }
         return notes.isEmpty ? nil : notes.joined(separator: "\n")
     }

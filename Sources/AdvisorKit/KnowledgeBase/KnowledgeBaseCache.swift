@@ -71,7 +71,8 @@ public struct KnowledgeBaseCache: Sendable {
         Self.encode(advisor, into: &writer)
         let fm = FileManager.default
         do {
-            try fm.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try Data(writer.bytes).write(to: URL(fileURLWithPath: path(for: fingerprint)), options: .atomic)
             for name in try fm.contentsOfDirectory(atPath: cacheDirectory)
             where name.hasPrefix(prefix) && name != prefix + fingerprint + ".bin" {
@@ -109,24 +110,49 @@ public struct KnowledgeBaseCache: Sendable {
 
         w.write(base.directory)
         w.write(base.sources) { w, s in
-            w.write(s.id); w.write(s.seed); w.write(s.title); w.write(s.author); w.write(s.date)
+            w.write(s.id)
+            w.write(s.seed)
+            w.write(s.title)
+            w.write(s.author)
+            w.write(s.date)
         }
         w.write(base.concepts) { w, c in
-            w.write(c.id); w.write(c.synonyms) { $0.write($1) }; location(c.location, &w)
+            w.write(c.id)
+            w.write(c.synonyms) { $0.write($1) }
+            location(c.location, &w)
         }
         w.write(base.topics) { w, t in
-            w.write(t.id); w.write(t.title); w.write(t.answer); w.write(t.more)
-            w.write(t.advice[.cio]); w.write(t.advice[.cmo])
+            w.write(t.id)
+            w.write(t.title)
+            w.write(t.answer)
+            w.write(t.more)
+            w.write(t.advice[.cio])
+            w.write(t.advice[.cmo])
             w.write(t.glossary != nil)
             if let g = t.glossary {
-                w.write(g.term); w.write(g.aliases) { $0.write($1) }
-                w.write(g.meanings[.cio]); w.write(g.meanings[.cmo])
+                w.write(g.term)
+                w.write(g.aliases) { $0.write($1) }
+                w.write(g.meanings[.cio])
+                w.write(g.meanings[.cmo])
             }
-            w.write(t.facts) { w, f in w.write(f.text); w.write(f.source) }
+            w.write(t.facts) { w, f in
+                w.write(f.text)
+                w.write(f.source)
+            }
             w.write(t.sources) { $0.write($1) }
-            w.write(t.related) { w, r in w.write(r.value); location(r.location, &w) }
-            w.write(t.patterns) { w, p in w.write(p.value); w.write(p.weight); location(p.location, &w) }
-            w.write(t.samples) { w, s in w.write(s.value); location(s.location, &w) }
+            w.write(t.related) { w, r in
+                w.write(r.value)
+                location(r.location, &w)
+            }
+            w.write(t.patterns) { w, p in
+                w.write(p.value)
+                w.write(p.weight)
+                location(p.location, &w)
+            }
+            w.write(t.samples) { w, s in
+                w.write(s.value)
+                location(s.location, &w)
+            }
             location(t.location, &w)
         }
 
@@ -138,23 +164,38 @@ public struct KnowledgeBaseCache: Sendable {
         w.write(router.termWeights) { $0.write($1) }
         w.write(router.stopTerms.sorted()) { $0.write($1) }
         w.write(router.rules) { w, r in
-            w.write(r.topic); w.write(r.terms) { $0.write($1) }; w.write(r.text); w.write(r.weight); w.write(r.stopOnly)
+            w.write(r.topic)
+            w.write(r.terms) { $0.write($1) }
+            w.write(r.text)
+            w.write(r.weight)
+            w.write(r.stopOnly)
         }
         w.write(router.postings) { w, list in w.write(list) { $0.write($1) } }
         w.write(router.glossaryByFirstTerm.sorted { $0.key < $1.key }) { w, entry in
             w.write(entry.key)
-            w.write(entry.value) { w, phrase in w.write(phrase.terms) { $0.write($1) }; w.write(phrase.topic) }
+            w.write(entry.value) { w, phrase in
+                w.write(phrase.terms) { $0.write($1) }
+                w.write(phrase.topic)
+            }
         }
         w.write(router.glossaryTerms.sorted { $0.key < $1.key }) { w, entry in
-            w.write(entry.key); w.write(entry.value.sorted()) { $0.write($1) }
+            w.write(entry.key)
+            w.write(entry.value.sorted()) { $0.write($1) }
         }
         w.write(router.framingTermIDs.sorted()) { $0.write($1) }
         w.write(normalizer.phrases.sorted { $0.key < $1.key }) { w, entry in
             w.write(entry.key)
-            w.write(entry.value) { w, p in w.write(p.stems) { $0.write($1) }; w.write(p.caseSensitive); w.write(p.concept) }
+            w.write(entry.value) { w, p in
+                w.write(p.stems) { $0.write($1) }
+                w.write(p.caseSensitive)
+                w.write(p.concept)
+            }
         }
         w.write(normalizer.knownStems.sorted()) { $0.write($1) }
-        w.write(normalizer.speller.entries) { w, e in w.write(e.word); w.write(e.frequency) }
+        w.write(normalizer.speller.entries) { w, e in
+            w.write(e.word)
+            w.write(e.frequency)
+        }
     }
 
     static func decodeAdvisor(_ r: inout BinaryReader, fingerprint: String) throws(BinaryReader.Damaged) -> Advisor {
@@ -173,7 +214,9 @@ public struct KnowledgeBaseCache: Sendable {
 
         let directory = try r.string()
         let sources = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            Source(id: try r.string(), seed: try r.string(), title: try r.string(), author: try r.optionalString(), date: try r.optionalString())
+            Source(
+                id: try r.string(), seed: try r.string(), title: try r.string(), author: try r.optionalString(),
+                date: try r.optionalString())
         }
         let concepts = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
             Concept(id: try r.string(), synonyms: try strings(&r), location: try location(&r))
@@ -212,37 +255,57 @@ public struct KnowledgeBaseCache: Sendable {
                 id: id, title: title, answer: answer, more: more, advice: advice, glossary: glossary, facts: facts,
                 sources: sources, related: related, patterns: patterns, samples: samples, location: try location(&r))
         }
-        let base = KnowledgeBase(directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: fingerprint)
+        let base = KnowledgeBase(
+            directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: fingerprint)
 
         let terms = try strings(&r)
         let weights = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.double() }
         let stopTerms = try int32s(&r)
         let rules = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            Router.Rule(topic: try r.int32(), terms: try int32s(&r), text: try r.string(), weight: try r.double(), stopOnly: try r.bool())
+            Router.Rule(
+                topic: try r.int32(), terms: try int32s(&r), text: try r.string(), weight: try r.double(),
+                stopOnly: try r.bool())
         }
         let postings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try int32s(&r) }
         let glossaryByFirstTerm = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (try r.string(), try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in (terms: try strings(&r), topic: try r.string()) })
+            (
+                try r.string(),
+                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    (terms: try strings(&r), topic: try r.string())
+                }
+            )
         }
-        let glossaryTerms = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in (try r.int32(), Set(try int32s(&r))) }
+        let glossaryTerms = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (try r.int32(), Set(try int32s(&r)))
+        }
         let framing = try int32s(&r)
         let phrases = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (try r.string(), try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                ConceptPhrase(stems: try strings(&r), caseSensitive: try r.bool(), concept: try r.string())
-            })
+            (
+                try r.string(),
+                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    ConceptPhrase(stems: try strings(&r), caseSensitive: try r.bool(), concept: try r.string())
+                }
+            )
         }
         let knownStems = try strings(&r)
-        let speller = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in (word: try r.string(), frequency: try r.int()) }
-        guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count else { throw BinaryReader.Damaged() }
+        let speller = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (word: try r.string(), frequency: try r.int())
+        }
+        guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count else {
+            throw BinaryReader.Damaged()
+        }
 
         // Every index must point inside its table: a damaged cache must not crash.
         let termCount = Int32(terms.count)
         let topicCount = Int32(topics.count)
-        for rule in rules where !(0..<topicCount).contains(rule.topic) || rule.terms.contains(where: { !(0..<termCount).contains($0) }) {
+        for rule in rules
+        where !(0..<topicCount).contains(rule.topic) || rule.terms.contains(where: { !(0..<termCount).contains($0) }) {
             throw BinaryReader.Damaged()
         }
         let ruleCount = Int32(rules.count)
-        for list in postings where list.contains(where: { !(0..<ruleCount).contains($0) }) { throw BinaryReader.Damaged() }
+        for list in postings where list.contains(where: { !(0..<ruleCount).contains($0) }) {
+            throw BinaryReader.Damaged()
+        }
 
         let normalizer = Normalizer()
         normalizer.dictionary = Router.dictionary(for: base)

@@ -92,7 +92,8 @@ public enum KnowledgeBaseLoader {
         var diagnostics: [Diagnostic] = []
         do {
             let doc = try YAMLDocument.parse(text, displayPath: name)
-            let topics = try readTopics(doc, expectedID: (name as NSString).deletingPathExtension, diagnostics: &diagnostics)
+            let topics = try readTopics(
+                doc, expectedID: (name as NSString).deletingPathExtension, diagnostics: &diagnostics)
             return (topics, diagnostics)
         } catch {
             return ([], diagnostics + [error])
@@ -103,7 +104,9 @@ public enum KnowledgeBaseLoader {
     public static func fingerprint(directory: String) -> String? {
         var hasher = FNV1a()
         let display = { (name: String) in (directory as NSString).appendingPathComponent(name) }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: display(topicsFolder)) else { return nil }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: display(topicsFolder)) else {
+            return nil
+        }
         let topics = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             .prefix(maximumTopicFiles).map { (topicsFolder as NSString).appendingPathComponent($0) }
         for name in [sourcesFile, conceptsFile] + topics {
@@ -133,7 +136,9 @@ public enum KnowledgeBaseLoader {
         guard let root = doc.root else { throw Diagnostic(doc.location(of: nil), "file is empty") }
         var list: Node?
         for (key, keyNode, value) in try doc.mapping(root, what: "sources.yaml") {
-            guard key == "sources" else { throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'sources')") }
+            guard key == "sources" else {
+                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'sources')")
+            }
             list = value
         }
         guard let list, case let .sequence(items) = list else {
@@ -218,7 +223,8 @@ public enum KnowledgeBaseLoader {
         }
         let id = try required("id")
         if let expectedID, id != expectedID {
-            throw Diagnostic(doc.location(of: values["id"]), "topic id '\(id)' does not match its file name '\(expectedID)'")
+            throw Diagnostic(
+                doc.location(of: values["id"]), "topic id '\(id)' does not match its file name '\(expectedID)'")
         }
         var topic = Topic(
             id: id, title: try required("title"), answer: try required("answer"), more: nil, advice: [:],
@@ -228,14 +234,17 @@ public enum KnowledgeBaseLoader {
         if let advice = values["advice"] {
             for (key, keyNode, value) in try doc.mapping(advice, what: "'advice'") {
                 guard let role = Role(rawValue: key) else {
-                    throw Diagnostic(doc.location(of: keyNode), "advice is given per role: 'cio' or 'cmo', not '\(key)'")
+                    throw Diagnostic(
+                        doc.location(of: keyNode), "advice is given per role: 'cio' or 'cmo', not '\(key)'")
                 }
                 topic.advice[role] = try doc.requiredString(value, what: "advice for \(key)")
             }
         }
         if let glossary = values["glossary"] { topic.glossary = try readGlossary(doc, glossary) }
         if let facts = values["facts"] {
-            guard case let .sequence(items) = facts else { throw Diagnostic(doc.location(of: facts), "'facts' must be a list") }
+            guard case let .sequence(items) = facts else {
+                throw Diagnostic(doc.location(of: facts), "'facts' must be a list")
+            }
             for item in items {
                 var text: String?
                 var source: String?
@@ -243,7 +252,9 @@ public enum KnowledgeBaseLoader {
                     switch key {
                     case "text": text = try doc.requiredString(value, what: "a fact's text")
                     case "source": source = try doc.requiredString(value, what: "a fact's source")
-                    default: throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a fact (expected text, source)")
+                    default:
+                        throw Diagnostic(
+                            doc.location(of: keyNode), "unknown key '\(key)' in a fact (expected text, source)")
                     }
                 }
                 guard let text, let source else {
@@ -279,11 +290,13 @@ public enum KnowledgeBaseLoader {
                 case "weight":
                     let text = try doc.requiredString(value, what: "a pattern's weight")
                     guard let number = Double(text), number > 0, number <= 10 else {
-                        throw Diagnostic(doc.location(of: value), "a pattern's weight must be a number above 0 and at most 10")
+                        throw Diagnostic(
+                            doc.location(of: value), "a pattern's weight must be a number above 0 and at most 10")
                     }
                     weight = number
                 default:
-                    throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a pattern (expected words, weight)")
+                    throw Diagnostic(
+                        doc.location(of: keyNode), "unknown key '\(key)' in a pattern (expected words, weight)")
                 }
             }
             guard let words else { throw Diagnostic(doc.location(of: item), "a pattern needs 'words'") }
@@ -301,7 +314,8 @@ public enum KnowledgeBaseLoader {
             case "cio": entry.meanings[.cio] = try doc.requiredString(value, what: "the CIO's meaning")
             case "cmo": entry.meanings[.cmo] = try doc.requiredString(value, what: "the CMO's meaning")
             default:
-                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in glossary (expected term, aliases, cio, cmo)")
+                throw Diagnostic(
+                    doc.location(of: keyNode), "unknown key '\(key)' in glossary (expected term, aliases, cio, cmo)")
             }
         }
         guard !entry.term.isEmpty else { throw Diagnostic(doc.location(of: node), "glossary is missing 'term'") }

@@ -28,7 +28,8 @@ public enum KnowledgeBaseLocator {
         let executable = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
         let binDirectory = executable.deletingLastPathComponent()
         candidates.append(binDirectory.appendingPathComponent(shippedName).path)
-        candidates.append(binDirectory.deletingLastPathComponent().appendingPathComponent("share/advisor/\(shippedName)").path)
+        candidates.append(
+            binDirectory.deletingLastPathComponent().appendingPathComponent("share/advisor/\(shippedName)").path)
         for start in [binDirectory, URL(fileURLWithPath: currentDirectory)] {
             var directory = start
             for _ in 0..<8 {
@@ -43,7 +44,8 @@ public enum KnowledgeBaseLocator {
     }
 
     static func isKnowledgeBase(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(KnowledgeBaseLoader.topicsFolder))
+        FileManager.default.fileExists(
+            atPath: (path as NSString).appendingPathComponent(KnowledgeBaseLoader.topicsFolder))
     }
 
     /// No knowledge base was found.

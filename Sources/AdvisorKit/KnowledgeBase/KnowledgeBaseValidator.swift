@@ -13,7 +13,9 @@ public enum KnowledgeBaseValidator {
     }
 
     /// Every check on a loaded knowledge base, and the advisor built on the way.
-    static func validate(_ base: KnowledgeBase, loadProblems: [Diagnostic]) -> (advisor: Advisor, problems: [Diagnostic]) {
+    static func validate(_ base: KnowledgeBase, loadProblems: [Diagnostic]) -> (
+        advisor: Advisor, problems: [Diagnostic]
+    ) {
         var problems = loadProblems + structuralProblems(base) + manifestProblems(base)
         let advisor = Advisor(knowledgeBase: base)
         problems += advisor.router.diagnostics
@@ -26,7 +28,8 @@ public enum KnowledgeBaseValidator {
     /// Ids, references and required fields: the problems that make a knowledge base unusable.
     public static func structuralProblems(_ base: KnowledgeBase) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        let sourcesFile = SourceLocation(file: (base.directory as NSString).appendingPathComponent(KnowledgeBaseLoader.sourcesFile))
+        let sourcesFile = SourceLocation(
+            file: (base.directory as NSString).appendingPathComponent(KnowledgeBaseLoader.sourcesFile))
         var sourceIDs: Set<String> = []
         for source in base.sources where !sourceIDs.insert(source.id).inserted {
             problems.append(Diagnostic(sourcesFile, "source id '\(source.id)' is declared twice"))
@@ -38,7 +41,9 @@ public enum KnowledgeBaseValidator {
                 problems.append(Diagnostic(concept.location, "concept '\(concept.id)' is declared twice"))
             }
             if !isIdentifier(concept.id) {
-                problems.append(Diagnostic(concept.location, "concept id '\(concept.id)' must be lower-case letters, digits and hyphens"))
+                problems.append(
+                    Diagnostic(
+                        concept.location, "concept id '\(concept.id)' must be lower-case letters, digits and hyphens"))
             }
             if concept.synonyms.isEmpty {
                 problems.append(Diagnostic(concept.location, "concept '\(concept.id)' has no words"))
@@ -46,7 +51,9 @@ public enum KnowledgeBaseValidator {
             for word in concept.synonyms {
                 let key = isAllCapitals(word) ? word : word.lowercased()
                 if let owner = owners[key], owner != concept.id {
-                    problems.append(Diagnostic(concept.location, "'\(word)' belongs to both concepts '\(owner)' and '\(concept.id)'"))
+                    problems.append(
+                        Diagnostic(
+                            concept.location, "'\(word)' belongs to both concepts '\(owner)' and '\(concept.id)'"))
                 }
                 owners[key] = concept.id
             }
@@ -57,7 +64,8 @@ public enum KnowledgeBaseValidator {
                 problems.append(Diagnostic(topic.location, "topic id '\(topic.id)' is declared twice"))
             }
             if !isIdentifier(topic.id) {
-                problems.append(Diagnostic(topic.location, "topic id '\(topic.id)' must be lower-case letters, digits and hyphens"))
+                problems.append(
+                    Diagnostic(topic.location, "topic id '\(topic.id)' must be lower-case letters, digits and hyphens"))
             }
         }
         let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
@@ -69,11 +77,14 @@ public enum KnowledgeBaseValidator {
                 problems.append(Diagnostic(topic.location, "topic '\(topic.id)' cites unknown source '\(source)'"))
             }
             for fact in topic.facts where !sourceIDs.contains(fact.source) {
-                problems.append(Diagnostic(topic.location, "a fact of '\(topic.id)' cites unknown source '\(fact.source)'"))
+                problems.append(
+                    Diagnostic(topic.location, "a fact of '\(topic.id)' cites unknown source '\(fact.source)'"))
             }
             for fact in topic.facts where !topic.sources.contains(fact.source) && sourceIDs.contains(fact.source) {
                 problems.append(
-                    Diagnostic(topic.location, "a fact of '\(topic.id)' cites source '\(fact.source)', missing from the topic's sources"))
+                    Diagnostic(
+                        topic.location,
+                        "a fact of '\(topic.id)' cites source '\(fact.source)', missing from the topic's sources"))
             }
             for related in topic.related {
                 if related.value == topic.id {
@@ -83,7 +94,8 @@ public enum KnowledgeBaseValidator {
                 }
             }
             if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {
-                problems.append(Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))
+                problems.append(
+                    Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))
             }
         }
         return problems
@@ -106,7 +118,11 @@ public enum KnowledgeBaseValidator {
                 switch key {
                 case "taxonomy": taxonomy = try doc.strings(value, what: "'taxonomy'")
                 case "name", "description": _ = try doc.string(value, what: "'\(key)'")
-                default: return [Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected name, description, taxonomy)")]
+                default:
+                    return [
+                        Diagnostic(
+                            doc.location(of: keyNode), "unknown key '\(key)' (expected name, description, taxonomy)")
+                    ]
                 }
             }
         } catch {
@@ -143,6 +159,7 @@ public enum KnowledgeBaseValidator {
     }
 
     static func isIdentifier(_ id: String) -> Bool {
-        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        !id.isEmpty
+            && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 }

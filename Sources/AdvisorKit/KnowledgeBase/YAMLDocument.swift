@@ -50,7 +50,8 @@ struct YAMLDocument {
             throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "NUL byte in file")
         }
         if let problem = YAMLEvents.screen(text, maximumEvents: maximumNodes) {
-            throw Diagnostic(SourceLocation(file: displayPath, line: problem.line, column: problem.column), problem.message)
+            throw Diagnostic(
+                SourceLocation(file: displayPath, line: problem.line, column: problem.column), problem.message)
         }
         do {
             let root = try Yams.compose(yaml: text)
@@ -98,7 +99,8 @@ struct YAMLDocument {
     func visit(_ node: Node) throws(Diagnostic) {
         budget.remaining -= 1
         if budget.remaining < 0 {
-            throw Diagnostic(location(of: node), "file expands to more than \(Self.maximumNodes) values (too many aliases?)")
+            throw Diagnostic(
+                location(of: node), "file expands to more than \(Self.maximumNodes) values (too many aliases?)")
         }
     }
 

@@ -20,7 +20,10 @@ enum YAMLEvents {
                 defer { yaml_event_delete(&event) }
                 let mark = event.start_mark
                 if event.type == YAML_ALIAS_EVENT {
-                    return ("aliases (*name) are not allowed in knowledge base files", Int(mark.line) + 1, Int(mark.column) + 1)
+                    return (
+                        "aliases (*name) are not allowed in knowledge base files", Int(mark.line) + 1,
+                        Int(mark.column) + 1
+                    )
                 }
                 count += 1
                 if count > maximumEvents {

@@ -170,7 +170,9 @@ public final class Router {
                 let key = [Int32(topicIndex)] + terms.sorted()
                 if let earlier = seen[key] {
                     diagnostics.append(
-                        Diagnostic(pattern.location, "pattern '\(pattern.value)' matches the same words as '\(earlier)' once normalised"))
+                        Diagnostic(
+                            pattern.location,
+                            "pattern '\(pattern.value)' matches the same words as '\(earlier)' once normalised"))
                     continue
                 }
                 seen[key] = pattern.value
@@ -260,7 +262,9 @@ public final class Router {
             for ruleIndex in postings[Int(term)] where ruleMarks[Int(ruleIndex)] != mark {
                 ruleMarks[Int(ruleIndex)] = mark
                 let rule = rules[Int(ruleIndex)]
-                guard let score = score(rule, mark: mark, contentTerms: contentTerms, sequence: sequence) else { continue }
+                guard let score = score(rule, mark: mark, contentTerms: contentTerms, sequence: sequence) else {
+                    continue
+                }
                 var entry = scores[rule.topic] ?? TopicScore()
                 entry.total += score
                 entry.best = max(entry.best, score)
@@ -285,7 +289,9 @@ public final class Router {
             }
         }
 
-        var ranked = scores.map { (topic: $0.key, score: $0.value.best + 0.1 * ($0.value.total - $0.value.best), entry: $0.value) }
+        var ranked = scores.map {
+            (topic: $0.key, score: $0.value.best + 0.1 * ($0.value.total - $0.value.best), entry: $0.value)
+        }
         ranked.sort { ($0.score, topicIDs[Int($1.topic)]) > ($1.score, topicIDs[Int($0.topic)]) }
 
         var routing = Routing(
@@ -339,7 +345,8 @@ public final class Router {
     /// The score of `rule` for a question, or nil when it does not match.
     private func score(_ rule: Rule, mark: UInt32, contentTerms: [Int32], sequence: [Int32]) -> Double? {
         if rule.stopOnly {
-            return isContiguous(rule.terms, in: sequence) ? Double(rule.terms.count) * Self.stopWordWeight * rule.weight * 1.5 : nil
+            return isContiguous(rule.terms, in: sequence)
+                ? Double(rule.terms.count) * Self.stopWordWeight * rule.weight * 1.5 : nil
         }
         var matched = 0.0
         var missing = 0

@@ -59,14 +59,18 @@ public final class ScriptRunner {
                 fail("\(why); line skipped")
             case .tooLong(let length):
                 report.errors += 1
-                fail("line of \(length) bytes is longer than the \(LineReader.maximumLineLength)-byte limit; line skipped")
+                fail(
+                    "line of \(length) bytes is longer than the \(LineReader.maximumLineLength)-byte limit; line skipped"
+                )
             case .text(let raw):
                 let text = raw.trimmingCharacters(in: .whitespaces)
                 if text.isEmpty || text.hasPrefix("#") { continue }
                 if text.hasPrefix("/") {
                     let outcome = session.run(command: text)
                     if !json {
-                        output("> \(TerminalSafe.neutralize(text))\n" + (outcome.output.isEmpty || outcome.isError ? "" : outcome.output + "\n") + "\n")
+                        output(
+                            "> \(TerminalSafe.neutralize(text))\n"
+                                + (outcome.output.isEmpty || outcome.isError ? "" : outcome.output + "\n") + "\n")
                     }
                     switch outcome.expectationPassed {
                     case true?: report.expectationsPassed += 1

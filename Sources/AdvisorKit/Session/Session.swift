@@ -56,7 +56,9 @@ public final class Session {
     private func execute(_ command: SlashCommand) -> (CommandOutcome, String) {
         guard let name = command.canonicalName else {
             var message = "unknown command '/\(command.name)'"
-            if let suggestion = SlashCommand.suggestion(for: command.name) { message += "; did you mean /\(suggestion)?" }
+            if let suggestion = SlashCommand.suggestion(for: command.name) {
+                message += "; did you mean /\(suggestion)?"
+            }
             message += " (/help lists the commands)"
             return (CommandOutcome(output: message, isError: true), "error: unknown command")
         }
@@ -74,7 +76,8 @@ public final class Session {
             conversation.reset()
             return (CommandOutcome(output: "Conversation forgotten; the next question starts afresh."), "context reset")
         case "transcript":
-            let text = recorder.map { $0.isRecording ? $0.path : "\($0.path) (no longer saving: \($0.failure ?? ""))" }
+            let text =
+                recorder.map { $0.isRecording ? $0.path : "\($0.path) (no longer saving: \($0.failure ?? ""))" }
                 ?? "This session is not being saved."
             return (CommandOutcome(output: text), "showed transcript path")
         case "expect": return expect(command.argument)
@@ -86,8 +89,11 @@ public final class Session {
     // MARK: Commands
 
     func help() -> String {
-        var lines = ["Ask a question in plain words, e.g. \"Who should own mobile?\" or \"What does agile mean to a CMO?\".",
-                     "Follow-ups work: \"and to a CIO?\", \"what about platform?\", \"what do the numbers say?\".", "", "Commands:"]
+        var lines = [
+            "Ask a question in plain words, e.g. \"Who should own mobile?\" or \"What does agile mean to a CMO?\".",
+            "Follow-ups work: \"and to a CIO?\", \"what about platform?\", \"what do the numbers say?\".", "",
+            "Commands:",
+        ]
         let width = SlashCommand.catalog.map { $0.name.count + $0.argument.count }.max() ?? 0
         for entry in SlashCommand.catalog {
             let usage = "/\(entry.name)" + (entry.argument.isEmpty ? "" : " \(entry.argument)")
@@ -105,7 +111,10 @@ public final class Session {
 
     private func showTopic(_ id: String) -> (CommandOutcome, String) {
         guard !id.isEmpty else {
-            return (CommandOutcome(output: "/topic needs a topic id (/topics lists them)", isError: true), "error: no topic id")
+            return (
+                CommandOutcome(output: "/topic needs a topic id (/topics lists them)", isError: true),
+                "error: no topic id"
+            )
         }
         guard advisor.knowledgeBase.topic(id) != nil else {
             var message = "unknown topic '\(id)'"
@@ -122,31 +131,46 @@ public final class Session {
             let role = Role(rawValue: argument.lowercased())
             conversation.role = role
             let name = role?.displayName ?? ""
-            return (CommandOutcome(output: "Role: \(name). Answers are now framed for a \(name)."), "role set to \(argument.lowercased())")
+            return (
+                CommandOutcome(output: "Role: \(name). Answers are now framed for a \(name)."),
+                "role set to \(argument.lowercased())"
+            )
         case "none", "":
             if argument.isEmpty, let role = conversation.role {
-                return (CommandOutcome(output: "Role: \(role.displayName). (/role cio|cmo|none changes it)"), "showed role")
+                return (
+                    CommandOutcome(output: "Role: \(role.displayName). (/role cio|cmo|none changes it)"), "showed role"
+                )
             }
             conversation.role = nil
             return (CommandOutcome(output: "Role: none. Answers are no longer framed for a role."), "role cleared")
         default:
-            return (CommandOutcome(output: "/role takes cio, cmo or none, not '\(argument)'", isError: true), "error: bad role")
+            return (
+                CommandOutcome(output: "/role takes cio, cmo or none, not '\(argument)'", isError: true),
+                "error: bad role"
+            )
         }
     }
 
     func why() -> String {
         guard let answer = conversation.lastAnswer else { return "No question asked yet." }
         var lines = ["Topic: \(answer.topic) (confidence \(String(format: "%.2f", answer.confidence)))"]
-        lines.append("Matched words: " + (answer.why.matched.isEmpty ? "none" : answer.why.matched.joined(separator: ", ")))
-        lines.append("Matched patterns: " + (answer.why.rules.isEmpty ? "none" : answer.why.rules.map { "'\($0)'" }.joined(separator: ", ")))
-        if !answer.why.corrections.isEmpty { lines.append("Typos corrected: " + answer.why.corrections.joined(separator: ", ")) }
+        lines.append(
+            "Matched words: " + (answer.why.matched.isEmpty ? "none" : answer.why.matched.joined(separator: ", ")))
+        lines.append(
+            "Matched patterns: "
+                + (answer.why.rules.isEmpty ? "none" : answer.why.rules.map { "'\($0)'" }.joined(separator: ", ")))
+        if !answer.why.corrections.isEmpty {
+            lines.append("Typos corrected: " + answer.why.corrections.joined(separator: ", "))
+        }
         if let context = answer.why.context { lines.append("Context used: " + context) }
         if answer.why.candidates.isEmpty {
             lines.append("Candidates: none scored")
         } else {
             lines.append("Candidates:")
             for candidate in answer.why.candidates {
-                lines.append("  \(candidate.topic.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%.2f", candidate.score))")
+                lines.append(
+                    "  \(candidate.topic.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%.2f", candidate.score))"
+                )
             }
         }
         return lines.joined(separator: "\n")
@@ -167,7 +191,9 @@ public final class Session {
         var lines: [String] = []
         if let score = answer.why.candidates.first(where: { $0.topic == id })?.score {
             let best = answer.why.candidates.first?.score ?? 0
-            lines.append("\(id) scored \(String(format: "%.2f", score)) against \(String(format: "%.2f", best)) for \(answer.why.candidates.first?.topic ?? answer.topic).")
+            lines.append(
+                "\(id) scored \(String(format: "%.2f", score)) against \(String(format: "%.2f", best)) for \(answer.why.candidates.first?.topic ?? answer.topic)."
+            )
         } else {
             lines.append("\(id) did not match \"\(TerminalSafe.neutralize(question))\" at all.")
         }
@@ -177,7 +203,9 @@ public final class Session {
         } else {
             lines.append("Its closest patterns and the words the question lacked:")
             for miss in misses {
-                let missing = miss.missing.isEmpty ? "nothing missing" : "missing " + miss.missing.map(describe).joined(separator: ", ")
+                let missing =
+                    miss.missing.isEmpty
+                    ? "nothing missing" : "missing " + miss.missing.map(describe).joined(separator: ", ")
                 lines.append("  '\(miss.pattern)': \(missing)")
             }
         }
@@ -188,7 +216,8 @@ public final class Session {
     private func describe(_ term: String) -> String {
         guard term.hasPrefix(Normalizer.conceptPrefix) else { return "'\(term)'" }
         let id = String(term.dropFirst())
-        let words = advisor.knowledgeBase.concepts.first { $0.id == id }?.synonyms.prefix(3).joined(separator: "/") ?? id
+        let words =
+            advisor.knowledgeBase.concepts.first { $0.id == id }?.synonyms.prefix(3).joined(separator: "/") ?? id
         return "\(id) (\(words))"
     }
 
@@ -210,7 +239,9 @@ public final class Session {
         var text = style.bold(topic.title) + "\n" + renderer.wrap(topic.more ?? topic.answer)
         if let glossary = topic.glossary {
             for role in Role.allCases {
-                if let meaning = glossary.meanings[role] { text += renderer.wrap("To a \(role.displayName): \(meaning)") }
+                if let meaning = glossary.meanings[role] {
+                    text += renderer.wrap("To a \(role.displayName): \(meaning)")
+                }
             }
         }
         for role in Role.allCases {
@@ -219,7 +250,8 @@ public final class Session {
         if !topic.facts.isEmpty {
             text += "Figures:\n"
             for fact in topic.facts {
-                text += renderer.wrap("- \(fact.text) (\(advisor.knowledgeBase.source(fact.source)?.title ?? fact.source))")
+                text += renderer.wrap(
+                    "- \(fact.text) (\(advisor.knowledgeBase.source(fact.source)?.title ?? fact.source))")
             }
         }
         return text.trimmingCharacters(in: .newlines)
@@ -228,12 +260,16 @@ public final class Session {
     func history() -> String {
         let questions = conversation.questions
         guard !questions.isEmpty else { return "No questions yet." }
-        return questions.enumerated().map { "\($0.offset + 1). \(TerminalSafe.neutralize($0.element))" }.joined(separator: "\n")
+        return questions.enumerated().map { "\($0.offset + 1). \(TerminalSafe.neutralize($0.element))" }.joined(
+            separator: "\n")
     }
 
     private func expect(_ id: String) -> (CommandOutcome, String) {
         guard !id.isEmpty else {
-            return (CommandOutcome(output: "/expect needs a topic id", isError: true, expectationPassed: false), "error: no topic")
+            return (
+                CommandOutcome(output: "/expect needs a topic id", isError: true, expectationPassed: false),
+                "error: no topic"
+            )
         }
         guard advisor.knowledgeBase.topic(id) != nil || id == KnowledgeBase.noneTopic else {
             var message = "/expect: unknown topic '\(id)'"
@@ -241,21 +277,28 @@ public final class Session {
             return (CommandOutcome(output: message, isError: true, expectationPassed: false), "error: unknown topic")
         }
         guard let answer = conversation.lastAnswer else {
-            return (CommandOutcome(output: "expected \(id), but no question was asked yet", isError: true, expectationPassed: false),
-                    "expectation failed: no question")
+            return (
+                CommandOutcome(
+                    output: "expected \(id), but no question was asked yet", isError: true, expectationPassed: false),
+                "expectation failed: no question"
+            )
         }
         if answer.topic == id {
             return (CommandOutcome(output: "", expectationPassed: true), "expectation passed: \(id)")
         }
-        return (CommandOutcome(output: "expected \(id), got \(answer.topic)", isError: true, expectationPassed: false),
-                "expectation failed: expected \(id), got \(answer.topic)")
+        return (
+            CommandOutcome(output: "expected \(id), got \(answer.topic)", isError: true, expectationPassed: false),
+            "expectation failed: expected \(id), got \(answer.topic)"
+        )
     }
 
     private func nearestTopic(_ id: String) -> String? {
         let ids = advisor.knowledgeBase.topics.map(\.id)
         let scored = ids.map { ($0, SpellCorrector.editDistance(Array(id), Array($0))) }
         if let prefix = ids.first(where: { $0.hasPrefix(id) && !id.isEmpty }) { return prefix }
-        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, id.count / 3) else { return nil }
+        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, id.count / 3) else {
+            return nil
+        }
         return best.0
     }
 }

@@ -60,7 +60,9 @@ struct JSONWriter {
     mutating func value(_ number: Double) {
         separate()
         if number.isFinite {
-            bytes.append(contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)).utf8)
+            bytes.append(
+                contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number))
+                    .utf8)
         } else {
             bytes.append(contentsOf: "null".utf8)
         }
@@ -147,42 +149,62 @@ extension Answer {
             ("confidence", { $0.value(confidence) }),
             ("related", { $0.value(related) }),
             ("role", { $0.value(role?.rawValue) }),
-            ("sources", { w in
-                w.beginArray()
-                for source in sources {
-                    var fields: [JSONField] = [("seed", { $0.value(source.seed) }), ("title", { $0.value(source.title) })]
-                    if let author = source.author { fields.append(("author", { $0.value(author) })) }
-                    if let date = source.date { fields.append(("date", { $0.value(date) })) }
-                    w.object(fields)
+            (
+                "sources",
+                { w in
+                    w.beginArray()
+                    for source in sources {
+                        var fields: [JSONField] = [
+                            ("seed", { $0.value(source.seed) }), ("title", { $0.value(source.title) }),
+                        ]
+                        if let author = source.author { fields.append(("author", { $0.value(author) })) }
+                        if let date = source.date { fields.append(("date", { $0.value(date) })) }
+                        w.object(fields)
+                    }
+                    w.endArray()
                 }
-                w.endArray()
-            }),
+            ),
             ("title", { $0.value(title) }),
             ("topic", { $0.value(topic) }),
-            ("why", { w in
-                var fields: [JSONField] = [
-                    ("candidates", { w in
-                        w.beginArray()
-                        for candidate in why.candidates {
-                            w.object([("score", { $0.value(candidate.score) }), ("topic", { $0.value(candidate.topic) })])
-                        }
-                        w.endArray()
-                    }),
-                    ("corrections", { $0.value(why.corrections) }),
-                    ("matched", { $0.value(why.matched) }),
-                    ("rules", { $0.value(why.rules) }),
-                ]
-                if let context = why.context { fields.append(("context", { $0.value(context) })) }
-                w.object(fields)
-            }),
+            (
+                "why",
+                { w in
+                    var fields: [JSONField] = [
+                        (
+                            "candidates",
+                            { w in
+                                w.beginArray()
+                                for candidate in why.candidates {
+                                    w.object([
+                                        ("score", { $0.value(candidate.score) }),
+                                        ("topic", { $0.value(candidate.topic) }),
+                                    ])
+                                }
+                                w.endArray()
+                            }
+                        ),
+                        ("corrections", { $0.value(why.corrections) }),
+                        ("matched", { $0.value(why.matched) }),
+                        ("rules", { $0.value(why.rules) }),
+                    ]
+                    if let context = why.context { fields.append(("context", { $0.value(context) })) }
+                    w.object(fields)
+                }
+            ),
         ]
         if let note { fields.append(("note", { $0.value(note) })) }
         if let facts {
-            fields.append(("facts", { w in
-                w.beginArray()
-                for fact in facts { w.object([("seed", { $0.value(fact.seed) }), ("text", { $0.value(fact.text) })]) }
-                w.endArray()
-            }))
+            fields.append(
+                (
+                    "facts",
+                    { w in
+                        w.beginArray()
+                        for fact in facts {
+                            w.object([("seed", { $0.value(fact.seed) }), ("text", { $0.value(fact.text) })])
+                        }
+                        w.endArray()
+                    }
+                ))
         }
         return fields
     }

@@ -21,7 +21,8 @@ public enum TerminalSafe {
                 result.append(contentsOf: "^?".unicodeScalars)
             } else if isControl(scalar) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
-                result.append(contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>".unicodeScalars)
+                result.append(
+                    contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>".unicodeScalars)
             } else {
                 result.append(scalar)
             }

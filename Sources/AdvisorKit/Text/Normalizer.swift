@@ -114,7 +114,8 @@ public final class Normalizer {
                 words.append(
                     NormalizedWord(
                         surface: range.map { surfaces[$0] }.joined(separator: " "),
-                        correction: corrected.isEmpty ? nil : range.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
+                        correction: corrected.isEmpty
+                            ? nil : range.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
                         term: Self.conceptPrefix + phrase.concept,
                         isStopWord: false))
                 index = range.upperBound

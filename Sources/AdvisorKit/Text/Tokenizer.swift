@@ -84,7 +84,8 @@ public enum Tokenizer {
             if shape.afterApostrophe {
                 appendFolded(text, shape: shape, to: &tokens)
             } else if !text.isEmpty {
-                tokens.append(Token(text: text, isCapitalized: shape.isCapitalized, startsUppercase: shape.firstIsUpper ?? false))
+                tokens.append(
+                    Token(text: text, isCapitalized: shape.isCapitalized, startsUppercase: shape.firstIsUpper ?? false))
             }
             word.removeAll(keepingCapacity: true)
             shape = WordShape()

@@ -54,7 +54,11 @@ public struct TranscriptFormatter: Sendable {
                 answer.note = answer.note.map(safe)
                 answer.topic = safe(answer.topic)
                 answer.related = answer.related.map(safe)
-                answer.sources = answer.sources.map { Citation(seed: safe($0.seed), title: safe($0.title), author: $0.author.map(safe), date: $0.date.map(safe)) }
+                answer.sources = answer.sources.map {
+                    Citation(
+                        seed: safe($0.seed), title: safe($0.title), author: $0.author.map(safe), date: $0.date.map(safe)
+                    )
+                }
                 out += renderer.render(answer) + "\n"
             }
         }
@@ -83,10 +87,12 @@ public struct TranscriptFormatter: Sendable {
         for entry in transcript.entries {
             switch entry {
             case .command(let command):
-                out += "*Command* `\(safe(command.line).replacingOccurrences(of: "`", with: "'"))`: \(md(command.effect))\n\n"
+                out +=
+                    "*Command* `\(safe(command.line).replacingOccurrences(of: "`", with: "'"))`: \(md(command.effect))\n\n"
             case .turn(let turn):
                 out += "## \(turn.n). \(md(turn.question))\n\n"
-                out += "**\(md(turn.answer.title))** (topic `\(safe(turn.answer.topic).replacingOccurrences(of: "`", with: "'"))`"
+                out +=
+                    "**\(md(turn.answer.title))** (topic `\(safe(turn.answer.topic).replacingOccurrences(of: "`", with: "'"))`"
                 if let role = turn.answer.role { out += ", for a \(role.displayName)" }
                 out += ")\n\n"
                 for paragraph in turn.answer.answer.split(separator: "\n") { out += md(String(paragraph)) + "\n\n" }
@@ -94,7 +100,9 @@ public struct TranscriptFormatter: Sendable {
                 if !turn.answer.sources.isEmpty {
                     out += "Sources:\n\n"
                     for source in turn.answer.sources {
-                        out += "- \(md(source.title))" + (source.author.map { ", \(md($0))" } ?? "") + (source.date.map { ", \(md($0))" } ?? "") + "\n"
+                        out +=
+                            "- \(md(source.title))" + (source.author.map { ", \(md($0))" } ?? "")
+                            + (source.date.map { ", \(md($0))" } ?? "") + "\n"
                     }
                     out += "\n"
                 }
@@ -133,13 +141,18 @@ public struct TranscriptFormatter: Sendable {
                 body += "<p class=\"command\"><code>\(h(command.line))</code> \(h(command.effect))</p>\n"
             case .turn(let turn):
                 body += "<section class=\"turn\">\n<h2>\(turn.n). \(h(turn.question))</h2>\n"
-                body += "<p class=\"title\"><strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
-                for paragraph in turn.answer.answer.split(separator: "\n") { body += "<p>\(h(String(paragraph)))</p>\n" }
+                body +=
+                    "<p class=\"title\"><strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
+                for paragraph in turn.answer.answer.split(separator: "\n") {
+                    body += "<p>\(h(String(paragraph)))</p>\n"
+                }
                 if let note = turn.answer.note { body += "<p class=\"note\">\(h(note))</p>\n" }
                 if !turn.answer.sources.isEmpty {
                     body += "<ul class=\"sources\">\n"
                     for source in turn.answer.sources {
-                        body += "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "") + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
+                        body +=
+                            "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "")
+                            + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
                     }
                     body += "</ul>\n"
                 }

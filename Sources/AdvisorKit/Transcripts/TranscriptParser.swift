@@ -24,14 +24,17 @@ public enum TranscriptParser {
         let decoder = JSONDecoder()
         let (lines, lastIsComplete) = lines(data)
         if data.count >= TranscriptStore.maximumFileSize {
-            transcript.warnings.append("\(path): larger than \(TranscriptStore.maximumFileSize >> 20) MiB; read only its start")
+            transcript.warnings.append(
+                "\(path): larger than \(TranscriptStore.maximumFileSize >> 20) MiB; read only its start")
         }
         for (offset, line) in lines.enumerated() {
             let number = offset + 1
             let isLast = offset == lines.count - 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
             guard let probe = try? decoder.decode(TypeProbe.self, from: line) else {
-                let why = isLast && !lastIsComplete ? "torn last line (the session was cut off mid-write)" : "not a valid JSON event"
+                let why =
+                    isLast && !lastIsComplete
+                    ? "torn last line (the session was cut off mid-write)" : "not a valid JSON event"
                 transcript.warnings.append("\(path):\(number): \(why); skipped")
                 continue
             }
@@ -48,10 +51,12 @@ public enum TranscriptParser {
                 case .command: transcript.entries.append(.command(try decoder.decode(CommandEvent.self, from: line)))
                 case .end: transcript.end = try decoder.decode(EndEvent.self, from: line)
                 case nil:
-                    transcript.warnings.append("\(path):\(number): unknown event type '\(TerminalSafe.neutralize(probe.type))'; skipped")
+                    transcript.warnings.append(
+                        "\(path):\(number): unknown event type '\(TerminalSafe.neutralize(probe.type))'; skipped")
                 }
             } catch {
-                transcript.warnings.append("\(path):\(number): a '\(probe.type)' event with missing or invalid fields; skipped")
+                transcript.warnings.append(
+                    "\(path):\(number): a '\(probe.type)' event with missing or invalid fields; skipped")
             }
         }
         if transcript.session == nil {
@@ -74,7 +79,9 @@ public enum TranscriptParser {
             var offset = 0
             let last = bytes.count - typeKey.count
             while offset <= last {
-                guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), last - offset + 1) else { return false }
+                guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), last - offset + 1) else {
+                    return false
+                }
                 var index = base.distance(to: UnsafeRawPointer(found))
                 offset = index + 1
                 guard memcmp(base + index, typeKey, typeKey.count) == 0 else { continue }

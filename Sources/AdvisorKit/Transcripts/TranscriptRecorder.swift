@@ -38,7 +38,8 @@ public final class TranscriptRecorder {
             }
             let recorder = TranscriptRecorder(id: id, path: path, descriptor: descriptor, warn: warn)
             let event = SessionEvent(
-                at: Timestamp.now(), id: id, mode: mode, version: version, kb: knowledgeBase, role: role, script: script)
+                at: Timestamp.now(), id: id, mode: mode, version: version, kb: knowledgeBase, role: role, script: script
+            )
             recorder.append(event, what: "the session header")
             if let failure = recorder.failure { throw TranscriptError.cannotWrite(directory, failure) }
             return recorder
@@ -64,7 +65,8 @@ public final class TranscriptRecorder {
     @discardableResult
     public func recordTurn(question: String, answer: Answer) -> Bool {
         turnCount += 1
-        return append(TurnEvent(at: Timestamp.now(), n: turnCount, question: question, answer: answer), what: "turn \(turnCount)")
+        return append(
+            TurnEvent(at: Timestamp.now(), n: turnCount, question: question, answer: answer), what: "turn \(turnCount)")
     }
 
     /// Saves a slash command and its effect; returns whether it was saved.
@@ -165,9 +167,11 @@ public enum TranscriptError: Error, Sendable, CustomStringConvertible {
         case let .notFound(id, directory): return "no transcript '\(id)' in \(directory)"
         case let .ambiguous(id, matches):
             let shown = matches.prefix(5).joined(separator: ", ")
-            return "'\(id)' is ambiguous: \(matches.count) transcripts match (\(shown)\(matches.count > 5 ? ", ..." : ""))"
+            return
+                "'\(id)' is ambiguous: \(matches.count) transcripts match (\(shown)\(matches.count > 5 ? ", ..." : ""))"
         case let .invalidID(id):
-            return "invalid transcript id '\(TerminalSafe.neutralize(id))': ids use only letters, digits, '.', '_' and '-'"
+            return
+                "invalid transcript id '\(TerminalSafe.neutralize(id))': ids use only letters, digits, '.', '_' and '-'"
         }
     }
 }

@@ -52,7 +52,8 @@ public enum TranscriptReview {
 
     /// Questions answered `none` or below `threshold` across every transcript, grouped
     /// by their folded text and counted, most asked first.
-    public static func gaps(in store: TranscriptStore, threshold: Double, warn: (String) -> Void) throws(TranscriptError)
+    public static func gaps(in store: TranscriptStore, threshold: Double, warn: (String) -> Void)
+        throws(TranscriptError)
         -> (gaps: [Gap], askedTopics: Set<String>)
     {
         var groups: [String: Gap] = [:]
@@ -72,7 +73,11 @@ public enum TranscriptReview {
                     answer.topic != KnowledgeBase.smalltalkTopic
                 else { continue }
                 let key = Tokenizer.tokenize(turn.question).map(\.text).joined(separator: " ")
-                var gap = groups[key] ?? Gap(question: turn.question, count: 0, topic: answer.topic, confidence: answer.confidence, examples: [])
+                var gap =
+                    groups[key]
+                    ?? Gap(
+                        question: turn.question, count: 0, topic: answer.topic, confidence: answer.confidence,
+                        examples: [])
                 gap.count += 1
                 if gap.examples.count < 3 { gap.examples.append("\(id)#\(turn.n)") }
                 groups[key] = gap

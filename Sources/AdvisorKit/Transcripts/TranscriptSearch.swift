@@ -33,7 +33,9 @@ extension TranscriptStore {
     public func search(_ query: SearchQuery, warn: (String) -> Void) throws(TranscriptError) -> [SearchHit] {
         let folded = query.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         let needle = Array(folded.lowercased().utf8)
-        let rawScreen = !needle.isEmpty && folded.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
+        let rawScreen =
+            !needle.isEmpty
+            && folded.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
         let sinceDate = query.since
         let sinceTime = sinceDate.flatMap(Self.epoch(of:))
         let decoder = JSONDecoder()
@@ -68,7 +70,9 @@ extension TranscriptStore {
                         if !haystack.contains(folded) { continue }
                     }
                     hits.append(
-                        SearchHit(transcript: id, turn: turn.n, at: turn.at, topic: turn.answer.topic, question: turn.question))
+                        SearchHit(
+                            transcript: id, turn: turn.n, at: turn.at, topic: turn.answer.topic, question: turn.question
+                        ))
                 }
             }
         }
