@@ -54,6 +54,14 @@ enum Main {
         // A write past a file-size limit then fails with EFBIG, reported like a full disk,
         // instead of killing the process.
         signal(SIGXFSZ, SIG_IGN)
+        if let request = AskRequest.fastPath(Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try request.run()
+                return
+            } catch {
+                AdvisorCommand.exit(withError: error)
+            }
+        }
         do {
             var command = try AdvisorCommand.parseAsRoot()
             try command.run()

@@ -21,15 +21,65 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
+        try AskRequest(
+            question: question.joined(separator: " "), role: session.role, json: session.json, kb: common.kb,
+            noColor: common.noColor
+        ).run()
+    }
+}
+
+/// What `advisor ask` does, apart from parsing its arguments.
+struct AskRequest {
+    var question: String
+    var role: Role?
+    var json = false
+    var kb: String?
+    var noColor = false
+
+    func run() throws {
         Console.ignoreBrokenPipe()
-        let advisor = try common.loadAdvisor()
-        let answer = advisor.ask(question.joined(separator: " "), role: session.role)
-        if session.json {
+        let advisor = try CommonOptions.loadAdvisor(kb: kb)
+        let answer = advisor.ask(question, role: role)
+        if json {
             Console.write(answer.jsonLine())
         } else {
             let renderer = AnswerRenderer(
-                width: Console.terminalWidth(), style: TextStyle(colors: common.useColor()))
+                width: Console.terminalWidth(), style: TextStyle(colors: CommonOptions.useColor(noColor: noColor)))
             Console.write(renderer.render(answer))
         }
+    }
+
+    /// The arguments of a plain one-shot question (`ask [--role R] [--json] [--kb DIR]
+    /// [--no-color] WORDS...`), read without the argument parser, whose reflection costs
+    /// several milliseconds at every start; nil for anything else (help, errors, other
+    /// options), which then goes through the argument parser as usual.
+    static func fastPath(_ arguments: [String]) -> AskRequest? {
+        guard arguments.first == "ask" else { return nil }
+        var request = AskRequest(question: "")
+        var words: [String] = []
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--json": request.json = true
+            case "--no-color": request.noColor = true
+            case "--role", "--kb":
+                guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") else { return nil }
+                index += 1
+                if argument == "--kb" {
+                    request.kb = arguments[index]
+                } else {
+                    guard let role = Role(rawValue: arguments[index]) else { return nil }
+                    request.role = role
+                }
+            default:
+                guard !argument.hasPrefix("-") else { return nil }
+                words.append(argument)
+            }
+            index += 1
+        }
+        request.question = words.joined(separator: " ")
+        guard !request.question.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return request
     }
 }
