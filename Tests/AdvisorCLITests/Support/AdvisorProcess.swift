@@ -484,14 +484,19 @@ final class Sandbox: Sendable {
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// The environment every child starts from: nothing inherited but PATH.
+    /// The environment every child starts from: nothing inherited but PATH (and the
+    /// sanitizer's options, when the suite runs under the address sanitizer).
     var environment: [String: String] {
-        [
+        var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": home.path,
             "LANG": "C.UTF-8",
             "ADVISOR_TRANSCRIPTS": transcripts.path,
         ]
+        for key in ["ASAN_OPTIONS", "ADVISOR_SANITIZED"] {
+            if let value = ProcessInfo.processInfo.environment[key] { environment[key] = value }
+        }
+        return environment
     }
 
     /// A path inside the sandbox.
