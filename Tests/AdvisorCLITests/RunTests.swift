@@ -236,7 +236,8 @@ struct RunTests {
         let peak = try #require(outcome.peak)
         // Under the address sanitizer (CI's second run) memory figures are the sanitizer's.
         if ProcessInfo.processInfo.environment["ADVISOR_SANITIZED"] == nil {
-            #expect(peak - baseline < 6 << 10, "peak memory grew by \(peak - baseline) KiB while skipping a 10 MiB line")
+            #expect(
+                peak - baseline < 6 << 10, "peak memory grew by \(peak - baseline) KiB while skipping a 10 MiB line")
         }
     }
 
