@@ -342,14 +342,10 @@ struct HostileInputTests {
         #expect(sandbox.transcriptFiles().isEmpty)
         if breakage.notARegularFile {
             let lines = Self.diagnostics(check, naming: path, withPosition: false)
-            withKnownIssue(
-                "BUG: a FIFO, a symlink to /dev/zero or a directory as a topic file is reported as 'You don't have permission' or 'NSCocoaErrorDomain error 256'"
-            ) {
-                for line in lines {
-                    #expect(
-                        !line.lowercased().contains("permission"), "running as root: not a permission problem: \(line)")
-                    #expect(!line.contains("NSCocoaErrorDomain"), "a clear message, not an error domain: \(line)")
-                }
+            for line in lines {
+                #expect(
+                    !line.lowercased().contains("permission"), "running as root: not a permission problem: \(line)")
+                #expect(!line.contains("NSCocoaErrorDomain"), "a clear message, not an error domain: \(line)")
             }
         }
     }
@@ -374,15 +370,11 @@ struct HostileInputTests {
         let result = try await sandbox.advisor(["kb", "check", "--kb", base.path], timeout: .seconds(30))
         #expect(!result.err.contains("Fatal error"), "never a crash: \(result)")
         let lines = Self.diagnostics(result, naming: topic.path, withPosition: false)
-        withKnownIssue(
-            "BUG: the 32 MiB limit is checked on the symlink itself (lstat), so a link to a bigger file is read and parsed whole"
-        ) {
-            #expect(!result.timedOut && result.status == 1, "\(result)")
-            #expect(
-                lines.contains { $0.contains("limit") || $0.contains("larger") },
-                "refused by size, like the same file in place: \(result)")
-            #expect(result.elapsed < .seconds(5), "refusing by size is quick; took \(result.elapsed)")
-        }
+        #expect(!result.timedOut && result.status == 1, "\(result)")
+        #expect(
+            lines.contains { $0.contains("limit") || $0.contains("larger") },
+            "refused by size, like the same file in place: \(result)")
+        #expect(result.elapsed < .seconds(5), "refusing by size is quick; took \(result.elapsed)")
     }
 
     @Test("cyclic related topics (a -> b -> a) are accepted and answered without looping")
@@ -455,11 +447,7 @@ struct HostileInputTests {
             let check = {
                 #expect(result.errLines.count == 1, "one clear line: \(result)")
             }
-            if bad.id.contains("\n") {
-                withKnownIssue("BUG: a newline in the id is echoed raw, so the error takes two lines") { check() }
-            } else {
-                check()
-            }
+            check()
         }
     }
 
@@ -534,16 +522,12 @@ struct HostileInputTests {
         async let show = sandbox.advisor(["transcripts", "show", fifoID], timeout: .seconds(4))
         async let search = sandbox.advisor(["transcripts", "search", "hello"], timeout: .seconds(4))
         let (listResult, showResult, searchResult) = try await (list, show, search)
-        withKnownIssue(
-            "BUG: TranscriptStore.readFile opens a FIFO with a blocking open(2) before checking it is a regular file, so list/show/search hang"
-        ) {
-            for result in [listResult, showResult, searchResult] {
-                #expect(!result.timedOut, "never hangs: \(result)")
-            }
-            #expect(listResult.status == 0 && listResult.out.contains(realID), "\(listResult)")
-            #expect(searchResult.status == 0 && searchResult.out.contains(realID), "\(searchResult)")
-            #expect(showResult.status == 2 && showResult.errLines.count == 1, "\(showResult)")
+        for result in [listResult, showResult, searchResult] {
+            #expect(!result.timedOut, "never hangs: \(result)")
         }
+        #expect(listResult.status == 0 && listResult.out.contains(realID), "\(listResult)")
+        #expect(searchResult.status == 0 && searchResult.out.contains(realID), "\(searchResult)")
+        #expect(showResult.status == 2 && showResult.errLines.count == 1, "\(showResult)")
     }
 
     @Test("a transcripts folder that is a symlink to another folder is followed; a dangling one warns")
@@ -716,12 +700,8 @@ struct HostileInputTests {
         #expect(try JSON.lines(result.out).count == 2, "every answer printed: \(result)")
         #expect(result.err.contains(folder.path), "\(result)")
         let left = sandbox.transcriptFiles(in: folder)
-        withKnownIssue(
-            "BUG: when the session header cannot be written, two warnings are printed and an empty transcript file is left"
-        ) {
-            #expect(result.errLines.count == 1, "one warning: \(result)")
-            #expect(left.isEmpty, "no empty transcript left behind: \(left.map(\.lastPathComponent))")
-        }
+        #expect(result.errLines.count == 1, "one warning: \(result)")
+        #expect(left.isEmpty, "no empty transcript left behind: \(left.map(\.lastPathComponent))")
         // Whatever is left must not break the readers.
         let list = try await sandbox.advisor(
             ["transcripts", "list", "--json"], env: ["ADVISOR_TRANSCRIPTS": folder.path])

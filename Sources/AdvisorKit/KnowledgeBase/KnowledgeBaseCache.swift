@@ -47,7 +47,7 @@ public struct KnowledgeBaseCache: Sendable {
 
     /// The advisor stored for `fingerprint`, or nil when there is no usable cache.
     func read(fingerprint: String) -> Advisor? {
-        guard let data = FileManager.default.contents(atPath: path(for: fingerprint)) else { return nil }
+        guard let data = try? BoundedFile.read(path(for: fingerprint), limit: 1 << 30) else { return nil }
         var reader = BinaryReader(Array(data))
         do {
             for byte in Self.magic where try reader.int() != Int(byte) { return nil }

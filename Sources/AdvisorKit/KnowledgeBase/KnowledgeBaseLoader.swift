@@ -74,7 +74,7 @@ public enum KnowledgeBaseLoader {
             diagnostics += itemProblems
         }
         topics.sort { $0.id < $1.id }
-        if let words = FileManager.default.contents(atPath: display(dictionaryFile)) {
+        if let words = try? BoundedFile.read(display(dictionaryFile), limit: YAMLDocument.maximumFileSize) {
             hasher.combine(dictionaryFile)
             hasher.combine(words)
         }
@@ -111,10 +111,12 @@ public enum KnowledgeBaseLoader {
             .prefix(maximumTopicFiles).map { (topicsFolder as NSString).appendingPathComponent($0) }
         for name in [sourcesFile, conceptsFile] + topics {
             hasher.combine(name)
-            guard let data = FileManager.default.contents(atPath: display(name)) else { return nil }
+            guard let data = try? BoundedFile.read(display(name), limit: YAMLDocument.maximumFileSize) else {
+                return nil
+            }
             hasher.combine(data)
         }
-        if let words = FileManager.default.contents(atPath: display(dictionaryFile)) {
+        if let words = try? BoundedFile.read(display(dictionaryFile), limit: YAMLDocument.maximumFileSize) {
             hasher.combine(dictionaryFile)
             hasher.combine(words)
         }

@@ -22,17 +22,10 @@ struct YAMLDocument {
     static func load(path: String, displayPath: String, hash: (Data) -> Void) throws(Diagnostic) -> YAMLDocument {
         let location = SourceLocation(file: displayPath)
         let data: Data
-        guard FileManager.default.fileExists(atPath: path) else { throw Diagnostic(location, "file not found") }
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? Int, size > maximumFileSize {
-                throw Diagnostic(location, "file is \(size) bytes, larger than the \(maximumFileSize >> 20) MiB limit")
-            }
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let diagnostic as Diagnostic {
-            throw diagnostic
+            data = try BoundedFile.read(path, limit: maximumFileSize)
         } catch {
-            throw Diagnostic(location, "cannot read file: \(error.localizedDescription)")
+            throw Diagnostic(location, error.description)
         }
         hash(data)
         guard let text = String(validating: data, as: UTF8.self) else {
@@ -78,6 +71,9 @@ struct YAMLDocument {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            if problem.hasPrefix("Maximum nesting level") {
+                return Diagnostic(at(mark), "invalid YAML: nested deeper than libyaml's limit")
+            }
             return Diagnostic(at(mark), "invalid YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
             return Diagnostic(at(context.mark), "duplicate key '\(duplicates.joined(separator: "', '"))'")

@@ -29,7 +29,7 @@ public final class WordList {
 
     private func load() {
         guard data == nil else { return }
-        let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+        let bytes = (try? BoundedFile.read(path, limit: 32 << 20)).map { [UInt8]($0) } ?? []
         var starts: [Int] = []
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == 0x0A {

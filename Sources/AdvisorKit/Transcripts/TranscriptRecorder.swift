@@ -15,7 +15,7 @@ public final class TranscriptRecorder {
     public private(set) var failure: String?
     private var descriptor: Int32
     private var turnCount = 0
-    private let warn: (String) -> Void
+    private var warn: (String) -> Void
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -36,12 +36,17 @@ public final class TranscriptRecorder {
                 if errno == EEXIST { continue }
                 throw TranscriptError.cannotWrite(directory, String(cString: strerror(errno)))
             }
-            let recorder = TranscriptRecorder(id: id, path: path, descriptor: descriptor, warn: warn)
+            // The header's failure is reported once, by the caller, and leaves no empty file.
+            let recorder = TranscriptRecorder(id: id, path: path, descriptor: descriptor, warn: { _ in })
             let event = SessionEvent(
                 at: Timestamp.now(), id: id, mode: mode, version: version, kb: knowledgeBase, role: role, script: script
             )
             recorder.append(event, what: "the session header")
-            if let failure = recorder.failure { throw TranscriptError.cannotWrite(directory, failure) }
+            if let failure = recorder.failure {
+                unlink(path)
+                throw TranscriptError.cannotWrite(directory, failure)
+            }
+            recorder.warn = warn
             return recorder
         }
         throw TranscriptError.cannotWrite(directory, "could not find a free session id")
@@ -170,8 +175,8 @@ public enum TranscriptError: Error, Sendable, CustomStringConvertible {
             return
                 "'\(id)' is ambiguous: \(matches.count) transcripts match (\(shown)\(matches.count > 5 ? ", ..." : ""))"
         case let .invalidID(id):
-            return
-                "invalid transcript id '\(TerminalSafe.neutralize(id))': ids use only letters, digits, '.', '_' and '-'"
+            let shown = TerminalSafe.neutralize(id.count > 60 ? String(id.prefix(60)) + "…" : id, keepNewlines: false)
+            return "invalid transcript id '\(shown)': ids use only letters, digits, '.', '_' and '-'"
         }
     }
 }

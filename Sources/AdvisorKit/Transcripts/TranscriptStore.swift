@@ -144,28 +144,11 @@ public struct TranscriptStore: Sendable {
 
     /// Reads a regular file, never through a symlink, at most `maximumFileSize` bytes.
     static func readFile(_ path: String) throws(TranscriptError) -> Data {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let reason = errno == ELOOP ? "is a symbolic link (not followed)" : String(cString: strerror(errno))
-            throw .cannotRead(path, reason)
+        do {
+            return try BoundedFile.read(path, limit: maximumFileSize, followSymlinks: false, truncating: true)
+        } catch {
+            throw .cannotRead(path, error.description)
         }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw .cannotRead(path, "not a regular file")
-        }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while data.count < maximumFileSize {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .cannotRead(path, String(cString: strerror(errno)))
-            }
-            if count == 0 { break }
-            data.append(contentsOf: buffer[0..<count])
-        }
-        return data
     }
 
     /// Summaries of every transcript, newest first; unreadable ones are skipped with a warning.
