@@ -70,10 +70,7 @@ struct TranscriptsCommand: ParsableCommand {
             }
             if let limit { summaries = Array(summaries.prefix(max(0, limit))) }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                let data = (try? encoder.encode(summaries)) ?? Data("[]".utf8)
-                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+                Console.write(TerminalSafe.jsonLine(summaries))
                 return
             }
             guard !summaries.isEmpty else {
@@ -151,13 +148,7 @@ struct TranscriptsCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                var out = ""
-                for hit in hits {
-                    if let data = try? encoder.encode(hit) { out += String(decoding: data, as: UTF8.self) + "\n" }
-                }
-                Console.write(out)
+                Console.write(hits.map(TerminalSafe.jsonLine).joined())
                 return
             }
             var out = ""
@@ -216,13 +207,7 @@ struct TranscriptsCommand: ParsableCommand {
             let changes = TranscriptReview.replay(transcript, advisor: advisor)
             let turns = transcript.turns.count
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                var out = ""
-                for change in changes {
-                    if let data = try? encoder.encode(change) { out += String(decoding: data, as: UTF8.self) + "\n" }
-                }
-                Console.write(out)
+                Console.write(changes.map(TerminalSafe.jsonLine).joined())
             } else {
                 let style = TextStyle(colors: options.useColor())
                 var out = ""
@@ -280,10 +265,7 @@ struct TranscriptsCommand: ParsableCommand {
                     var gaps: [Gap]
                     var unaskedTopics: [String]
                 }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                let data = (try? encoder.encode(Report(gaps: result.gaps, unaskedTopics: unasked))) ?? Data()
-                Console.write(String(decoding: data, as: UTF8.self) + "\n")
+                Console.write(TerminalSafe.jsonLine(Report(gaps: result.gaps, unaskedTopics: unasked)))
                 return
             }
             var out = "Questions answered none or below confidence \(threshold):\n"

@@ -183,32 +183,15 @@ public struct TranscriptFormatter: Sendable {
     }
 
     func json(_ transcript: Transcript) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = ""
-        func line(_ value: some Encodable) {
-            guard let data = try? encoder.encode(value) else { return }
-            // JSON allows C1 controls and bidi overrides raw; escape them so that the
-            // output is inert on a terminal. They can only stand inside strings.
-            var text = String.UnicodeScalarView()
-            for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
-                if TerminalSafe.isControl(scalar) {
-                    let hex = String(scalar.value, radix: 16)
-                    text.append(contentsOf: "\\u\(String(repeating: "0", count: 4 - hex.count))\(hex)".unicodeScalars)
-                } else {
-                    text.append(scalar)
-                }
-            }
-            out += String(text) + "\n"
-        }
-        if let session = transcript.session { line(session) }
+        if let session = transcript.session { out += TerminalSafe.jsonLine(session) }
         for entry in transcript.entries {
             switch entry {
-            case .command(let command): line(command)
-            case .turn(let turn): line(turn)
+            case .command(let command): out += TerminalSafe.jsonLine(command)
+            case .turn(let turn): out += TerminalSafe.jsonLine(turn)
             }
         }
-        if let end = transcript.end { line(end) }
+        if let end = transcript.end { out += TerminalSafe.jsonLine(end) }
         return out
     }
 }
