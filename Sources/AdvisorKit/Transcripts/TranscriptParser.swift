@@ -96,30 +96,47 @@ public enum TranscriptParser {
         }
     }
 
-    private struct TurnProbe: Decodable { var question: String }
-
     /// A summary read cheaply: the header, the number of turns and the first question.
     public static func summary(_ data: Data, id: String) -> TranscriptSummary {
-        let decoder = JSONDecoder()
         var summary = TranscriptSummary(
             id: id, started: nil, mode: nil, role: nil, turns: 0, firstQuestion: nil, ended: false)
-        for line in lines(data).lines {
-            if contains(line, turnMarker), line.last == UInt8(ascii: "}") {
-                if summary.firstQuestion == nil {
-                    guard let turn = try? decoder.decode(TurnProbe.self, from: line) else { continue }
-                    summary.firstQuestion = turn.question
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            forEachLine(bytes) { line in
+                if contains(line, turnMarker), line.last == UInt8(ascii: "}") {
+                    if summary.firstQuestion == nil {
+                        guard let fields = JSONFieldScanner.fields(line, wanted: ["question"]),
+                            let question = fields["question"]
+                        else { return }
+                        summary.firstQuestion = question
+                    }
+                    summary.turns += 1
+                } else if summary.started == nil, contains(line, sessionMarker),
+                    let fields = JSONFieldScanner.fields(line, wanted: ["at", "mode", "role"])
+                {
+                    summary.started = fields["at"]
+                    summary.mode = fields["mode"]
+                    summary.role = fields["role"].flatMap(Role.init(rawValue:))
+                } else if contains(line, endMarker) {
+                    summary.ended = true
                 }
-                summary.turns += 1
-            } else if contains(line, sessionMarker), summary.started == nil,
-                let session = try? decoder.decode(SessionEvent.self, from: line)
-            {
-                summary.started = session.at
-                summary.mode = session.mode
-                summary.role = session.role
-            } else if contains(line, endMarker) {
-                summary.ended = true
             }
         }
         return summary
+    }
+
+    /// Calls `body` with each line of `bytes` (without its newline).
+    static func forEachLine(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count {
+            let end: Int
+            if let newline = memchr(base + start, 0x0A, bytes.count - start) {
+                end = base.distance(to: UnsafeRawPointer(newline))
+            } else {
+                end = bytes.count
+            }
+            body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            start = end + 1
+        }
     }
 }

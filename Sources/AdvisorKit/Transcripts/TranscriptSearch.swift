@@ -38,7 +38,6 @@ extension TranscriptStore {
             && folded.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
         let sinceDate = query.since
         let sinceTime = sinceDate.flatMap(Self.epoch(of:))
-        let decoder = JSONDecoder()
         var hits: [SearchHit] = []
         for id in try ids() {
             let path = path(of: id)
@@ -51,33 +50,49 @@ extension TranscriptStore {
                 continue
             }
             data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                var start = 0
-                let count = bytes.count
-                while start < count {
-                    var end = start
-                    while end < count, bytes[end] != 0x0A { end += 1 }
-                    defer { start = end + 1 }
-                    let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { continue }
+                TranscriptParser.forEachLine(bytes) { line in
+                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { return }
                     // The byte screen is exact only on ASCII lines: "Café" must still match "cafe".
-                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { continue }
-                    guard let turn = try? decoder.decode(TurnEvent.self, from: Data(line)) else { continue }
-                    if let topic = query.topic, turn.answer.topic != topic { continue }
-                    if let sinceDate, turn.at < sinceDate { continue }
-                    if !needle.isEmpty {
-                        let haystack = (turn.question + "\n" + turn.answer.answer)
-                            .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                        if !haystack.contains(folded) { continue }
+                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { return }
+                    guard let turn = JSONFieldScanner.fields(line, wanted: Self.searchedFields),
+                        let at = turn["at"], let n = turn["n"].flatMap({ Int($0) }), let question = turn["question"],
+                        let topic = turn["topic"]
+                    else { return }
+                    if let wanted = query.topic, topic != wanted { return }
+                    if let sinceDate, at < sinceDate { return }
+                    if !needle.isEmpty, !Self.matches(question, turn["answer"] ?? "", needle: needle, folded: folded) {
+                        return
                     }
-                    hits.append(
-                        SearchHit(
-                            transcript: id, turn: turn.n, at: turn.at, topic: turn.answer.topic, question: turn.question
-                        ))
+                    hits.append(SearchHit(transcript: id, turn: n, at: at, topic: topic, question: question))
                 }
             }
         }
         return hits
     }
+
+    /// Whether the question or answer holds the needle, case- and accent-insensitively:
+    /// byte by byte for ASCII text (the common case), through Foundation otherwise.
+    static func matches(_ question: String, _ answer: String, needle: [UInt8], folded: String) -> Bool {
+        for text in [question, answer] {
+            var text = text
+            let found = text.withUTF8 { bytes -> Bool? in
+                let raw = UnsafeRawBufferPointer(bytes)
+                guard isASCII(raw), folded.utf8.count == needle.count else { return nil }
+                return containsASCIIInsensitive(raw, needle)
+            }
+            switch found {
+            case true?: return true
+            case false?: continue
+            case nil:
+                if text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(folded) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    static let searchedFields: Set<String> = ["at", "n", "question", "answer", "topic"]
 
     static func containsASCIIInsensitive(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
