@@ -131,7 +131,10 @@ public struct KnowledgeBase: Sendable {
     public static let noneTopic = "none"
     /// Concepts that frame a question (who it is for, whether it wants figures)
     /// rather than say what it is about.
-    public static let framingConcepts = ["cio", "cmo", "figures", "more"]
+    public static let framingConcepts = [
+        Conversation.ReservedConcept.cio, Conversation.ReservedConcept.cmo, Conversation.ReservedConcept.figures,
+        Conversation.ReservedConcept.more,
+    ]
 
     /// The id of the topic for greetings and thanks.
     public static let smalltalkTopic = "smalltalk"

@@ -50,7 +50,7 @@ struct YAMLDocument {
             let root = try Yams.compose(yaml: text)
             return YAMLDocument(path: displayPath, root: root, budget: Budget(maximumNodes))
         } catch let error as YamlError {
-            throw Self.diagnostic(for: error, file: displayPath)
+            throw Self.diagnostic(for: error, file: displayPath, text: text)
         } catch {
             throw Diagnostic(location, "cannot parse YAML: \(error)")
         }
@@ -67,7 +67,7 @@ struct YAMLDocument {
         return line
     }
 
-    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    private static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
@@ -76,12 +76,37 @@ struct YAMLDocument {
             }
             return Diagnostic(at(mark), "invalid YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return Diagnostic(at(context.mark), "duplicate key '\(duplicates.joined(separator: "', '"))'")
+            let message = "duplicate key '\(duplicates.joined(separator: "', '"))'"
+            if let key = duplicates.first, let place = secondOccurrence(of: key, in: text, from: context.mark.line) {
+                return Diagnostic(SourceLocation(file: file, line: place.line, column: place.column), message)
+            }
+            return Diagnostic(at(context.mark), message)
         case let .reader(problem, _, _, _):
             return Diagnostic(SourceLocation(file: file), "invalid YAML: \(problem)")
         default:
             return Diagnostic(SourceLocation(file: file), "invalid YAML: \(error)")
         }
+    }
+
+    /// Where `key:` appears a second time at the same indentation, from line `start` on:
+    /// Yams marks a duplicate key's mapping, the editor wants the line to fix.
+    private static func secondOccurrence(of key: String, in text: String, from start: Int) -> (line: Int, column: Int)?
+    {
+        var firstIndent: Int?
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where offset + 1 >= start {
+            let indent = line.prefix { $0 == " " }.count
+            let rest = line.dropFirst(indent)
+            guard rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") else {
+                continue
+            }
+            if let firstIndent {
+                if indent == firstIndent { return (offset + 1, indent + 1) }
+            } else {
+                firstIndent = indent
+            }
+        }
+        return nil
     }
 
     // MARK: Reading nodes

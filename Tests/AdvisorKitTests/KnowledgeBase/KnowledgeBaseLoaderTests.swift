@@ -52,12 +52,8 @@ struct KnowledgeBaseLoaderTests {
     func duplicateKey() throws {
         let (_, diagnostics) = try check("duplicate-key")
         let problem = try diagnostic(diagnostics, file: "topics/alpha.yaml", containing: "duplicate key 'title'")
-        #expect((2...4).contains(problem.location.line))
-        withKnownIssue(
-            "BUG (minor): a duplicate key is reported at its first occurrence (line 2), not the duplicate (line 4)"
-        ) {
-            #expect(problem.location.line == 4)
-        }
+        #expect(problem.location.line == 4, "at the duplicate, not the first occurrence")
+        #expect(problem.location.column == 1)
     }
 
     @Test("an unknown key is reported with the known keys")
