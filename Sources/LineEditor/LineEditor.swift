@@ -165,10 +165,13 @@ public final class LineEditor {
 
     // MARK: Terminal
 
-    /// The terminal's width in columns (80 when unknown); follows resizes.
+    /// The terminal's width in columns, else `$COLUMNS`, else 80; follows resizes.
     public static func terminalWidth() -> Int {
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
         return 80
     }
 

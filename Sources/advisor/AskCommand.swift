@@ -1,6 +1,7 @@
 import AdvisorKit
 import ArgumentParser
 import Foundation
+import LineEditor
 
 /// `advisor ask QUESTION...`: one question, one answer, no transcript.
 struct AskCommand: ParsableCommand {
@@ -44,7 +45,7 @@ struct AskRequest {
             Console.write(answer.jsonLine())
         } else {
             let renderer = AnswerRenderer(
-                width: Console.terminalWidth(), style: TextStyle(colors: CommonOptions.useColor(noColor: noColor)))
+                width: LineEditor.terminalWidth(), style: TextStyle(colors: CommonOptions.useColor(noColor: noColor)))
             Console.write(renderer.render(answer))
         }
     }

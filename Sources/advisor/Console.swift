@@ -52,14 +52,4 @@ enum Console {
     static func ignoreBrokenPipe() {
         signal(SIGPIPE, SIG_IGN)
     }
-
-    /// The terminal's width, or 80.
-    static func terminalWidth() -> Int {
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
-            return columns
-        }
-        return 80
-    }
 }

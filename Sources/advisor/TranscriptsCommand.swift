@@ -1,6 +1,7 @@
 import AdvisorKit
 import ArgumentParser
 import Foundation
+import LineEditor
 
 /// `advisor transcripts ...`: review saved sessions.
 struct TranscriptsCommand: ParsableCommand {
@@ -10,22 +11,14 @@ struct TranscriptsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self],
         defaultSubcommand: List.self)
 
-    /// Options shared by the transcript commands.
+    /// Options shared by the transcript commands: the common ones (`--kb` matters to
+    /// replay and gaps, which answer again) and the helpers built on them.
     struct Options: ParsableArguments {
-        @Option(
-            name: .long,
-            help: ArgumentHelp(
-                "Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
-        var transcripts: String?
+        @OptionGroup var common: CommonOptions
 
-        @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set).")
-        var noColor = false
+        func useColor() -> Bool { common.useColor() }
 
-        func useColor() -> Bool { CommonOptions.useColor(noColor: noColor) }
-
-        var store: TranscriptStore {
-            TranscriptStore(directory: CommonOptions.transcriptsDirectory(option: transcripts))
-        }
+        var store: TranscriptStore { TranscriptStore(directory: common.transcriptsDirectory()) }
 
         /// Resolves an id, prefix or `last`, or exits 2 with a clear message.
         func resolve(_ reference: String) throws -> (TranscriptStore, String) {
@@ -110,7 +103,7 @@ struct TranscriptsCommand: ParsableCommand {
             Console.ignoreBrokenPipe()
             let transcript = try options.read(id)
             let renderer = AnswerRenderer(
-                width: isatty(STDOUT_FILENO) == 1 ? Console.terminalWidth() : 80,
+                width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
                 style: TextStyle(colors: format == .text && options.useColor()))
             let output = TranscriptFormatter(renderer: renderer).render(
                 transcript, as: TranscriptFormat(rawValue: format.rawValue) ?? .text)
@@ -196,14 +189,13 @@ struct TranscriptsCommand: ParsableCommand {
                 "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
 
         @OptionGroup var options: Options
-        @Option(name: .long, help: ArgumentHelp("The knowledge base folder.", valueName: "dir")) var kb: String?
         @Flag(name: .long, help: "Print the changes as JSON Lines.") var json = false
         @Argument(help: "ID, unique prefix, or 'last'.") var id: String
 
         func run() throws {
             Console.ignoreBrokenPipe()
             let transcript = try options.read(id)
-            let advisor = try CommonOptions.loadAdvisor(kb: kb)
+            let advisor = try options.common.loadAdvisor()
             let changes = TranscriptReview.replay(transcript, advisor: advisor)
             let turns = transcript.turns.count
             if json {
@@ -241,13 +233,12 @@ struct TranscriptsCommand: ParsableCommand {
             abstract: "Questions answered 'none' or with low confidence, and topics nobody asked about.")
 
         @OptionGroup var options: Options
-        @Option(name: .long, help: ArgumentHelp("The knowledge base folder.", valueName: "dir")) var kb: String?
         @Option(name: .long, help: "Confidence below which an answer counts as weak.") var threshold: Double = 0.5
         @Flag(name: .long, help: "Print a JSON object.") var json = false
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let advisor = try CommonOptions.loadAdvisor(kb: kb)
+            let advisor = try options.common.loadAdvisor()
             let result: (gaps: [Gap], askedTopics: Set<String>)
             do {
                 result = try TranscriptReview.gaps(

@@ -228,13 +228,17 @@ public final class Router {
     /// Routes one question.
     public func route(_ question: String) -> Routing {
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
+        let mark = nextMark()
         var allTerms: [Int32] = []
         var sequence: [Int32] = []
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
         for word in words {
             let id = termIDs[word.term]
-            if let id, !allTerms.contains(id) { allTerms.append(id) }
+            if let id, termMarks[Int(id)] != mark {
+                termMarks[Int(id)] = mark  // the question holds this term
+                allTerms.append(id)
+            }
             sequence.append(id ?? -1)
             if !word.isStopWord, !Self.framingTerms.contains(word.term) {
                 if let id {
@@ -256,8 +260,6 @@ public final class Router {
             var specificTerms: Set<Int32> = []
         }
         var scores: [Int32: TopicScore] = [:]
-        let mark = nextMark()
-        for term in allTerms { termMarks[Int(term)] = mark }
         for term in allTerms {
             for ruleIndex in postings[Int(term)] where ruleMarks[Int(ruleIndex)] != mark {
                 ruleMarks[Int(ruleIndex)] = mark
@@ -269,8 +271,9 @@ public final class Router {
                 entry.total += score
                 entry.best = max(entry.best, score)
                 entry.rules.append(ruleIndex)
-                entry.terms.formUnion(rule.terms.filter { allTerms.contains($0) })
-                if rule.weight >= 1 { entry.specificTerms.formUnion(rule.terms.filter { allTerms.contains($0) }) }
+                let present = rule.terms.filter { termMarks[Int($0)] == mark }
+                entry.terms.formUnion(present)
+                if rule.weight >= 1 { entry.specificTerms.formUnion(present) }
                 scores[rule.topic] = entry
             }
         }

@@ -293,12 +293,6 @@ public final class Session {
     }
 
     private func nearestTopic(_ id: String) -> String? {
-        let ids = advisor.knowledgeBase.topics.map(\.id)
-        let scored = ids.map { ($0, SpellCorrector.editDistance(Array(id), Array($0))) }
-        if let prefix = ids.first(where: { $0.hasPrefix(id) && !id.isEmpty }) { return prefix }
-        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, id.count / 3) else {
-            return nil
-        }
-        return best.0
+        SpellCorrector.nearest(to: id, among: advisor.knowledgeBase.topics.map(\.id))
     }
 }

@@ -45,11 +45,6 @@ public struct SlashCommand: Sendable, Equatable {
 
     /// The known command closest to an unknown `name`, for "did you mean".
     public static func suggestion(for name: String) -> String? {
-        let all = catalog.map(\.name) + aliases.keys.filter { $0.count > 1 }
-        let scored = all.map { ($0, SpellCorrector.editDistance(Array(name), Array($0))) }
-        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, name.count / 2) else {
-            return all.first { $0.hasPrefix(name) && !name.isEmpty }
-        }
-        return best.0
+        SpellCorrector.nearest(to: name, among: catalog.map(\.name) + aliases.keys.filter { $0.count > 1 }.sorted())
     }
 }

@@ -218,14 +218,15 @@ extension Answer {
 }
 
 extension TurnEvent {
-    /// The event as one line of JSON (sorted keys), newline included.
-    func jsonLine() -> [UInt8] {
+    /// The event as one line of JSON (sorted keys), newline included: the hot path of a
+    /// recorded session, written without `JSONEncoder`.
+    func jsonLine() -> String {
         var writer = JSONWriter()
         writer.object(
             answer.jsonFields + [
                 ("at", { $0.value(at) }), ("n", { $0.value(n) }), ("question", { $0.value(question) }),
                 ("type", { $0.value(TranscriptEventType.turn.rawValue) }),
             ])
-        return writer.bytes + [0x0A]
+        return writer.text + "\n"
     }
 }

@@ -134,6 +134,19 @@ public struct SpellCorrector: Sendable {
         return value ^ UInt64(characters.count - (a >= 0 ? 1 : 0) - (b >= 0 ? 1 : 0))
     }
 
+    /// The name in `names` a mistyped `name` most likely meant ("did you mean"): the first
+    /// that starts with it, else the closest within a third of its length (at least 2 edits).
+    public static func nearest(to name: String, among names: [String]) -> String? {
+        guard !name.isEmpty else { return nil }
+        if let prefixed = names.first(where: { $0.hasPrefix(name) }) { return prefixed }
+        let typed = Array(name)
+        let scored = names.map { ($0, editDistance(typed, Array($0))) }
+        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }), best.1 <= max(2, name.count / 3) else {
+            return nil
+        }
+        return best.0
+    }
+
     /// Optimal string alignment distance: insertions, deletions, substitutions and
     /// transpositions of neighbours each cost one.
     static func editDistance<C: Equatable>(_ a: [C], _ b: [C]) -> Int {

@@ -3,66 +3,64 @@ import Foundation
 /// Reads transcript files leniently: a torn last line, an invalid line or an unknown
 /// event is skipped with a warning naming the line, and the rest is kept.
 public enum TranscriptParser {
-    private struct TypeProbe: Decodable { var type: String }
-
-    /// The lines of `data`, with whether the last one ended with a newline.
-    static func lines(_ data: Data) -> (lines: [Data], lastIsComplete: Bool) {
-        var lines: [Data] = []
-        var start = data.startIndex
-        for index in data.indices where data[index] == 0x0A {
-            lines.append(data[start..<index])
-            start = data.index(after: index)
-        }
-        let complete = start == data.endIndex
-        if !complete { lines.append(data[start..<data.endIndex]) }
-        return (lines, complete)
-    }
-
     /// The whole transcript.
     public static func parse(_ data: Data, id: String, path: String) -> Transcript {
         var transcript = Transcript(id: id, path: path)
         let decoder = JSONDecoder()
-        let (lines, lastIsComplete) = lines(data)
         if data.count >= TranscriptStore.maximumFileSize {
             transcript.warnings.append(
                 "\(path): larger than \(TranscriptStore.maximumFileSize >> 20) MiB; read only its start")
         }
-        for (offset, line) in lines.enumerated() {
-            let number = offset + 1
-            let isLast = offset == lines.count - 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-            guard let probe = try? decoder.decode(TypeProbe.self, from: line) else {
-                let why =
-                    isLast && !lastIsComplete
-                    ? "torn last line (the session was cut off mid-write)" : "not a valid JSON event"
-                transcript.warnings.append("\(path):\(number): \(why); skipped")
-                continue
-            }
-            do {
-                switch TranscriptEventType(rawValue: probe.type) {
-                case .session:
-                    let session = try decoder.decode(SessionEvent.self, from: line)
-                    if transcript.session == nil {
-                        transcript.session = session
-                    } else {
-                        transcript.warnings.append("\(path):\(number): a second session event; skipped")
-                    }
-                case .turn: transcript.entries.append(.turn(try decoder.decode(TurnEvent.self, from: line)))
-                case .command: transcript.entries.append(.command(try decoder.decode(CommandEvent.self, from: line)))
-                case .end: transcript.end = try decoder.decode(EndEvent.self, from: line)
-                case nil:
-                    transcript.warnings.append(
-                        "\(path):\(number): unknown event type '\(TerminalSafe.neutralize(probe.type))'; skipped")
+        let lastIsComplete = data.last == 0x0A
+        var number = 0
+        var consumed = 0
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            forEachLine(bytes) { line in
+                number += 1
+                consumed += line.count + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return }
+                // The type is read without decoding the line, which is then decoded once.
+                guard let type = JSONFieldScanner.fields(line, wanted: ["type"])?["type"] else {
+                    let isLast = consumed >= bytes.count
+                    let why =
+                        isLast && !lastIsComplete
+                        ? "torn last line (the session was cut off mid-write)" : "not a valid JSON event"
+                    transcript.warnings.append("\(path):\(number): \(why); skipped")
+                    return
                 }
-            } catch {
-                transcript.warnings.append(
-                    "\(path):\(number): a '\(probe.type)' event with missing or invalid fields; skipped")
+                decode(Data(line), type: type, number: number, into: &transcript, decoder: decoder)
             }
         }
         if transcript.session == nil {
             transcript.warnings.append("\(path): no session event")
         }
         return transcript
+    }
+
+    private static func decode(
+        _ line: Data, type: String, number: Int, into transcript: inout Transcript, decoder: JSONDecoder
+    ) {
+        let path = transcript.path
+        do {
+            switch TranscriptEventType(rawValue: type) {
+            case .session:
+                let session = try decoder.decode(SessionEvent.self, from: line)
+                if transcript.session == nil {
+                    transcript.session = session
+                } else {
+                    transcript.warnings.append("\(path):\(number): a second session event; skipped")
+                }
+            case .turn: transcript.entries.append(.turn(try decoder.decode(TurnEvent.self, from: line)))
+            case .command: transcript.entries.append(.command(try decoder.decode(CommandEvent.self, from: line)))
+            case .end: transcript.end = try decoder.decode(EndEvent.self, from: line)
+            case nil:
+                transcript.warnings.append(
+                    "\(path):\(number): unknown event type '\(TerminalSafe.neutralize(type))'; skipped")
+            }
+        } catch {
+            transcript.warnings.append(
+                "\(path):\(number): a '\(TerminalSafe.neutralize(type))' event with missing or invalid fields; skipped")
+        }
     }
 
     /// Event type markers: `"type":"turn"` (spaces allowed around the colon). Escaped

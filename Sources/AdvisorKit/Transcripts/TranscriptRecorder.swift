@@ -16,12 +16,6 @@ public final class TranscriptRecorder {
     private var descriptor: Int32
     private var turnCount = 0
     private var warn: (String) -> Void
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// Creates the session's file in `directory` (made if missing) and writes the session event.
     public static func start(
         directory: String, mode: String, role: Role?, knowledgeBase: String, version: String, script: String?,
@@ -41,7 +35,7 @@ public final class TranscriptRecorder {
             let event = SessionEvent(
                 at: Timestamp.now(), id: id, mode: mode, version: version, kb: knowledgeBase, role: role, script: script
             )
-            recorder.append(event, what: "the session header")
+            recorder.append(TerminalSafe.jsonLine(event), what: "the session header")
             if let failure = recorder.failure {
                 unlink(path)
                 throw TranscriptError.cannotWrite(directory, failure)
@@ -70,41 +64,32 @@ public final class TranscriptRecorder {
     @discardableResult
     public func recordTurn(question: String, answer: Answer) -> Bool {
         turnCount += 1
-        return append(
-            TurnEvent(at: Timestamp.now(), n: turnCount, question: question, answer: answer), what: "turn \(turnCount)")
+        let event = TurnEvent(at: Timestamp.now(), n: turnCount, question: question, answer: answer)
+        return append(event.jsonLine(), what: "turn \(turnCount)")
     }
 
     /// Saves a slash command and its effect; returns whether it was saved.
     @discardableResult
     public func recordCommand(line: String, effect: String) -> Bool {
-        append(CommandEvent(at: Timestamp.now(), line: line, effect: effect), what: "a command")
+        append(TerminalSafe.jsonLine(CommandEvent(at: Timestamp.now(), line: line, effect: effect)), what: "a command")
     }
 
     /// Writes the end event and closes the file.
     public func finish() {
-        append(EndEvent(at: Timestamp.now(), turns: turnCount), what: "the end of the session")
+        append(TerminalSafe.jsonLine(EndEvent(at: Timestamp.now(), turns: turnCount)), what: "the end of the session")
         if descriptor >= 0 {
             close(descriptor)
             descriptor = -1
         }
     }
 
+    /// Writes one event line (newline included) with a single write(2).
     @discardableResult
-    private func append(_ event: some Encodable, what: String) -> Bool {
+    private func append(_ line: String, what: String) -> Bool {
         guard isRecording else { return false }
-        var data: Data
-        if let turn = event as? TurnEvent {
-            data = Data(turn.jsonLine())  // the hot path: a hand-rolled writer, not JSONEncoder
-        } else {
-            guard let encoded = try? encoder.encode(event) else {
-                stop("cannot encode \(what)")
-                return false
-            }
-            data = encoded
-            data.append(UInt8(ascii: "\n"))
-        }
+        var line = line
         let descriptor = self.descriptor
-        let code = data.withUnsafeBytes { buffer -> Int32 in
+        let code = line.withUTF8 { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return 0 }
             var offset = 0
             while offset < buffer.count {
