@@ -32,11 +32,12 @@ public struct AnswerRenderer: Sendable {
     /// The answer as lines of text, ending with a newline.
     public func render(_ answer: Answer) -> String {
         var out = style.bold(answer.title) + " " + style.dim("[\(answer.topic)]") + "\n"
+        if let notice = answer.notice { out += style.accent(wrap(notice)) }
         out += wrap(answer.answer)
         if let note = answer.note { out += style.accent(wrap(note)) }
         if !answer.sources.isEmpty {
-            let sources = answer.sources.map { source in
-                source.title + (source.author.map { " (\($0))" } ?? "")
+            let sources = answer.sources.enumerated().map { index, source in
+                "[\(index + 1)] " + source.title + (source.author.map { " (\($0))" } ?? "")
             }.joined(separator: "; ")
             out += style.dim(wrap("Sources: " + sources))
         }

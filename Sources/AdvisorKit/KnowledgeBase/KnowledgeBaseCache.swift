@@ -9,7 +9,7 @@ import Foundation
 public struct KnowledgeBaseCache: Sendable {
     static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     /// The running executable's size and modification time: a rebuilt advisor, whose router
     /// may compile differently, never trusts a cache an older build wrote.
@@ -128,12 +128,26 @@ public struct KnowledgeBaseCache: Sendable {
             w.write(t.more)
             w.write(t.advice[.cio])
             w.write(t.advice[.cmo])
+            for role in Role.allCases {
+                w.write(t.nextSteps[role] ?? []) { w, step in
+                    w.write(step.text)
+                    w.write(step.source)
+                    w.write(step.inferred)
+                    location(step.location, &w)
+                }
+            }
+            w.write(t.replies) { w, reply in
+                w.write(reply.when) { $0.write($1) }
+                w.write(reply.answer)
+                location(reply.location, &w)
+            }
             w.write(t.glossary != nil)
             if let g = t.glossary {
                 w.write(g.term)
                 w.write(g.aliases) { $0.write($1) }
                 w.write(g.meanings[.cio])
                 w.write(g.meanings[.cmo])
+                w.write(g.note)
             }
             w.write(t.facts) { w, f in
                 w.write(f.text)
@@ -229,6 +243,16 @@ public struct KnowledgeBaseCache: Sendable {
             var advice: [Role: String] = [:]
             advice[.cio] = try r.optionalString()
             advice[.cmo] = try r.optionalString()
+            var nextSteps: [Role: [NextStep]] = [:]
+            for role in Role.allCases {
+                let steps = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    NextStep(text: try r.string(), source: try r.string(), inferred: try r.bool(), at: try location(&r))
+                }
+                if !steps.isEmpty { nextSteps[role] = steps }
+            }
+            let replies = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Reply(when: try strings(&r), answer: try r.string(), location: try location(&r))
+            }
             var glossary: GlossaryEntry?
             if try r.bool() {
                 let term = try r.string()
@@ -236,7 +260,7 @@ public struct KnowledgeBaseCache: Sendable {
                 var meanings: [Role: String] = [:]
                 meanings[.cio] = try r.optionalString()
                 meanings[.cmo] = try r.optionalString()
-                glossary = GlossaryEntry(term: term, aliases: aliases, meanings: meanings)
+                glossary = GlossaryEntry(term: term, aliases: aliases, meanings: meanings, note: try r.optionalString())
             }
             let facts = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
                 Fact(text: try r.string(), source: try r.string())
@@ -251,9 +275,12 @@ public struct KnowledgeBaseCache: Sendable {
             let samples = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
                 Located(try r.string(), at: try location(&r))
             }
-            return Topic(
+            var topic = Topic(
                 id: id, title: title, answer: answer, more: more, advice: advice, glossary: glossary, facts: facts,
                 sources: sources, related: related, patterns: patterns, samples: samples, location: try location(&r))
+            topic.nextSteps = nextSteps
+            topic.replies = replies
+            return topic
         }
         let base = KnowledgeBase(
             directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: fingerprint)

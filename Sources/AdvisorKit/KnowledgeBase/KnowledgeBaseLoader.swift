@@ -187,7 +187,8 @@ public enum KnowledgeBaseLoader {
     // MARK: topics/ID.yaml
 
     static let topicKeys: Set<String> = [
-        "id", "title", "answer", "more", "advice", "glossary", "facts", "sources", "related", "patterns", "samples",
+        "id", "title", "answer", "more", "advice", "next_steps", "replies", "glossary", "facts", "sources", "related",
+        "patterns", "samples",
     ]
 
     /// Reads one topic, or a `topics:` list of them (for generated knowledge bases).
@@ -242,6 +243,8 @@ public enum KnowledgeBaseLoader {
                 topic.advice[role] = try doc.requiredString(value, what: "advice for \(key)")
             }
         }
+        if let steps = values["next_steps"] { topic.nextSteps = try readNextSteps(doc, steps) }
+        if let replies = values["replies"] { topic.replies = try readReplies(doc, replies) }
         if let glossary = values["glossary"] { topic.glossary = try readGlossary(doc, glossary) }
         if let facts = values["facts"] {
             guard case let .sequence(items) = facts else {
@@ -270,6 +273,74 @@ public enum KnowledgeBaseLoader {
         if let patterns = values["patterns"] { topic.patterns = try readPatterns(doc, patterns) }
         if let samples = values["samples"] { topic.samples = try doc.strings(samples, what: "'samples'") }
         return topic
+    }
+
+    /// `next_steps`: per role, a list of `{step, source, inferred}`.
+    static func readNextSteps(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> [Role: [NextStep]] {
+        var result: [Role: [NextStep]] = [:]
+        for (key, keyNode, value) in try doc.mapping(node, what: "'next_steps'") {
+            guard let role = Role(rawValue: key) else {
+                throw Diagnostic(doc.location(of: keyNode), "next steps are given per role: 'cio' or 'cmo', not '\(key)'")
+            }
+            guard case let .sequence(items) = value else {
+                throw Diagnostic(doc.location(of: value), "the next steps for \(key) must be a list")
+            }
+            var steps: [NextStep] = []
+            for item in items {
+                var text: String?
+                var source: String?
+                var inferred = false
+                for (field, fieldNode, fieldValue) in try doc.mapping(item, what: "a next step") {
+                    switch field {
+                    case "step": text = try doc.requiredString(fieldValue, what: "a next step's text")
+                    case "source": source = try doc.requiredString(fieldValue, what: "a next step's source")
+                    case "inferred":
+                        let flag = try doc.requiredString(fieldValue, what: "'inferred'")
+                        switch flag {
+                        case "true", "yes": inferred = true
+                        case "false", "no": inferred = false
+                        default: throw Diagnostic(doc.location(of: fieldValue), "'inferred' must be true or false")
+                        }
+                    default:
+                        throw Diagnostic(
+                            doc.location(of: fieldNode),
+                            "unknown key '\(field)' in a next step (expected step, source, inferred)")
+                    }
+                }
+                guard let text else { throw Diagnostic(doc.location(of: item), "a next step needs 'step'") }
+                guard let source else {
+                    throw Diagnostic(doc.location(of: item), "a next step needs the 'source' it rests on")
+                }
+                steps.append(NextStep(text: text, source: source, inferred: inferred, at: doc.location(of: item)))
+            }
+            result[role] = steps
+        }
+        return result
+    }
+
+    /// `replies`: a list of `{when: [WORDS], answer: TEXT}`.
+    static func readReplies(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> [Reply] {
+        guard case let .sequence(items) = node else {
+            throw Diagnostic(doc.location(of: node), "'replies' must be a list")
+        }
+        var replies: [Reply] = []
+        for item in items {
+            var when: [String] = []
+            var answer: String?
+            for (key, keyNode, value) in try doc.mapping(item, what: "a reply") {
+                switch key {
+                case "when": when = try doc.strings(value, what: "a reply's 'when'").map(\.value)
+                case "answer": answer = try doc.requiredString(value, what: "a reply's answer")
+                default:
+                    throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, answer)")
+                }
+            }
+            guard let answer, !when.isEmpty else {
+                throw Diagnostic(doc.location(of: item), "a reply needs 'when' words and an 'answer'")
+            }
+            replies.append(Reply(when: when, answer: answer, location: doc.location(of: item)))
+        }
+        return replies
     }
 
     /// Patterns: each a phrase, or `{words: PHRASE, weight: NUMBER}` for a generic phrase.
@@ -315,9 +386,11 @@ public enum KnowledgeBaseLoader {
             case "aliases": entry.aliases = try doc.strings(value, what: "'aliases'").map(\.value)
             case "cio": entry.meanings[.cio] = try doc.requiredString(value, what: "the CIO's meaning")
             case "cmo": entry.meanings[.cmo] = try doc.requiredString(value, what: "the CMO's meaning")
+            case "note": entry.note = try doc.requiredString(value, what: "the glossary note")
             default:
                 throw Diagnostic(
-                    doc.location(of: keyNode), "unknown key '\(key)' in glossary (expected term, aliases, cio, cmo)")
+                    doc.location(of: keyNode),
+                    "unknown key '\(key)' in glossary (expected term, aliases, cio, cmo, note)")
             }
         }
         guard !entry.term.isEmpty else { throw Diagnostic(doc.location(of: node), "glossary is missing 'term'") }

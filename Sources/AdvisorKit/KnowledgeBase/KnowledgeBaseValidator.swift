@@ -93,6 +93,31 @@ public enum KnowledgeBaseValidator {
                     problems.append(Diagnostic(related.location, "related topic '\(related.value)' does not exist"))
                 }
             }
+            for (role, steps) in topic.nextSteps.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                for step in steps {
+                    if !sourceIDs.contains(step.source) {
+                        problems.append(
+                            Diagnostic(step.location, "a next step for \(role.rawValue) cites unknown source '\(step.source)'"))
+                    } else if !topic.sources.contains(step.source) {
+                        problems.append(
+                            Diagnostic(
+                                step.location,
+                                "a next step for \(role.rawValue) cites source '\(step.source)', missing from the topic's sources"
+                            ))
+                    }
+                }
+            }
+            let prose =
+                [topic.answer, topic.more ?? "", topic.glossary?.note ?? ""] + Role.allCases.compactMap { topic.advice[$0] }
+            for marker in Set(prose.flatMap(SourceMarkers.ids(in:))).sorted() {
+                if !sourceIDs.contains(marker) {
+                    problems.append(Diagnostic(topic.location, "topic '\(topic.id)' has a marker [\(marker)] of no known source"))
+                } else if !topic.sources.contains(marker) {
+                    problems.append(
+                        Diagnostic(
+                            topic.location, "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
+                }
+            }
             if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {
                 problems.append(
                     Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))
@@ -112,16 +137,20 @@ public enum KnowledgeBaseValidator {
             return [error]
         }
         var taxonomy: [Located<String>] = []
+        var requireNextSteps = false
         do {
             guard let root = doc.root else { return [] }
             for (key, keyNode, value) in try doc.mapping(root, what: "manifest.yaml") {
                 switch key {
                 case "taxonomy": taxonomy = try doc.strings(value, what: "'taxonomy'")
                 case "name", "description": _ = try doc.string(value, what: "'\(key)'")
+                case "require_next_steps":
+                    requireNextSteps = try doc.requiredString(value, what: "'require_next_steps'") == "true"
                 default:
                     return [
                         Diagnostic(
-                            doc.location(of: keyNode), "unknown key '\(key)' (expected name, description, taxonomy)")
+                            doc.location(of: keyNode),
+                            "unknown key '\(key)' (expected name, description, taxonomy, require_next_steps)")
                     ]
                 }
             }
@@ -136,6 +165,21 @@ public enum KnowledgeBaseValidator {
         }
         for topic in base.topics where !expected.contains(topic.id) {
             problems.append(Diagnostic(topic.location, "topic '\(topic.id)' is not in the taxonomy of \(manifestFile)"))
+        }
+        if requireNextSteps {
+            let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+            for topic in base.topics where !exempt.contains(topic.id) {
+                for role in Role.allCases {
+                    let count = topic.nextSteps[role]?.count ?? 0
+                    if !(2...4).contains(count) {
+                        problems.append(
+                            Diagnostic(
+                                topic.location,
+                                "topic '\(topic.id)' has \(count) next steps for \(role.rawValue); give 2 to 4 (\(manifestFile) requires them)"
+                            ))
+                    }
+                }
+            }
         }
         return problems
     }

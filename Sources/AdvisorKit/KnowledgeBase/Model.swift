@@ -6,6 +6,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var counterpart: Role { self == .cio ? .cmo : .cio }
     /// "CIO" or "CMO".
     public var displayName: String { rawValue.uppercased() }
+    /// "a CIO" or "a CMO".
+    public var article: String { "a " + displayName }
 }
 
 /// A value read from a file, with where it was read.
@@ -38,12 +40,42 @@ public struct Fact: Sendable, Equatable {
     public var source: String
 }
 
+/// Something the asker can do this week, and the article it rests on.
+public struct NextStep: Sendable, Equatable {
+    /// The step, addressed to the asker ("Before the next budget round, list ...").
+    public var text: String
+    /// The id of the source the step rests on.
+    public var source: String
+    /// Whether the step is the advisor's own inference from the article rather than
+    /// something the article itself recommends.
+    public var inferred: Bool
+    public var location: SourceLocation
+
+    public init(text: String, source: String, inferred: Bool, at location: SourceLocation) {
+        self.text = text
+        self.source = source
+        self.inferred = inferred
+        self.location = location
+    }
+}
+
+/// A reply of a topic for questions holding one of some words ("thanks", "bye"),
+/// instead of the topic's answer.
+public struct Reply: Sendable, Equatable {
+    /// Words or phrases of the question that select this reply, as written.
+    public var when: [String]
+    public var answer: String
+    public var location: SourceLocation
+}
+
 /// A word the two roles read differently ("platform").
 public struct GlossaryEntry: Sendable, Equatable {
     public var term: String
     public var aliases: [String]
     /// What the word means to each role.
     public var meanings: [Role: String]
+    /// A line shown after the two meanings (what the word means to everyone else).
+    public var note: String? = nil
 }
 
 /// One subject the advisor can answer about.
@@ -54,8 +86,12 @@ public struct Topic: Sendable {
     public var answer: String
     /// The longer explanation (`/more`).
     public var more: String?
-    /// Role-specific advice.
+    /// Role-specific advice: one line summing up the next steps.
     public var advice: [Role: String]
+    /// For each role, two to four things the asker can do this week.
+    public var nextSteps: [Role: [NextStep]] = [:]
+    /// Replies chosen by the words of the question instead of `answer` (smalltalk).
+    public var replies: [Reply] = []
     public var glossary: GlossaryEntry?
     public var facts: [Fact]
     /// Ids of the sources the topic rests on.
@@ -133,7 +169,8 @@ public struct KnowledgeBase: Sendable {
     /// rather than say what it is about.
     public static let framingConcepts = [
         Conversation.ReservedConcept.cio, Conversation.ReservedConcept.cmo, Conversation.ReservedConcept.figures,
-        Conversation.ReservedConcept.more,
+        Conversation.ReservedConcept.more, Conversation.ReservedConcept.reason, Conversation.ReservedConcept.example,
+        Conversation.ReservedConcept.firstStep,
     ]
 
     /// The id of the topic for greetings and thanks.

@@ -24,6 +24,14 @@ public struct Routing: Sendable {
     public var corrections: [(typed: String, corrected: String)]
     /// Glossary topics whose word the question used ("platform" gives `term-platform`).
     public var glossaryMentions: [String]
+    /// A close runner-up that explains words of the question the winner does not.
+    public var alsoRelevant: AlsoCandidate? = nil
+
+    /// A second topic worth a line in the answer, and the words only it explains.
+    public struct AlsoCandidate: Sendable, Equatable {
+        public var topic: String
+        public var explains: [String]
+    }
 
     /// The concept ids (without "@") the question used.
     public var concepts: Set<String> {
@@ -56,6 +64,16 @@ public final class Router {
         var weight: Double
         /// Made only of stop words ("what can you do"): matches only as a phrase.
         var stopOnly: Bool
+    }
+
+    /// What one topic gathered for a question.
+    struct TopicScore {
+        var best = 0.0
+        var total = 0.0
+        var rules: [Int32] = []
+        var terms: Set<Int32> = []
+        /// Terms matched by full-weight rules: evidence of what the question is about.
+        var specificTerms: Set<Int32> = []
     }
 
     /// The lowest confidence still answered; below it the topic is `none`.
@@ -146,6 +164,7 @@ public final class Router {
         for topic in base.topics {
             for pattern in topic.patterns { normalizer.learnVocabulary(from: pattern.value) }
             var prose = [topic.title, topic.answer, topic.more ?? ""] + topic.advice.values
+            prose += topic.nextSteps.values.flatMap { $0.map(\.text) }
             if let glossary = topic.glossary {
                 prose += [glossary.term] + glossary.aliases + glossary.meanings.values
             }
@@ -251,14 +270,6 @@ public final class Router {
             }
         }
 
-        struct TopicScore {
-            var best = 0.0
-            var total = 0.0
-            var rules: [Int32] = []
-            var terms: Set<Int32> = []
-            /// Terms matched by full-weight rules: evidence of what the question is about.
-            var specificTerms: Set<Int32> = []
-        }
         var scores: [Int32: TopicScore] = [:]
         for term in allTerms {
             for ruleIndex in postings[Int(term)] where ruleMarks[Int(ruleIndex)] != mark {
@@ -325,9 +336,33 @@ public final class Router {
         }.map { $0.correction ?? $0.surface }
         if routing.confidence >= Self.answerThreshold {
             routing.topic = topicIDs[Int(best.topic)]
+            routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)
         }
         return routing
     }
+
+    /// The runner-up, when it scores at least `alsoShare` of the winner and its specific
+    /// patterns matched words of the question that the winner's did not.
+    private func alsoRelevant(
+        _ second: (topic: Int32, score: Double, entry: TopicScore)?, best: (topic: Int32, score: Double, entry: TopicScore),
+        words: [NormalizedWord]
+    ) -> Routing.AlsoCandidate? {
+        guard let second, second.score >= best.score * Self.alsoShare, glossaryTerms[second.topic] == nil else {
+            return nil
+        }
+        let own = second.entry.specificTerms.subtracting(best.entry.terms).subtracting(framingTermIDs)
+        guard !own.isEmpty else { return nil }
+        var explains: [String] = []
+        for word in words {
+            guard let id = termIDs[word.term], own.contains(id) else { continue }
+            let text = word.correction ?? word.surface
+            if !explains.contains(text) { explains.append(text) }
+        }
+        return explains.isEmpty ? nil : Routing.AlsoCandidate(topic: topicIDs[Int(second.topic)], explains: explains)
+    }
+
+    /// How close a runner-up must score to the winner to be mentioned as also relevant.
+    static let alsoShare = 0.5
 
     /// The most rules a term may hold to be used as a rule's second index entry.
     static func secondaryPostingCap(ruleCount: Int) -> Int {

@@ -22,8 +22,11 @@ public final class Session {
     /// How answers and topics are shown by commands.
     public var renderer: AnswerRenderer
 
-    public init(advisor: Advisor, role: Role?, recorder: TranscriptRecorder?, renderer: AnswerRenderer) {
-        conversation = Conversation(advisor: advisor, role: role)
+    public init(
+        advisor: Advisor, role: Role?, recorder: TranscriptRecorder?, renderer: AnswerRenderer,
+        roleOrigin: RoleOrigin = .flag
+    ) {
+        conversation = Conversation(advisor: advisor, role: role, origin: roleOrigin)
         self.recorder = recorder
         self.renderer = renderer
     }
@@ -129,7 +132,7 @@ public final class Session {
         switch argument.lowercased() {
         case "cio", "cmo":
             let role = Role(rawValue: argument.lowercased())
-            conversation.role = role
+            conversation.setRole(role, origin: .command)
             let name = role?.displayName ?? ""
             return (
                 CommandOutcome(output: "Role: \(name). Answers are now framed for a \(name)."),
@@ -141,7 +144,7 @@ public final class Session {
                     CommandOutcome(output: "Role: \(role.displayName). (/role cio|cmo|none changes it)"), "showed role"
                 )
             }
-            conversation.role = nil
+            conversation.setRole(nil, origin: .command)
             return (CommandOutcome(output: "Role: none. Answers are no longer framed for a role."), "role cleared")
         default:
             return (
@@ -162,7 +165,12 @@ public final class Session {
         if !answer.why.corrections.isEmpty {
             lines.append("Typos corrected: " + answer.why.corrections.joined(separator: ", "))
         }
+        lines.append("Asked by: " + (answer.role.map { "\($0.article), \(answer.why.role ?? "")" } ?? "role unknown"))
+        if let about = answer.about {
+            lines.append("About: \(about.article), \(answer.why.about ?? "")")
+        }
         if let context = answer.why.context { lines.append("Context used: " + context) }
+        if let also = answer.why.also { lines.append("Also relevant: " + also) }
         if answer.why.candidates.isEmpty {
             lines.append("Candidates: none scored")
         } else {
@@ -233,28 +241,8 @@ public final class Session {
     }
 
     func more() -> String {
-        guard let id = conversation.currentTopic, let topic = advisor.knowledgeBase.topic(id) else {
-            return "No topic yet: ask a question first."
-        }
-        var text = style.bold(topic.title) + "\n" + renderer.wrap(topic.more ?? topic.answer)
-        if let glossary = topic.glossary {
-            for role in Role.allCases {
-                if let meaning = glossary.meanings[role] {
-                    text += renderer.wrap("To a \(role.displayName): \(meaning)")
-                }
-            }
-        }
-        for role in Role.allCases {
-            if let advice = topic.advice[role] { text += renderer.wrap("For the \(role.displayName): \(advice)") }
-        }
-        if !topic.facts.isEmpty {
-            text += "Figures:\n"
-            for fact in topic.facts {
-                text += renderer.wrap(
-                    "- \(fact.text) (\(advisor.knowledgeBase.source(fact.source)?.title ?? fact.source))")
-            }
-        }
-        return text.trimmingCharacters(in: .newlines)
+        guard let answer = conversation.showCurrent(mode: .more) else { return "No topic yet: ask a question first." }
+        return renderer.render(answer).trimmingCharacters(in: .newlines)
     }
 
     func history() -> String {
@@ -264,13 +252,16 @@ public final class Session {
             separator: "\n")
     }
 
-    private func expect(_ id: String) -> (CommandOutcome, String) {
-        guard !id.isEmpty else {
-            return (
-                CommandOutcome(output: "/expect needs a topic id", isError: true, expectationPassed: false),
-                "error: no topic"
-            )
+    /// `/expect TOPIC [as cio|cmo|nobody] [about cio|cmo|nobody]`: the last answer's topic,
+    /// and optionally whom its advice was for and which role it was about.
+    private func expect(_ argument: String) -> (CommandOutcome, String) {
+        let expectation: Expectation
+        switch Expectation.parse(argument) {
+        case let .failure(problem):
+            return (CommandOutcome(output: "/expect: " + problem.message, isError: true, expectationPassed: false), "error: bad /expect")
+        case let .success(parsed): expectation = parsed
         }
+        let id = expectation.topic
         guard advisor.knowledgeBase.topic(id) != nil || id == KnowledgeBase.noneTopic else {
             var message = "/expect: unknown topic '\(id)'"
             if let near = nearestTopic(id) { message += "; did you mean \(near)?" }
@@ -279,16 +270,19 @@ public final class Session {
         guard let answer = conversation.lastAnswer else {
             return (
                 CommandOutcome(
-                    output: "expected \(id), but no question was asked yet", isError: true, expectationPassed: false),
+                    output: "expected \(expectation), but no question was asked yet", isError: true,
+                    expectationPassed: false),
                 "expectation failed: no question"
             )
         }
-        if answer.topic == id {
-            return (CommandOutcome(output: "", expectationPassed: true), "expectation passed: \(id)")
+        let got = Expectation(topic: answer.topic, asker: .some(answer.role), about: .some(answer.about))
+        if expectation.matches(got) {
+            return (CommandOutcome(output: "", expectationPassed: true), "expectation passed: \(expectation)")
         }
+        let shown = expectation.projected(got)
         return (
-            CommandOutcome(output: "expected \(id), got \(answer.topic)", isError: true, expectationPassed: false),
-            "expectation failed: expected \(id), got \(answer.topic)"
+            CommandOutcome(output: "expected \(expectation), got \(shown)", isError: true, expectationPassed: false),
+            "expectation failed: expected \(expectation), got \(shown)"
         )
     }
 

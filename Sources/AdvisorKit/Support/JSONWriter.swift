@@ -68,6 +68,11 @@ struct JSONWriter {
         }
     }
 
+    mutating func value(_ flag: Bool) {
+        separate()
+        bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    }
+
     mutating func null() {
         separate()
         bytes.append(contentsOf: "null".utf8)
@@ -149,6 +154,20 @@ extension Answer {
             ("confidence", { $0.value(confidence) }),
             ("related", { $0.value(related) }),
             ("role", { $0.value(role?.rawValue) }),
+            ("about", { $0.value(about?.rawValue) }),
+            (
+                "next_steps",
+                { w in
+                    w.beginArray()
+                    for step in nextSteps {
+                        w.object([
+                            ("inferred", { $0.value(step.inferred) }), ("role", { $0.value(step.role.rawValue) }),
+                            ("seed", { $0.value(step.seed) }), ("step", { $0.value(step.step) }),
+                        ])
+                    }
+                    w.endArray()
+                }
+            ),
             (
                 "sources",
                 { w in
@@ -188,11 +207,26 @@ extension Answer {
                         ("rules", { $0.value(why.rules) }),
                     ]
                     if let context = why.context { fields.append(("context", { $0.value(context) })) }
+                    if let role = why.role { fields.append(("role", { $0.value(role) })) }
+                    if let about = why.about { fields.append(("about", { $0.value(about) })) }
+                    if let also = why.also { fields.append(("also", { $0.value(also) })) }
                     w.object(fields)
                 }
             ),
         ]
         if let note { fields.append(("note", { $0.value(note) })) }
+        if let notice { fields.append(("notice", { $0.value(notice) })) }
+        if let also {
+            fields.append(
+                (
+                    "also",
+                    { w in
+                        var entry: [JSONField] = [("title", { $0.value(also.title) }), ("topic", { $0.value(also.topic) })]
+                        if let step = also.step { entry.append(("step", { $0.value(step) })) }
+                        w.object(entry)
+                    }
+                ))
+        }
         if let facts {
             fields.append(
                 (

@@ -45,7 +45,8 @@ struct AnswerTests {
         #expect(cio.answer.hasPrefix("To a CIO, \"omnichannel\" means: "))
         #expect(cio.answer.contains("\nTo a CMO, it means something else: "))
         let none = advisor.ask("What does omnichannel mean?")
-        #expect(none.answer == TestSupport.shippedBase.topic("term-omnichannel")?.answer)
+        #expect(none.answer.hasPrefix("To a CIO, \"omnichannel\" means: "), "with no role, the CIO's meaning first")
+        #expect(none.answer.contains("For a CIO:") && none.answer.contains("For a CMO:"))
     }
 
     @Test("the renderer wraps to its width and keeps line breaks")

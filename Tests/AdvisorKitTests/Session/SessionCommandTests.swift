@@ -165,11 +165,12 @@ struct SessionCommandTests {
         #expect(output.hasPrefix("Who owns mobile"))
         #expect(output.contains("Figures:"))
         #expect(output.contains("86%"))
-        #expect(output.contains("For the CIO:"))
+        #expect(output.contains("For a CIO:"))
+        #expect(output.contains("For a CMO:"))
         _ = session.ask("define platform")
         let glossary = session.run(command: "/more").output
-        #expect(glossary.contains("To a CIO:"))
-        #expect(glossary.contains("To a CMO:"))
+        #expect(glossary.contains("To a CIO, \"platform\" means:"))
+        #expect(glossary.contains("To a CMO, it means something else:"))
     }
 
     @Test("/history numbers the questions and neutralises control characters")

@@ -1,0 +1,72 @@
+import Testing
+
+@testable import AdvisorKit
+
+@Suite("Who asks and whom the question is about")
+struct RoleReadingTests {
+    private func read(_ question: String) -> RoleReading {
+        RoleReading.read(TestSupport.advisor().router.route(question).words)
+    }
+
+    @Test(
+        "A statement of the asker's own role sets the asker",
+        arguments: [
+            ("I'm the CIO, how do we split the budget?", Role.cio),
+            ("im the cmo and IT is slow", .cmo),
+            ("I am a new CMO. Where do I start with IT?", .cmo),
+            ("As a CIO, what does marketing mean by platform?", .cio),
+            ("as the CMO, how do I share customer data with IT?", .cmo),
+            ("I run marketing and our CIO blocks every tool", .cmo),
+            ("I lead IT at a retailer; marketing buys its own software", .cio),
+            ("my team in IT is swamped by marketing requests", .cio),
+            ("my marketing team wants its own analytics", .cmo),
+            ("I work in IT. Who should own mobile?", .cio),
+            ("I'm head of marketing, who owns the app?", .cmo),
+        ])
+    func statement(question: String, asker: Role) {
+        let reading = read(question)
+        #expect(reading.asker == asker, "\(question)")
+        #expect(reading.askerEvidence == .statement)
+        #expect(reading.askerPhrase != nil)
+    }
+
+    @Test(
+        "Naming the counterpart as one's own makes the asker the other role",
+        arguments: [
+            ("my CMO keeps buying SaaS without asking", Role.cio),
+            ("our CIO keeps saying no to every campaign tool", .cmo),
+            ("how do I get my CIO to move faster?", .cmo),
+            ("our new CMO wants to own mobile", .cio),
+        ])
+    func possessive(question: String, asker: Role) {
+        let reading = read(question)
+        #expect(reading.asker == asker, "\(question)")
+        #expect(reading.askerEvidence == .possessive)
+        #expect(reading.about == asker.counterpart, "the question is about the counterpart it names")
+    }
+
+    @Test(
+        "Merely naming a role says nothing of who asks",
+        arguments: [
+            "what does platform mean to a CMO?",
+            "how do we split the budget with marketing?",
+            "should IT or marketing own mobile?",
+            "our CIO and CMO don't get along",
+            "why do CMOs think IT is slow?",
+            "marketing is as important as IT",
+        ])
+    func mentionOnly(question: String) {
+        #expect(read(question).asker == nil, "\(question)")
+    }
+
+    @Test("The role a question is about", arguments: [
+        ("what does platform mean to a CMO?", Role?.some(.cmo)),
+        ("and to a CIO?", .cio),
+        ("what does marketing mean by agile?", .cmo),
+        ("platform cio vs cmo", nil),
+        ("I'm the CIO. What does agile mean?", nil),
+    ])
+    func about(question: String, about: Role?) {
+        #expect(read(question).about == about, "\(question)")
+    }
+}
