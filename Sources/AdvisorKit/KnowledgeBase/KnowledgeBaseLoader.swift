@@ -194,15 +194,18 @@ public enum KnowledgeBaseLoader {
                     var topics: [Located<String>] = []
                     for (field, fieldNode, fieldValue) in try doc.mapping(body, what: "frame '\(name)'") {
                         switch field {
-                        case "when": when = try doc.strings(fieldValue, what: "the words of frame '\(name)'").map(\.value)
+                        case "when":
+                            when = try doc.strings(fieldValue, what: "the words of frame '\(name)'").map(\.value)
                         case "topics": topics = try doc.strings(fieldValue, what: "the topics of frame '\(name)'")
                         default:
                             throw Diagnostic(
-                                doc.location(of: fieldNode), "unknown key '\(field)' in frame '\(name)' (expected when, topics)")
+                                doc.location(of: fieldNode),
+                                "unknown key '\(field)' in frame '\(name)' (expected when, topics)")
                         }
                     }
                     guard !when.isEmpty, !topics.isEmpty else {
-                        throw Diagnostic(doc.location(of: nameNode), "frame '\(name)' needs 'when' phrases and 'topics'")
+                        throw Diagnostic(
+                            doc.location(of: nameNode), "frame '\(name)' needs 'when' phrases and 'topics'")
                     }
                     frames.append(Frame(name: name, when: when, topics: topics, location: doc.location(of: nameNode)))
                 }
@@ -309,7 +312,8 @@ public enum KnowledgeBaseLoader {
         var result: [Role: [NextStep]] = [:]
         for (key, keyNode, value) in try doc.mapping(node, what: "'next_steps'") {
             guard let role = Role(rawValue: key) else {
-                throw Diagnostic(doc.location(of: keyNode), "next steps are given per role: 'cio' or 'cmo', not '\(key)'")
+                throw Diagnostic(
+                    doc.location(of: keyNode), "next steps are given per role: 'cio' or 'cmo', not '\(key)'")
             }
             guard case let .sequence(items) = value else {
                 throw Diagnostic(doc.location(of: value), "the next steps for \(key) must be a list")
@@ -361,7 +365,8 @@ public enum KnowledgeBaseLoader {
                 case "when": when = try doc.strings(value, what: "a reply's 'when'").map(\.value)
                 case "answer": answer = try doc.requiredString(value, what: "a reply's answer")
                 default:
-                    throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, answer)")
+                    throw Diagnostic(
+                        doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, answer)")
                 }
             }
             guard let answer, !when.isEmpty else {

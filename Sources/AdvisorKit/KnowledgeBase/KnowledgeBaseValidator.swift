@@ -70,7 +70,8 @@ public enum KnowledgeBaseValidator {
         }
         for frame in base.frames {
             for topic in frame.topics where !topicIDs.contains(topic.value) {
-                problems.append(Diagnostic(topic.location, "frame '\(frame.name)' names unknown topic '\(topic.value)'"))
+                problems.append(
+                    Diagnostic(topic.location, "frame '\(frame.name)' names unknown topic '\(topic.value)'"))
             }
         }
         let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
@@ -102,7 +103,9 @@ public enum KnowledgeBaseValidator {
                 for step in steps {
                     if !sourceIDs.contains(step.source) {
                         problems.append(
-                            Diagnostic(step.location, "a next step for \(role.rawValue) cites unknown source '\(step.source)'"))
+                            Diagnostic(
+                                step.location, "a next step for \(role.rawValue) cites unknown source '\(step.source)'")
+                        )
                     } else if !topic.sources.contains(step.source) {
                         problems.append(
                             Diagnostic(
@@ -113,14 +116,17 @@ public enum KnowledgeBaseValidator {
                 }
             }
             let prose =
-                [topic.answer, topic.more ?? "", topic.glossary?.note ?? ""] + Role.allCases.compactMap { topic.advice[$0] }
+                [topic.answer, topic.more ?? "", topic.glossary?.note ?? ""]
+                + Role.allCases.compactMap { topic.advice[$0] }
             for marker in Set(prose.flatMap(SourceMarkers.ids(in:))).sorted() {
                 if !sourceIDs.contains(marker) {
-                    problems.append(Diagnostic(topic.location, "topic '\(topic.id)' has a marker [\(marker)] of no known source"))
+                    problems.append(
+                        Diagnostic(topic.location, "topic '\(topic.id)' has a marker [\(marker)] of no known source"))
                 } else if !topic.sources.contains(marker) {
                     problems.append(
                         Diagnostic(
-                            topic.location, "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
+                            topic.location,
+                            "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
                 }
             }
             if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {

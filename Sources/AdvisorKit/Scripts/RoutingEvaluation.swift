@@ -40,7 +40,9 @@ public struct RoutingEvaluation: Sendable {
             }
             let answer = advisor.ask(question)
             cases.append(
-                Case(line: line, question: question, expected: fields[1], got: answer.topic, confidence: answer.confidence))
+                Case(
+                    line: line, question: question, expected: fields[1], got: answer.topic,
+                    confidence: answer.confidence))
         }
     }
 

@@ -33,7 +33,7 @@ public struct RoleReading: Sendable, Equatable {
     static let modifiers: Set<String> = [
         "a", "an", "the", "new", "newly", "recently", "just", "appointed", "hired", "interim", "acting", "current",
         "incoming", "global", "group", "company", "companys", "head", "of", "vp", "svp", "evp", "director",
-        "leader", "lead", "up", "charge", "in", "at", "our",
+        "leader", "up", "charge", "in", "at",
     ]
     /// Verbs whose subject "I" is the role that follows ("I run marketing").
     static let selfVerbs: Set<String> = [
@@ -45,7 +45,9 @@ public struct RoleReading: Sendable, Equatable {
         "chief marketing officer", "chief marketing officers",
     ]
     /// Words after "my" that make "my team in IT" a statement of the asker's department.
-    static let ownGroups: Set<String> = ["team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side"]
+    static let ownGroups: Set<String> = [
+        "team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side",
+    ]
 
     /// Reads the roles of a normalised question.
     public static func read(_ words: [NormalizedWord]) -> RoleReading {
