@@ -76,8 +76,6 @@ public final class Router {
         var terms: Set<Int32> = []
         /// Terms matched by full-weight rules: evidence of what the question is about.
         var specificTerms: Set<Int32> = []
-        /// The question's terms the topic's whole text holds (retrieval evidence).
-        var textTerms: Set<Int32> = []
         /// What matched frames added, and their names.
         var frameScore = 0.0
         var frames: [String] = []
@@ -287,9 +285,15 @@ public final class Router {
             guard !topics.isEmpty else { continue }
             for phrase in frame.when {
                 let words = normalizer.normalize(phrase, correctTypos: false)
-                guard let first = words.first else { continue }
+                // A phrase that normalises to one term ("whose job" is the concept `own`)
+                // would fire on that word alone: frames are ways of putting a question.
+                guard words.count >= 2 else {
+                    diagnostics.append(
+                        Diagnostic(
+                            frame.location, "frame '\(frame.name)': '\(phrase)' is a single term once normalised"))
+                    continue
+                }
                 let terms = words.map { termID($0.term, isStop: $0.isStopWord) }
-                _ = first
                 framePhrases[terms[0], default: []].append(FramePhrase(name: frame.name, terms: terms, topics: topics))
             }
         }
@@ -468,41 +472,37 @@ public final class Router {
         }
 
         // The second evidence: each topic's whole text, scored as a ranked retrieval.
-        var textScores: [Int32: Double] = [:]
-        var seenTerms: Set<Int32> = []
-        for term in contentTerms where term >= 0 && seenTerms.insert(term).inserted {
+        var textScores: [Int32: (score: Double, terms: Int)] = [:]
+        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
             for posting in textPostings[Int(term)] {
-                textScores[posting.topic, default: 0] += posting.impact
-                scores[posting.topic, default: TopicScore()].textTerms.insert(term)
+                // A word the topic's own patterns matched already counts there: the text adds
+                // only what the patterns did not explain.
+                if let entry = scores[posting.topic], entry.terms.contains(term) { continue }
+                textScores[posting.topic, default: (0, 0)].score += posting.impact
+                textScores[posting.topic, default: (0, 0)].terms += 1
             }
+        }
+        // A single word in common with a topic's prose, with no pattern behind it, is no
+        // evidence ("best", "translate"): such a topic does not rank.
+        for (topic, text) in textScores where text.terms < 2 && scores[topic] == nil {
+            textScores[topic] = nil
         }
         // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
         // choose among them, and alone the frame leans to its first.
         for frame in matchedFrames(sequence) {
-            let pointed = frame.topics.filter { topic in
-                (scores[topic].map { $0.best > 0 } ?? false) || (textScores[topic] ?? 0) > 0
-            }
-            if pointed.isEmpty, let first = frame.topics.first {
-                scores[first, default: TopicScore()].frameScore += Self.frameBase
-                scores[first, default: TopicScore()].frames.append(frame.name)
-            }
-            for topic in pointed {
-                scores[topic, default: TopicScore()].frameScore += Self.frameBonus
+            let pointed = frame.topics.filter { scores[$0] != nil || textScores[$0] != nil }
+            for topic in pointed.isEmpty ? Array(frame.topics.prefix(1)) : pointed {
+                scores[topic, default: TopicScore()].frameScore += pointed.isEmpty ? Self.frameBase : Self.frameBonus
                 scores[topic, default: TopicScore()].frames.append(frame.name)
             }
         }
-        // A single word in common with a topic's prose, with no pattern or frame behind it,
-        // is no evidence ("best", "translate"): such a topic does not rank.
-        for (topic, entry) in scores where entry.best == 0 && entry.frameScore == 0 && entry.textTerms.count < 2 {
-            scores[topic] = nil
-            textScores[topic] = nil
-        }
-        var ranked = scores.map {
+        for topic in textScores.keys where scores[topic] == nil { scores[topic] = TopicScore() }
+        var ranked = scores.map { topic, entry in
             (
-                topic: $0.key,
-                score: $0.value.best + 0.1 * ($0.value.total - $0.value.best)
-                    + Self.textShare * (textScores[$0.key] ?? 0) + $0.value.frameScore,
-                entry: $0.value
+                topic: topic,
+                score: entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic]?.score ?? 0)
+                    + entry.frameScore,
+                entry: entry
             )
         }
         ranked.sort { ($0.score, topicIDs[Int($1.topic)]) > ($1.score, topicIDs[Int($0.topic)]) }
@@ -518,14 +518,22 @@ public final class Router {
 
         let runnerUp = ranked.count > 1 ? ranked[1].score : 0
         // A glossary word in a question about something else is covered by the jargon note.
-        var explained = best.entry.terms.union(best.entry.textTerms)
+        var explained = best.entry.terms
+        // The winner's text support for the words its patterns matched: left out of the
+        // ranking (it would count those words twice) but part of how sure the match is.
+        var ownTextSupport = 0.0
+        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
+            guard let posting = textPostings[Int(term)].first(where: { $0.topic == best.topic }) else { continue }
+            explained.insert(term)
+            if best.entry.terms.contains(term) { ownTextSupport += posting.impact }
+        }
         if glossaryTerms[best.topic] == nil {
             for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
         }
         var covered = 0.0
         for term in contentTerms where term >= 0 && explained.contains(term) { covered += termWeights[Int(term)] }
         let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
-        let strength = 1 - exp(-best.score / 2.0)
+        let strength = 1 - exp(-(best.score + Self.textShare * ownTextSupport) / 2.0)
         let margin = (best.score - runnerUp) / best.score
         // Calibrated on the dev corpus with the patterns switched off (how an unseen phrasing
         // is routed): retrieval alone needs no discount of its own; a weak one is hedged.
@@ -537,7 +545,7 @@ public final class Router {
             termIDs[word.term].map { explained.contains($0) } ?? false
         }.map { $0.correction ?? $0.surface }
         let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
-        let textPart = Self.textShare * (textScores[best.topic] ?? 0)
+        let textPart = best.score - patternPart - best.entry.frameScore
         var parts = [
             (name: "pattern", value: patternPart), (name: "retrieval", value: textPart),
             (name: best.entry.frames.map { "frame '\($0)'" }.joined(separator: ", "), value: best.entry.frameScore),
