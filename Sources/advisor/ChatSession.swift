@@ -55,10 +55,11 @@ struct ChatSession {
                 continue
             case .terminated(let signal):
                 // The transcript gets its end event and the terminal is restored before the
-                // signal ends this process (and only this one) as it would have.
-                Console.write("\n")
+                // signal ends this process (and only this one) as it would have. The newline
+                // bypasses Console: on a hung-up terminal it fails, and that is not exit 2.
                 session.finish()
                 editor.close()
+                _ = write(STDOUT_FILENO, "\n", 1)
                 LineEditor.reraise(signal)
             case .line(let line):
                 let text = line.trimmingCharacters(in: .whitespaces)
