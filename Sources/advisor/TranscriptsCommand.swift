@@ -159,8 +159,8 @@ struct TranscriptsCommand: ParsableCommand {
             commandName: "export", abstract: "Export a transcript as a Markdown, HTML or JSON Lines document.",
             discussion: """
                 With -o, the format is taken from the file's extension (.md, .html, .json) unless \
-                --format says otherwise; -o DIR/ writes DIR/ID.md (or .html, .json); -o - writes \
-                to standard output. Only a regular file or a missing path is replaced (mode 0600): \
+                --format says otherwise; -o DIR/ writes DIR/ID.md (or .html, .json); "-o -" \
+                writes to standard output, as no -o does. Only a regular file or a missing path is replaced (mode 0600): \
                 a device, a FIFO, a symbolic link or a directory is refused and left alone.
                 """)
 
