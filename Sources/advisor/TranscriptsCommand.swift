@@ -159,9 +159,11 @@ struct TranscriptsCommand: ParsableCommand {
             commandName: "export", abstract: "Export a transcript as a Markdown, HTML or JSON Lines document.",
             discussion: """
                 With -o, the format is taken from the file's extension (.md, .html, .json) unless \
-                --format says otherwise; -o DIR/ writes DIR/ID.md (or .html, .json); "-o -" \
-                writes to standard output, as no -o does. Only a regular file or a missing path is replaced (mode 0600): \
-                a device, a FIFO, a symbolic link or a directory is refused and left alone.
+                --format says otherwise; -o DIR/ writes DIR/ID.md (or .html, .json). Only a \
+                regular file or a missing path is replaced (mode 0600): a device, a FIFO, a \
+                symbolic link or a directory is refused and left alone.
+
+                -o - writes to standard output, as no -o does.
                 """)
 
         @OptionGroup var options: Options
