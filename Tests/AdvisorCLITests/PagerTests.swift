@@ -24,7 +24,8 @@ struct PagerTests {
         for (key, value) in env { environment[key] = value }
         let rc = try sandbox.write("bashrc", "PS1='tsh$ '\n")
         let tmux = try await TmuxSession(
-            sandbox: sandbox, script: "exec bash --noprofile --rcfile \(TmuxSession.quote(rc.path)) -i", env: environment)
+            sandbox: sandbox, script: "exec bash --noprofile --rcfile \(TmuxSession.quote(rc.path)) -i",
+            env: environment)
         let (screen, found) = try await tmux.waitFor { ReplTests.REPL.lastLine($0) == "tsh$" }
         try #require(found, "no shell prompt: \(screen)")
         return tmux
@@ -69,8 +70,9 @@ struct PagerTests {
     func pagerChoice() async throws {
         let sandbox = try await Self.longTranscript()
         let pager = "env > \(sandbox.path("pager-env").path); cat > \(sandbox.path("paged").path)"
-        for (env, less) in [(["ADVISOR_PAGER": pager, "PAGER": "false"], "LESS=FRX"), (["PAGER": pager, "LESS": "M"], "LESS=M")]
-        {
+        for (env, less) in [
+            (["ADVISOR_PAGER": pager, "PAGER": "false"], "LESS=FRX"), (["PAGER": pager, "LESS": "M"], "LESS=M"),
+        ] {
             try? FileManager.default.removeItem(at: sandbox.path("paged"))
             let tmux = try await Self.shell(sandbox, env: env)
             try await tmux.type("\"$ADVISOR\" transcripts show last; echo \"rc:$?:done\"")
