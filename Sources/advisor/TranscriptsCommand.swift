@@ -11,14 +11,15 @@ struct TranscriptsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self],
         defaultSubcommand: List.self)
 
-    /// Options shared by the transcript commands: the common ones (`--kb` matters to
-    /// replay and gaps, which answer again) and the helpers built on them.
+    /// Options shared by the transcript commands, `--transcripts` and `--no-color` (replay
+    /// and gaps, which answer again, take `--kb` too), and the helpers built on them.
     struct Options: ParsableArguments {
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var folder: TranscriptsFolderOption
+        @OptionGroup var color: ColorOption
 
-        func useColor() -> Bool { common.useColor() }
+        func useColor() -> Bool { color.useColor() }
 
-        var store: TranscriptStore { TranscriptStore(directory: common.transcriptsDirectory()) }
+        var store: TranscriptStore { TranscriptStore(directory: folder.transcriptsDirectory()) }
 
         /// Resolves an id, prefix or `last`, or exits 2 with a clear message.
         func resolve(_ reference: String) throws -> (TranscriptStore, String) {
@@ -256,13 +257,14 @@ struct TranscriptsCommand: ParsableCommand {
                 "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
 
         @OptionGroup var options: Options
+        @OptionGroup var knowledgeBase: KnowledgeBaseOption
         @Flag(name: .long, help: "Print the changes as JSON Lines.") var json = false
         @Argument(help: "ID, unique prefix, or 'last'.") var id: String
 
         func run() throws {
             Console.ignoreBrokenPipe()
             let transcript = try options.read(id)
-            let advisor = try options.common.loadAdvisor()
+            let advisor = try knowledgeBase.loadAdvisor()
             let changes = TranscriptReview.replay(transcript, advisor: advisor)
             let turns = transcript.turns.count
             if json {
@@ -300,12 +302,13 @@ struct TranscriptsCommand: ParsableCommand {
             abstract: "Questions answered 'none' or with low confidence, and topics nobody asked about.")
 
         @OptionGroup var options: Options
+        @OptionGroup var knowledgeBase: KnowledgeBaseOption
         @Option(name: .long, help: "Confidence below which an answer counts as weak.") var threshold: Double = 0.5
         @Flag(name: .long, help: "Print a JSON object.") var json = false
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let advisor = try options.common.loadAdvisor()
+            let advisor = try knowledgeBase.loadAdvisor()
             let result: (gaps: [Gap], askedTopics: Set<String>)
             do {
                 result = try TranscriptReview.gaps(
