@@ -1,16 +1,21 @@
 import AdvisorKit
+import ArgumentParser
 import Foundation
 
 /// What the command line means before the argument parser sees it, as git reads it:
 /// options may come before the subcommand, an unknown command word gets "did you mean",
 /// and a question typed without `ask` gets the command that asks it.
 enum CommandLineWords {
-    /// Subcommands by parent ("" is `advisor` itself).
-    static let subcommands: [String: [String]] = [
-        "": ["chat", "ask", "run", "transcripts", "kb"],
-        "transcripts": ["list", "show", "search", "export", "replay", "gaps"],
-        "kb": ["check", "stats", "topics", "eval"],
-    ]
+    /// Subcommands by parent ("" is `advisor` itself), from the commands' own configurations.
+    static let subcommands: [String: [String]] = {
+        var result: [String: [String]] = [:]
+        let top = AdvisorCommand.configuration.subcommands
+        result[""] = top.map { $0._commandName }
+        for command in top where !command.configuration.subcommands.isEmpty {
+            result[command._commandName] = command.configuration.subcommands.map { $0._commandName }
+        }
+        return result
+    }()
 
     /// Options that take a value (as the next argument unless written `--name=value`).
     static let valueOptions: Set<String> = ["--kb", "--transcripts", "--role", "--history", "--format", "--limit"]

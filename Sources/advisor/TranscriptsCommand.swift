@@ -8,7 +8,9 @@ struct TranscriptsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcripts",
         abstract: "List, show, search, export and replay saved sessions.",
-        subcommands: [List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self],
+        subcommands: [
+            List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self, Remove.self, Prune.self,
+        ],
         defaultSubcommand: List.self)
 
     /// Options shared by the transcript commands, `--transcripts` and `--no-color` (replay
@@ -71,19 +73,24 @@ struct TranscriptsCommand: ParsableCommand {
                 Console.write("No transcripts in \(options.store.directory).\n")
                 return
             }
-            let idWidth = summaries.map(\.id.count).max() ?? 2
-            var out =
-                pad("ID", idWidth) + "  " + pad("STARTED", 19) + "  " + pad("MODE", 11)
-                + "  ROLE  TURNS  FIRST QUESTION\n"
-            for summary in summaries {
-                let started = (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " ")
+            // Every column as wide as its widest cell, so the columns stay aligned.
+            let rows: [[String]] = summaries.map { summary in
                 var question = TerminalSafe.neutralize(summary.firstQuestion ?? "", keepNewlines: false)
                 if question.count > 50 { question = question.prefix(49) + "…" }
-                out +=
-                    pad(summary.id, idWidth) + "  " + pad(started, 19) + "  "
-                    + pad(TerminalSafe.neutralize(summary.mode ?? "?") + (summary.ended ? "" : "*"), 11) + "  "
-                    + pad(summary.role?.rawValue ?? "-", 4) + "  " + pad(String(summary.turns), 5) + "  " + question
-                    + "\n"
+                return [
+                    summary.id, (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " "),
+                    TerminalSafe.neutralize(summary.mode ?? "?", keepNewlines: false) + (summary.ended ? "" : "*"),
+                    summary.role?.rawValue ?? "-", String(summary.turns), question,
+                ]
+            }
+            let header = ["ID", "STARTED", "MODE", "ROLE", "TURNS", "FIRST QUESTION"]
+            let widths = header.indices.map { column in
+                ([header] + rows).map { $0[column].count }.max() ?? 0
+            }
+            var out = ""
+            for row in [header] + rows {
+                let cells = row.indices.map { $0 == row.count - 1 ? row[$0] : pad(row[$0], widths[$0]) }
+                out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
             }
             if summaries.contains(where: { !$0.ended }) { out += "* did not exit cleanly (killed or still running)\n" }
             Pager.show(out)
@@ -96,13 +103,37 @@ struct TranscriptsCommand: ParsableCommand {
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "text, markdown or json.") var format: Format = .text
-        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+        @Argument(help: "ID, unique prefix, or 'last'; ID#N (as search prints it) starts at turn N.") var id: String
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let transcript = try options.read(id)
+            var reference = id
+            var fromTurn: Int?
+            if let hash = id.lastIndex(of: "#") {
+                guard let turn = Int(id[id.index(after: hash)...]), turn > 0 else {
+                    Console.errorLine("advisor: error: '\(id)' is not ID or ID#TURN (a turn number after #)")
+                    throw ExitCode(2)
+                }
+                reference = String(id[..<hash])
+                fromTurn = turn
+            }
+            var transcript = try options.read(reference)
+            if let fromTurn {
+                // Jump to that turn: the entries before it are left out.
+                guard
+                    let start = transcript.entries.firstIndex(where: {
+                        if case .turn(let turn) = $0 { return turn.n >= fromTurn }
+                        return false
+                    })
+                else {
+                    Console.errorLine(
+                        "advisor: error: \(transcript.id) has \(transcript.turns.count) turn(s), no turn \(fromTurn)")
+                    throw ExitCode(2)
+                }
+                transcript.entries = Array(transcript.entries[start...])
+            }
             let renderer = AnswerRenderer(
                 width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
                 style: TextStyle(colors: format == .text && options.useColor()))
@@ -342,6 +373,83 @@ struct TranscriptsCommand: ParsableCommand {
             out += unasked.isEmpty ? "  none\n" : unasked.map { "  \($0)\n" }.joined()
             Pager.show(out)
         }
+    }
+}
+
+extension TranscriptsCommand {
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Delete transcripts: each ID, unique prefix, or 'last'.")
+
+        @OptionGroup var options: Options
+        @Argument(help: "ID, unique prefix, or 'last'.") var ids: [String]
+
+        func validate() throws {
+            if ids.isEmpty { throw ValidationError("rm needs at least one ID") }
+        }
+
+        func run() throws {
+            // Every id is resolved before anything is deleted: one bad id deletes nothing.
+            var resolved: [String] = []
+            for reference in ids { resolved.append(try options.resolve(reference).1) }
+            for id in Set(resolved).sorted() {
+                try removeTranscript(id, in: options.store)
+                Console.write("removed \(id)\n")
+            }
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prune",
+            abstract: "Delete transcripts of sessions started more than DAYS days ago.",
+            discussion: "A session that did not exit cleanly (it may still be running) is kept unless --all.")
+
+        @OptionGroup var options: Options
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Age in days.", valueName: "days"))
+        var olderThan: Int
+        @Flag(name: .long, help: "Only list what would be deleted.") var dryRun = false
+        @Flag(name: .long, help: "Also delete sessions without an end event.") var all = false
+
+        func validate() throws {
+            if olderThan < 0 { throw ValidationError("--older-than takes a number of days, 0 or more") }
+        }
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let store = options.store
+            let summaries: [TranscriptSummary]
+            do {
+                summaries = try store.summaries(warn: { Console.warning($0) })
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            var removed = 0
+            for summary in summaries {
+                let plain = ISO8601DateFormatter()
+                guard let started = summary.started.flatMap({ formatter.date(from: $0) ?? plain.date(from: $0) }),
+                    started < cutoff,
+                    summary.ended || all
+                else { continue }
+                if !dryRun { try removeTranscript(summary.id, in: store) }
+                Console.write((dryRun ? "would remove " : "removed ") + summary.id + "\n")
+                removed += 1
+            }
+            Console.write("\(removed) transcript\(removed == 1 ? "" : "s") \(dryRun ? "would be " : "")removed\n")
+        }
+    }
+}
+
+/// Deletes one transcript file (never following a link: unlink removes the name only).
+private func removeTranscript(_ id: String, in store: TranscriptStore) throws {
+    let path = store.path(of: id)
+    if unlink(path) != 0 {
+        Console.errorLine("advisor: error: cannot remove \(path): \(String(cString: strerror(errno)))")
+        throw ExitCode(2)
     }
 }
 
