@@ -153,6 +153,19 @@ struct TranscriptsCommand: ParsableCommand {
         @Flag(name: .long, help: "Print JSON Lines.") var json = false
         @Argument(help: "The text to find (case-insensitive).") var text: String = ""
 
+        /// `line` with every occurrence of the searched text in bold (on a terminal).
+        private func highlight(_ line: String, style: TextStyle) -> String {
+            let ranges = TranscriptStore.matchRanges(of: text, in: line)
+            guard !ranges.isEmpty, style.colors else { return line }
+            var out = ""
+            var position = line.startIndex
+            for range in ranges {
+                out += line[position..<range.lowerBound] + style.bold(String(line[range]))
+                position = range.upperBound
+            }
+            return out + line[position...]
+        }
+
         func validate() throws {
             if let since, !TranscriptStore.isValidDate(since) {
                 throw ValidationError("--since takes a date as YYYY-MM-DD, not '\(since)'")
@@ -164,7 +177,7 @@ struct TranscriptsCommand: ParsableCommand {
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let hits: [SearchHit]
+            var hits: [SearchHit]
             do {
                 hits = try options.store.search(
                     SearchQuery(text: text, topic: topic, since: since), warn: { Console.warning($0) })
@@ -172,14 +185,23 @@ struct TranscriptsCommand: ParsableCommand {
                 Console.error("advisor: \(error.description)")
                 throw ExitCode(2)
             }
+            // Best first; equal scores newest first.
+            hits = hits.enumerated().sorted { ($0.element.score, $0.offset) > ($1.element.score, $1.offset) }
+                .map(\.element)
             if json {
                 Console.write(hits.map(TerminalSafe.jsonLine).joined())
                 return
             }
+            let style = TextStyle(colors: options.useColor())
             var out = ""
             for hit in hits {
+                let question = highlight(TerminalSafe.neutralize(hit.question, keepNewlines: false), style: style)
                 out +=
-                    "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(TerminalSafe.neutralize(hit.question, keepNewlines: false))\n"
+                    "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(question)\n"
+                if let snippet = hit.snippet {
+                    out +=
+                        "    " + highlight(TerminalSafe.neutralize(snippet, keepNewlines: false), style: style) + "\n"
+                }
             }
             out += "\(hits.count) matching turn\(hits.count == 1 ? "" : "s")\n"
             Pager.show(out)

@@ -87,4 +87,40 @@ struct TranscriptsHousekeepingTests {
         #expect(pruned.status == 0 && pruned.out.contains("1 transcript removed"), "\(pruned)")
         #expect(sandbox.transcriptFiles().map { $0.deletingPathExtension().lastPathComponent } == [ids[1]])
     }
+
+    @Test("search: the question's and the answer's own words only, best first, with a snippet of the answer")
+    func searchRanked() async throws {
+        let sandbox = try Sandbox()
+        let input = "hi there\nHow do we split the budget with marketing?\nWho should own mobile?\n"
+        let run = try await sandbox.advisor(["run", "-"], input: input)
+        try #require(run.status == 0, "\(run)")
+        let search = try await sandbox.advisor(["transcripts", "search", "--json", "mobile"])
+        let hits = try JSON.lines(search.out)
+        #expect(
+            !hits.contains { $0["topic"] as? String == "smalltalk" }, "canned replies are not searched: \(search.out)")
+        #expect(hits.first?["question"] as? String == "Who should own mobile?", "a match in the question ranks first")
+        let scores = hits.compactMap { $0["score"] as? Int }
+        #expect(scores == scores.sorted(by: >), "best first: \(scores)")
+        let text = try await sandbox.advisor(["transcripts", "search", "budget"])
+        let lines = text.outLines
+        let snippet = try #require(lines.firstIndex { $0.hasSuffix("How do we split the budget with marketing?") })
+        #expect(lines.indices.contains(snippet + 1) && lines[snippet + 1].hasPrefix("    "), "\(text.out)")
+        #expect(lines[snippet + 1].lowercased().contains("budget") && !text.out.contains("\u{1B}"), "\(text.out)")
+    }
+
+    @Test(
+        "search highlights the matched words on a terminal",
+        .enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
+    func searchHighlight() async throws {
+        let sandbox = try Sandbox()
+        let run = try await sandbox.advisor(["run", "-"], input: "How do we split the budget with marketing?\n")
+        try #require(run.status == 0, "\(run)")
+        let tmux = try await TmuxSession(
+            sandbox: sandbox, script: "\"$ADVISOR\" transcripts search budget; echo search-done; sleep 30")
+        let (screen, found) = try await tmux.waitFor(escapes: true) { $0.contains("search-done") }
+        #expect(found, "\(screen)")
+        #expect(
+            screen.contains("\u{1B}[1mbudget\u{1B}[0m") || screen.contains("\u{1B}[1mbudget\u{1B}[22m"), "\(screen)")
+        await tmux.stop()
+    }
 }
