@@ -54,7 +54,14 @@ enum Main {
         // A write past a file-size limit then fails with EFBIG, reported like a full disk,
         // instead of killing the process.
         signal(SIGXFSZ, SIG_IGN)
-        if let request = AskRequest.fastPath(Array(CommandLine.arguments.dropFirst())) {
+        let arguments: [String]
+        do {
+            arguments = try CommandLineWords.normalize(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            Console.errorLine("advisor: error: \(error.message) (see 'advisor --help')")
+            Foundation.exit(2)
+        }
+        if let request = AskRequest.fastPath(arguments) {
             do {
                 try request.run()
                 return
@@ -63,7 +70,7 @@ enum Main {
             }
         }
         do {
-            var command = try AdvisorCommand.parseAsRoot()
+            var command = try AdvisorCommand.parseAsRoot(arguments)
             try command.run()
         } catch {
             exit(with: error)

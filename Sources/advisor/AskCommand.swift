@@ -9,7 +9,8 @@ struct AskCommand: ParsableCommand {
         commandName: "ask",
         abstract: "Answer one question and exit (no transcript is recorded).")
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var knowledgeBase: KnowledgeBaseOption
+    @OptionGroup var color: ColorOption
     @OptionGroup var session: SessionOptions
 
     @Argument(help: "The question, in plain words.")
@@ -23,8 +24,8 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         try AskRequest(
-            question: question.joined(separator: " "), role: session.role, json: session.json, kb: common.kb,
-            noColor: common.noColor
+            question: question.joined(separator: " "), role: session.role, json: session.json, kb: knowledgeBase.kb,
+            noColor: color.noColor
         ).run()
     }
 }

@@ -19,11 +19,20 @@ struct ChatSession {
 
     func run() throws {
         let advisor = try common.loadAdvisor()
+        // Preferences: --role and --no-color win over the file.
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let preferencesPath = Preferences.path(environment: environment, home: home)
+        let (preferences, warnings) = Preferences.load(path: preferencesPath)
+        for warning in warnings { Console.warning(warning) }
+        let role = self.role ?? preferences.role
+        let origin: RoleOrigin = self.role == nil && preferences.role != nil ? .config : .flag
         let recorder = common.startRecorder(mode: "interactive", role: role, advisor: advisor, script: nil)
-        let style = TextStyle(colors: common.useColor())
+        let style = TextStyle(colors: !preferences.noColor && common.useColor())
         let session = Session(
             advisor: advisor, role: role, recorder: recorder,
-            renderer: AnswerRenderer(width: LineEditor.terminalWidth(), style: style))
+            renderer: AnswerRenderer(width: Self.readingWidth(), style: style), roleOrigin: origin)
+        session.preferencesPath = preferencesPath
         Console.exitHandler = { session.finish() }
         let completer = Self.completer(for: advisor.knowledgeBase)
         guard let editor = LineEditor(program: "advisor", completer: completer) else {
@@ -33,19 +42,14 @@ struct ChatSession {
         var history = SavedHistory(location: Self.historyLocation(option: historyFile))
         for line in history.load() { editor.remember(line) }
 
-        var banner =
-            style.bold("advisor \(AdvisorCommand.version)")
-            + ": advice for CIOs and CMOs on working together, from five articles.\n"
-        banner += "Ask in plain words; /help lists commands; Ctrl-D or /quit leaves.\n"
-        banner +=
-            style.dim(recorder.map { "This session is saved to \($0.path)" } ?? "This session is not being saved.")
-            + "\n"
-        Console.write(banner)
+        Console.write(Self.banner(session: session, style: style))
 
         while true {
             editor.prompt = session.conversation.role.map { "advisor[\($0.rawValue)]> " } ?? "advisor> "
-            session.renderer.width = LineEditor.terminalWidth()
-            switch editor.readLine() {
+            let input = editor.readLine()
+            // Read when the line is returned: the first answer after a resize fits the new width.
+            session.renderer.width = Self.readingWidth()
+            switch input {
             case .endOfFile:
                 Console.write("\n")
                 session.finish()
@@ -78,6 +82,8 @@ struct ChatSession {
                 }
                 if text.hasPrefix("/") {
                     let outcome = session.run(command: text)
+                    // /clear: like Ctrl-L, the cursor home and the screen erased.
+                    if outcome.clearScreen { Console.write("\u{1B}[H\u{1B}[2J") }
                     if outcome.isError {
                         Console.write(style.error("error: ") + TerminalSafe.neutralize(outcome.output) + "\n")
                     } else if !outcome.output.isEmpty {
@@ -93,6 +99,45 @@ struct ChatSession {
                 Console.write(session.renderer.render(answer) + "\n")
             }
         }
+    }
+
+    /// The width answers and command output wrap to: the terminal's, at most 100 columns.
+    static func readingWidth() -> Int {
+        max(20, min(LineEditor.terminalWidth(), maximumReadingWidth))
+    }
+
+    static let maximumReadingWidth = 100
+
+    /// The greeting: what this is, how to say who is asking, where the session is saved.
+    static func banner(session: Session, style: TextStyle) -> String {
+        let name = "advisor \(AdvisorCommand.version)"
+        var lines = [
+            name + ": advice for CIOs and CMOs on working together, from five articles.",
+            "Ask in plain words; /help lists commands; Ctrl-D or /quit leaves.",
+        ]
+        if let role = session.conversation.role {
+            let origin = session.conversation.roleOrigin?.explanation ?? ""
+            lines.append("Advice is for a \(role.displayName) (\(origin)); /role changes it.")
+        } else {
+            lines.append(
+                "Say who you are for advice meant for you: type /role cio or /role cmo, or say \"I'm the CIO\".")
+        }
+        let wrapped = lines.map { session.renderer.wrap($0) }.joined()
+        let saved =
+            session.recorder.map { "This session is saved to \(shortPath($0.path))" }
+            ?? "This session is not being saved."
+        var out = style.bold(name) + wrapped.dropFirst(name.count)
+        out += style.dim(String(session.renderer.wrap(saved).dropLast())) + "\n"
+        return out
+    }
+
+    /// `path` with the home folder shown as `~`.
+    static func shortPath(_ path: String) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let prefix = home.hasSuffix("/") ? home : home + "/"
+        guard home != "/", path.hasPrefix(prefix) else { return path }
+        return "~/" + path.dropFirst(prefix.count)
     }
 
     /// Tab completion: commands after "/", topic ids after /topic, /whynot and /expect,

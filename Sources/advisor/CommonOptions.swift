@@ -2,24 +2,52 @@ import AdvisorKit
 import ArgumentParser
 import Foundation
 
-/// Options every command takes.
-struct CommonOptions: ParsableArguments {
+/// `--kb DIR`: for the commands that answer or check questions.
+struct KnowledgeBaseOption: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp("The knowledge base folder (else $ADVISOR_KB, else the shipped one).", valueName: "dir"))
     var kb: String?
 
+    func loadAdvisor() throws -> Advisor { try CommonOptions.loadAdvisor(kb: kb) }
+    func knowledgeBaseDirectory() throws -> String { try CommonOptions.knowledgeBaseDirectory(option: kb) }
+}
+
+/// `--transcripts DIR`: for the commands that save or read transcripts.
+struct TranscriptsFolderOption: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
             "Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
     var transcripts: String?
 
+    func transcriptsDirectory() -> String { CommonOptions.transcriptsDirectory(option: transcripts) }
+}
+
+/// `--no-color`.
+struct ColorOption: ParsableArguments {
+    @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set).")
+    var noColor = false
+
+    func useColor(on descriptor: Int32 = STDOUT_FILENO) -> Bool {
+        CommonOptions.useColor(noColor: noColor, on: descriptor)
+    }
+}
+
+/// The options of the commands that hold a recorded conversation (chat and run); the
+/// others take only the groups above that they use.
+struct CommonOptions: ParsableArguments {
+    @OptionGroup var knowledgeBase: KnowledgeBaseOption
+    @OptionGroup var transcriptsFolder: TranscriptsFolderOption
+
     @Flag(name: .customLong("no-transcript"), help: "Do not save a transcript of this session.")
     var noTranscript = false
 
-    @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var color: ColorOption
+
+    var kb: String? { knowledgeBase.kb }
+    var transcripts: String? { transcriptsFolder.transcripts }
+    var noColor: Bool { color.noColor }
 
     /// Colour only on a terminal, and never with --no-color, NO_COLOR or TERM=dumb.
     func useColor(on descriptor: Int32 = STDOUT_FILENO) -> Bool {

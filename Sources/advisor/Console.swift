@@ -13,15 +13,24 @@ enum Console {
         writeAll(STDOUT_FILENO, text)
     }
 
-    /// Writes one line to standard error.
+    /// Writes one line to standard error. Our own messages have one form:
+    /// `advisor: error: ...` (or `advisor: warning: ...`).
     static func error(_ line: String) {
-        writeAll(STDERR_FILENO, TerminalSafe.neutralize(line) + "\n")
+        writeAll(STDERR_FILENO, TerminalSafe.neutralize(oneForm(line)) + "\n")
+    }
+
+    /// `advisor: cannot ...` as `advisor: error: cannot ...`; anything else as it is.
+    static func oneForm(_ line: String) -> String {
+        let prefix = "advisor: "
+        guard line.hasPrefix(prefix), !line.hasPrefix(prefix + "error: "), !line.hasPrefix(prefix + "warning: ")
+        else { return line }
+        return prefix + "error: " + line.dropFirst(prefix.count)
     }
 
     /// Writes `message` to standard error as exactly one line: newlines in it (from an
     /// argument or a file name) are shown as `^J` like every other control character.
     static func errorLine(_ message: String) {
-        writeAll(STDERR_FILENO, TerminalSafe.neutralize(message, keepNewlines: false) + "\n")
+        writeAll(STDERR_FILENO, TerminalSafe.neutralize(oneForm(message), keepNewlines: false) + "\n")
     }
 
     /// Writes a warning line to standard error.

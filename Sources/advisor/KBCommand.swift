@@ -14,7 +14,7 @@ struct KBCommand: ParsableCommand {
             commandName: "check",
             abstract: "Validate the knowledge base: schema, references, patterns, and every sample question.")
 
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var common: KnowledgeBaseOption
 
         func run() throws {
             let directory = try common.knowledgeBaseDirectory()
@@ -39,7 +39,7 @@ struct KBCommand: ParsableCommand {
                 question out of scope. Each question is asked on its own, with no role.
                 """)
 
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var common: KnowledgeBaseOption
 
         @Flag(name: .long, help: "List every misrouted question as FILE:LINE: expected X, got Y.")
         var misses = false
@@ -69,7 +69,7 @@ struct KBCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stats", abstract: "Count topics, patterns, concepts and vocabulary.")
 
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var common: KnowledgeBaseOption
 
         func run() throws {
             let advisor = try common.loadAdvisor()
@@ -97,7 +97,7 @@ struct KBCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "topics", abstract: "List topic ids and titles.")
 
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var common: KnowledgeBaseOption
 
         func run() throws {
             Console.ignoreBrokenPipe()

@@ -8,17 +8,20 @@ struct TranscriptsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcripts",
         abstract: "List, show, search, export and replay saved sessions.",
-        subcommands: [List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self],
+        subcommands: [
+            List.self, Show.self, Search.self, Export.self, Replay.self, Gaps.self, Remove.self, Prune.self,
+        ],
         defaultSubcommand: List.self)
 
-    /// Options shared by the transcript commands: the common ones (`--kb` matters to
-    /// replay and gaps, which answer again) and the helpers built on them.
+    /// Options shared by the transcript commands, `--transcripts` and `--no-color` (replay
+    /// and gaps, which answer again, take `--kb` too), and the helpers built on them.
     struct Options: ParsableArguments {
-        @OptionGroup var common: CommonOptions
+        @OptionGroup var folder: TranscriptsFolderOption
+        @OptionGroup var color: ColorOption
 
-        func useColor() -> Bool { common.useColor() }
+        func useColor() -> Bool { color.useColor() }
 
-        var store: TranscriptStore { TranscriptStore(directory: common.transcriptsDirectory()) }
+        var store: TranscriptStore { TranscriptStore(directory: folder.transcriptsDirectory()) }
 
         /// Resolves an id, prefix or `last`, or exits 2 with a clear message.
         func resolve(_ reference: String) throws -> (TranscriptStore, String) {
@@ -70,19 +73,24 @@ struct TranscriptsCommand: ParsableCommand {
                 Console.write("No transcripts in \(options.store.directory).\n")
                 return
             }
-            let idWidth = summaries.map(\.id.count).max() ?? 2
-            var out =
-                pad("ID", idWidth) + "  " + pad("STARTED", 19) + "  " + pad("MODE", 11)
-                + "  ROLE  TURNS  FIRST QUESTION\n"
-            for summary in summaries {
-                let started = (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " ")
+            // Every column as wide as its widest cell, so the columns stay aligned.
+            let rows: [[String]] = summaries.map { summary in
                 var question = TerminalSafe.neutralize(summary.firstQuestion ?? "", keepNewlines: false)
                 if question.count > 50 { question = question.prefix(49) + "…" }
-                out +=
-                    pad(summary.id, idWidth) + "  " + pad(started, 19) + "  "
-                    + pad(TerminalSafe.neutralize(summary.mode ?? "?") + (summary.ended ? "" : "*"), 11) + "  "
-                    + pad(summary.role?.rawValue ?? "-", 4) + "  " + pad(String(summary.turns), 5) + "  " + question
-                    + "\n"
+                return [
+                    summary.id, (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " "),
+                    TerminalSafe.neutralize(summary.mode ?? "?", keepNewlines: false) + (summary.ended ? "" : "*"),
+                    summary.role?.rawValue ?? "-", String(summary.turns), question,
+                ]
+            }
+            let header = ["ID", "STARTED", "MODE", "ROLE", "TURNS", "FIRST QUESTION"]
+            let widths = header.indices.map { column in
+                ([header] + rows).map { $0[column].count }.max() ?? 0
+            }
+            var out = ""
+            for row in [header] + rows {
+                let cells = row.indices.map { $0 == row.count - 1 ? row[$0] : pad(row[$0], widths[$0]) }
+                out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
             }
             if summaries.contains(where: { !$0.ended }) { out += "* did not exit cleanly (killed or still running)\n" }
             Pager.show(out)
@@ -95,13 +103,37 @@ struct TranscriptsCommand: ParsableCommand {
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "text, markdown or json.") var format: Format = .text
-        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+        @Argument(help: "ID, unique prefix, or 'last'; ID#N (as search prints it) starts at turn N.") var id: String
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let transcript = try options.read(id)
+            var reference = id
+            var fromTurn: Int?
+            if let hash = id.lastIndex(of: "#") {
+                guard let turn = Int(id[id.index(after: hash)...]), turn > 0 else {
+                    Console.errorLine("advisor: error: '\(id)' is not ID or ID#TURN (a turn number after #)")
+                    throw ExitCode(2)
+                }
+                reference = String(id[..<hash])
+                fromTurn = turn
+            }
+            var transcript = try options.read(reference)
+            if let fromTurn {
+                // Jump to that turn: the entries before it are left out.
+                guard
+                    let start = transcript.entries.firstIndex(where: {
+                        if case .turn(let turn) = $0 { return turn.n >= fromTurn }
+                        return false
+                    })
+                else {
+                    Console.errorLine(
+                        "advisor: error: \(transcript.id) has \(transcript.turns.count) turn(s), no turn \(fromTurn)")
+                    throw ExitCode(2)
+                }
+                transcript.entries = Array(transcript.entries[start...])
+            }
             let renderer = AnswerRenderer(
                 width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
                 style: TextStyle(colors: format == .text && options.useColor()))
@@ -121,6 +153,19 @@ struct TranscriptsCommand: ParsableCommand {
         @Flag(name: .long, help: "Print JSON Lines.") var json = false
         @Argument(help: "The text to find (case-insensitive).") var text: String = ""
 
+        /// `line` with every occurrence of the searched text in bold (on a terminal).
+        private func highlight(_ line: String, style: TextStyle) -> String {
+            let ranges = TranscriptStore.matchRanges(of: text, in: line)
+            guard !ranges.isEmpty, style.colors else { return line }
+            var out = ""
+            var position = line.startIndex
+            for range in ranges {
+                out += line[position..<range.lowerBound] + style.bold(String(line[range]))
+                position = range.upperBound
+            }
+            return out + line[position...]
+        }
+
         func validate() throws {
             if let since, !TranscriptStore.isValidDate(since) {
                 throw ValidationError("--since takes a date as YYYY-MM-DD, not '\(since)'")
@@ -132,7 +177,7 @@ struct TranscriptsCommand: ParsableCommand {
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let hits: [SearchHit]
+            var hits: [SearchHit]
             do {
                 hits = try options.store.search(
                     SearchQuery(text: text, topic: topic, since: since), warn: { Console.warning($0) })
@@ -140,14 +185,23 @@ struct TranscriptsCommand: ParsableCommand {
                 Console.error("advisor: \(error.description)")
                 throw ExitCode(2)
             }
+            // Best first; equal scores newest first.
+            hits = hits.enumerated().sorted { ($0.element.score, $0.offset) > ($1.element.score, $1.offset) }
+                .map(\.element)
             if json {
                 Console.write(hits.map(TerminalSafe.jsonLine).joined())
                 return
             }
+            let style = TextStyle(colors: options.useColor())
             var out = ""
             for hit in hits {
+                let question = highlight(TerminalSafe.neutralize(hit.question, keepNewlines: false), style: style)
                 out +=
-                    "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(TerminalSafe.neutralize(hit.question, keepNewlines: false))\n"
+                    "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(question)\n"
+                if let snippet = hit.snippet {
+                    out +=
+                        "    " + highlight(TerminalSafe.neutralize(snippet, keepNewlines: false), style: style) + "\n"
+                }
             }
             out += "\(hits.count) matching turn\(hits.count == 1 ? "" : "s")\n"
             Pager.show(out)
@@ -256,13 +310,14 @@ struct TranscriptsCommand: ParsableCommand {
                 "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
 
         @OptionGroup var options: Options
+        @OptionGroup var knowledgeBase: KnowledgeBaseOption
         @Flag(name: .long, help: "Print the changes as JSON Lines.") var json = false
         @Argument(help: "ID, unique prefix, or 'last'.") var id: String
 
         func run() throws {
             Console.ignoreBrokenPipe()
             let transcript = try options.read(id)
-            let advisor = try options.common.loadAdvisor()
+            let advisor = try knowledgeBase.loadAdvisor()
             let changes = TranscriptReview.replay(transcript, advisor: advisor)
             let turns = transcript.turns.count
             if json {
@@ -300,12 +355,13 @@ struct TranscriptsCommand: ParsableCommand {
             abstract: "Questions answered 'none' or with low confidence, and topics nobody asked about.")
 
         @OptionGroup var options: Options
+        @OptionGroup var knowledgeBase: KnowledgeBaseOption
         @Option(name: .long, help: "Confidence below which an answer counts as weak.") var threshold: Double = 0.5
         @Flag(name: .long, help: "Print a JSON object.") var json = false
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let advisor = try options.common.loadAdvisor()
+            let advisor = try knowledgeBase.loadAdvisor()
             let result: (gaps: [Gap], askedTopics: Set<String>)
             do {
                 result = try TranscriptReview.gaps(
@@ -339,6 +395,83 @@ struct TranscriptsCommand: ParsableCommand {
             out += unasked.isEmpty ? "  none\n" : unasked.map { "  \($0)\n" }.joined()
             Pager.show(out)
         }
+    }
+}
+
+extension TranscriptsCommand {
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Delete transcripts: each ID, unique prefix, or 'last'.")
+
+        @OptionGroup var options: Options
+        @Argument(help: "ID, unique prefix, or 'last'.") var ids: [String]
+
+        func validate() throws {
+            if ids.isEmpty { throw ValidationError("rm needs at least one ID") }
+        }
+
+        func run() throws {
+            // Every id is resolved before anything is deleted: one bad id deletes nothing.
+            var resolved: [String] = []
+            for reference in ids { resolved.append(try options.resolve(reference).1) }
+            for id in Set(resolved).sorted() {
+                try removeTranscript(id, in: options.store)
+                Console.write("removed \(id)\n")
+            }
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prune",
+            abstract: "Delete transcripts of sessions started more than DAYS days ago.",
+            discussion: "A session that did not exit cleanly (it may still be running) is kept unless --all.")
+
+        @OptionGroup var options: Options
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Age in days.", valueName: "days"))
+        var olderThan: Int
+        @Flag(name: .long, help: "Only list what would be deleted.") var dryRun = false
+        @Flag(name: .long, help: "Also delete sessions without an end event.") var all = false
+
+        func validate() throws {
+            if olderThan < 0 { throw ValidationError("--older-than takes a number of days, 0 or more") }
+        }
+
+        func run() throws {
+            Console.ignoreBrokenPipe()
+            let store = options.store
+            let summaries: [TranscriptSummary]
+            do {
+                summaries = try store.summaries(warn: { Console.warning($0) })
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            var removed = 0
+            for summary in summaries {
+                let plain = ISO8601DateFormatter()
+                guard let started = summary.started.flatMap({ formatter.date(from: $0) ?? plain.date(from: $0) }),
+                    started < cutoff,
+                    summary.ended || all
+                else { continue }
+                if !dryRun { try removeTranscript(summary.id, in: store) }
+                Console.write((dryRun ? "would remove " : "removed ") + summary.id + "\n")
+                removed += 1
+            }
+            Console.write("\(removed) transcript\(removed == 1 ? "" : "s") \(dryRun ? "would be " : "")removed\n")
+        }
+    }
+}
+
+/// Deletes one transcript file (never following a link: unlink removes the name only).
+private func removeTranscript(_ id: String, in store: TranscriptStore) throws {
+    let path = store.path(of: id)
+    if unlink(path) != 0 {
+        Console.errorLine("advisor: error: cannot remove \(path): \(String(cString: strerror(errno)))")
+        throw ExitCode(2)
     }
 }
 

@@ -47,24 +47,76 @@ public struct AnswerRenderer: Sendable {
         return out
     }
 
-    /// Word-wraps `text` to the width, keeping its line breaks; list items ("- ") hang.
-    public func wrap(_ text: String) -> String {
+    /// Word-wraps `text` to the width without breaking words, keeping its line breaks and
+    /// each line's indentation; list items ("- ") hang. With `table`, a line with a column
+    /// (a run of two or more spaces, as in "  /help   the commands") keeps its spacing and
+    /// wraps under that column.
+    public func wrap(_ text: String, table: Bool = false) -> String {
         var out = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let indent = line.hasPrefix("- ") ? "  " : ""
-            var current = ""
-            for word in line.split(separator: " ") {
-                if current.isEmpty {
-                    current = String(word)
-                } else if current.count + 1 + word.count > width {
-                    out += current + "\n"
-                    current = indent + word
-                } else {
-                    current += " " + word
-                }
-            }
-            out += current + "\n"
+            out += wrapLine(line, table: table) + "\n"
         }
         return out
+    }
+
+    private func wrapLine(_ line: Substring, table: Bool) -> String {
+        let leading = line.prefix { $0 == " " }
+        let body = line.dropFirst(leading.count)
+        var hang = String(leading) + (body.hasPrefix("- ") ? "  " : "")
+        // A numbered citation ("[3] Title, author") hangs under its text.
+        if table, body.hasPrefix("["), let close = body.firstIndex(of: "]"),
+            body[body.index(after: body.startIndex)..<close].allSatisfy(\.isNumber),
+            body[close...].hasPrefix("] ")
+        {
+            hang = String(leading) + String(repeating: " ", count: body.distance(from: body.startIndex, to: close) + 2)
+        }
+        // Each word with the number of spaces before it (collapsed to one unless a table).
+        var words: [(gap: Int, word: Substring)] = []
+        var gap = 0
+        for piece in body.split(separator: " ", omittingEmptySubsequences: false) {
+            if piece.isEmpty {
+                gap += 1
+                continue
+            }
+            words.append((words.isEmpty ? 0 : (table ? gap + 1 : 1), piece))
+            gap = 0
+        }
+        if words.isEmpty { return "" }
+        if table, let column = words.firstIndex(where: { $0.gap >= 2 }) {
+            let indent = leading.count + words[..<column].reduce(0) { $0 + $1.gap + $1.word.count } + words[column].gap
+            if indent <= width / 2 { hang = String(repeating: " ", count: indent) }
+        }
+        var current = String(leading)
+        var length = leading.count
+        var empty = true
+        for (gap, word) in words {
+            if !empty, length + gap + word.count > width {
+                let trimmed = current.reversed().drop { $0 == " " }
+                current = String(trimmed.reversed())
+                return current + "\n" + wrapRest(hang: hang, after: words, from: word)
+            }
+            current += String(repeating: " ", count: gap) + word
+            length += gap + word.count
+            empty = false
+        }
+        return current
+    }
+
+    /// The rest of a wrapped line: every word from `first` on, single-spaced under `hang`.
+    private func wrapRest(hang: String, after words: [(gap: Int, word: Substring)], from first: Substring) -> String {
+        guard let start = words.firstIndex(where: { $0.word.startIndex == first.startIndex }) else { return "" }
+        var out = ""
+        var current = hang
+        var empty = true
+        for (_, word) in words[start...] {
+            if !empty, current.count + 1 + word.count > width {
+                out += current + "\n"
+                current = hang + word
+            } else {
+                current += (empty ? "" : " ") + word
+                empty = false
+            }
+        }
+        return out + current
     }
 }

@@ -650,7 +650,8 @@ public final class Router {
     }
 
     /// What `topic` would have needed to match the question: its closest patterns
-    /// with the words the question lacked.
+    /// with the words the question lacked, as the pattern writes them (a stem or concept
+    /// id only when no word of the pattern gives it).
     public func explainMiss(topic: String, for question: String) -> [(pattern: String, missing: [String])] {
         guard let topicIndex = topicIDs.firstIndex(of: topic) else { return [] }
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
@@ -658,7 +659,14 @@ public final class Router {
         let names = Dictionary(termIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         var result: [(pattern: String, missing: [String], count: Int)] = []
         for rule in rules where rule.topic == Int32(topicIndex) {
-            let missing = rule.terms.filter { !present.contains($0) }.compactMap { names[$0] }
+            // The pattern's own words as written ("expensive"), not their stems ("expens").
+            var written: [String: String] = [:]
+            for word in normalizer.normalize(rule.text, correctTypos: false) where written[word.term] == nil {
+                written[word.term] = word.surface
+            }
+            let missing = rule.terms.filter { !present.contains($0) }.compactMap { names[$0] }.map {
+                written[$0] ?? $0
+            }
             result.append((rule.text, missing, missing.count))
         }
         result.sort { ($0.count, $0.pattern) < ($1.count, $1.pattern) }

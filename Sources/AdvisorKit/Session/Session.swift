@@ -10,6 +10,11 @@ public struct CommandOutcome: Sendable {
     public var quit: Bool = false
     /// For `/expect`: whether it passed.
     public var expectationPassed: Bool?
+    /// The text shown, plain and unwrapped, as the transcript keeps it (for the commands
+    /// that show something about the conversation: /more, /topic, /why, /whynot, /sources).
+    public var transcriptText: String?
+    /// For `/clear`: the screen should be cleared (on a terminal).
+    public var clearScreen = false
 }
 
 /// A conversation with its transcript: what the REPL and scripts both drive.
@@ -21,6 +26,8 @@ public final class Session {
     public let recorder: TranscriptRecorder?
     /// How answers and topics are shown by commands.
     public var renderer: AnswerRenderer
+    /// The preferences file `/role ... --save` writes, if any.
+    public var preferencesPath: String?
 
     public init(
         advisor: Advisor, role: Role?, recorder: TranscriptRecorder?, renderer: AnswerRenderer,
@@ -51,9 +58,38 @@ public final class Session {
         guard let command = SlashCommand(line: line) else {
             return CommandOutcome(output: "not a command: \(line)", isError: true)
         }
-        let (outcome, effect) = execute(command)
-        recorder?.recordCommand(line: line, effect: effect)
+        var (outcome, effect) = execute(command)
+        let shown = outcome.isError || outcome.output.isEmpty ? nil : outcome.output
+        switch command.canonicalName {
+        case "more", "topic":
+            // Rendered as an answer, already wrapped and styled for the screen.
+            outcome.transcriptText = shown.flatMap { _ in plainText }
+        case "why", "whynot", "sources":
+            outcome.transcriptText = shown
+            outcome.output = wrapped(outcome.output)
+        case "help", "topics", "history", "role", "reset", "transcript", "save", "export":
+            outcome.output = wrapped(outcome.output)
+        default: break
+        }
+        plainText = nil
+        recorder?.recordCommand(line: line, effect: effect, output: outcome.transcriptText)
         return outcome
+    }
+
+    /// The last answer shown by a command, plain and unwrapped, for the transcript.
+    private var plainText: String?
+
+    /// `text` wrapped to the renderer's width, table columns kept.
+    private func wrapped(_ text: String) -> String {
+        guard !text.isEmpty else { return text }
+        return String(renderer.wrap(text, table: true).dropLast())
+    }
+
+    /// Renders `answer` for the screen, and keeps its plain text for the transcript.
+    private func display(_ answer: Answer) -> String {
+        let plain = AnswerRenderer(width: Int.max / 2, style: .plain)
+        plainText = plain.render(answer).trimmingCharacters(in: .newlines)
+        return renderer.render(answer).trimmingCharacters(in: .newlines)
     }
 
     private func execute(_ command: SlashCommand) -> (CommandOutcome, String) {
@@ -84,6 +120,9 @@ public final class Session {
                 ?? "This session is not being saved."
             return (CommandOutcome(output: text), "showed transcript path")
         case "expect": return expect(command.argument)
+        case "save": return save(to: command.argument, command: "/save")
+        case "export": return save(to: command.argument, command: "/export")
+        case "clear": return (CommandOutcome(output: "", clearScreen: true), "cleared the screen")
         case "quit": return (CommandOutcome(output: "", quit: true), "quit")
         default: return (CommandOutcome(output: "unknown command '/\(command.name)'", isError: true), "error")
         }
@@ -125,33 +164,71 @@ public final class Session {
             return (CommandOutcome(output: message, isError: true), "error: unknown topic")
         }
         let answer = conversation.show(topicID: id)
-        return (CommandOutcome(output: renderer.render(answer).trimmingCharacters(in: .newlines)), "showed topic \(id)")
+        return (CommandOutcome(output: display(answer)), "showed topic \(id)")
     }
 
+    /// `/role cio|cmo|none [--save]`, `/role save`: with `--save` (or `save` alone, for the
+    /// current role) the role is also written to the preferences file for later sessions.
     private func setRole(_ argument: String) -> (CommandOutcome, String) {
-        switch argument.lowercased() {
+        var words = argument.lowercased().split(separator: " ").map(String.init)
+        let saving = words.contains("--save") || words == ["save"]
+        words.removeAll { $0 == "--save" || $0 == "save" }
+        guard words.count <= 1 else {
+            return (
+                CommandOutcome(output: "/role takes cio, cmo or none, not '\(argument)'", isError: true),
+                "error: bad role"
+            )
+        }
+        let word = words.first ?? ""
+        if word.isEmpty, saving { return saveRole(after: nil, effect: nil) }
+        if word.isEmpty, let role = conversation.role {
+            return (
+                CommandOutcome(output: "Role: \(role.displayName). (/role cio|cmo|none changes it)"), "showed role"
+            )
+        }
+        let (outcome, effect): (CommandOutcome, String)
+        switch word {
         case "cio", "cmo":
-            let role = Role(rawValue: argument.lowercased())
+            let role = Role(rawValue: word)
             conversation.setRole(role, origin: .command)
             let name = role?.displayName ?? ""
-            return (
-                CommandOutcome(output: "Role: \(name). Answers are now framed for a \(name)."),
-                "role set to \(argument.lowercased())"
+            (outcome, effect) = (
+                CommandOutcome(output: "Role: \(name). Answers are now framed for a \(name)."), "role set to \(word)"
             )
         case "none", "":
-            if argument.isEmpty, let role = conversation.role {
-                return (
-                    CommandOutcome(output: "Role: \(role.displayName). (/role cio|cmo|none changes it)"), "showed role"
-                )
-            }
             conversation.setRole(nil, origin: .command)
-            return (CommandOutcome(output: "Role: none. Answers are no longer framed for a role."), "role cleared")
+            (outcome, effect) = (
+                CommandOutcome(output: "Role: none. Answers are no longer framed for a role."), "role cleared"
+            )
         default:
             return (
                 CommandOutcome(output: "/role takes cio, cmo or none, not '\(argument)'", isError: true),
                 "error: bad role"
             )
         }
+        return saving ? saveRole(after: outcome, effect: effect) : (outcome, effect)
+    }
+
+    /// Writes the current role to the preferences file.
+    private func saveRole(after outcome: CommandOutcome?, effect: String?) -> (CommandOutcome, String) {
+        let value = conversation.role?.rawValue ?? "none"
+        guard let path = preferencesPath else {
+            return (
+                CommandOutcome(output: "no preferences file in this session; role not saved", isError: true),
+                "error: not saved"
+            )
+        }
+        do {
+            try Preferences.save(key: "role", value: value, path: path)
+        } catch {
+            return (
+                CommandOutcome(output: "role not saved: \(error.description)", isError: true),
+                (effect.map { $0 + "; " } ?? "") + "error: role not saved"
+            )
+        }
+        let saved = "Saved role = \(value) in \(path): later sessions start with it."
+        let output = outcome.map { $0.output + "\n" + saved } ?? saved
+        return (CommandOutcome(output: output), (effect.map { $0 + "; " } ?? "") + "saved role \(value)")
     }
 
     func why() -> String {
@@ -237,13 +314,13 @@ public final class Session {
             var line = "[\(index + 1)] \(source.title)"
             if let author = source.author { line += ", \(author)" }
             if let date = source.date { line += ", \(date)" }
-            return line + " (seed \(source.seed))"
+            return line
         }.joined(separator: "\n")
     }
 
     func more() -> String {
         guard let answer = conversation.showCurrent(mode: .more) else { return "No topic yet: ask a question first." }
-        return renderer.render(answer).trimmingCharacters(in: .newlines)
+        return display(answer)
     }
 
     func history() -> String {
@@ -287,6 +364,47 @@ public final class Session {
         return (
             CommandOutcome(output: "expected \(expectation), got \(shown)", isError: true, expectationPassed: false),
             "expectation failed: expected \(expectation), got \(shown)"
+        )
+    }
+
+    /// `/save [FILE]`, `/export FILE`: this session so far, as `transcripts export` writes it
+    /// (format from the extension: .md, .html, .json, .txt; else Markdown). `/save` alone
+    /// writes `ID.md` in the current folder; `DIR/` writes `DIR/ID.md`. Only a regular file or
+    /// a missing path is replaced (mode 0600).
+    private func save(to argument: String, command: String) -> (CommandOutcome, String) {
+        func failure(_ message: String) -> (CommandOutcome, String) {
+            (CommandOutcome(output: message, isError: true), "error: not saved")
+        }
+        guard let recorder else {
+            return failure("this session is not being recorded (--no-transcript), so \(command) has nothing to write")
+        }
+        if command == "/export", argument.isEmpty {
+            return failure("/export needs a file name: /export FILE.md, .html, .json or .txt")
+        }
+        var path = argument.isEmpty ? "./" : argument
+        if path == "~" || path.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty {
+            path = home + path.dropFirst()
+        }
+        let intoFolder = path.hasSuffix("/")
+        let format = intoFolder ? .markdown : TranscriptFormat(fileName: path) ?? .markdown
+        if intoFolder { path += recorder.id + "." + format.fileExtension }
+        let directory = (recorder.path as NSString).deletingLastPathComponent
+        let transcript: Transcript
+        do {
+            transcript = try TranscriptStore(directory: directory).read(recorder.id)
+        } catch {
+            return failure("cannot read this session's transcript: \(error.description)")
+        }
+        let formatter = TranscriptFormatter(renderer: AnswerRenderer(width: 80, style: .plain), running: true)
+        do {
+            try SafeFile.replace(path, with: Data(formatter.render(transcript, as: format).utf8))
+        } catch {
+            return failure(error.description)
+        }
+        let turns = transcript.turns.count
+        return (
+            CommandOutcome(output: "Saved this session (\(turns) turn\(turns == 1 ? "" : "s")) to \(path)."),
+            "saved to \(path) as \(format.rawValue)"
         )
     }
 

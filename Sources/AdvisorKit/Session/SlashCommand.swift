@@ -20,6 +20,9 @@ public struct SlashCommand: Sendable, Equatable {
         ("history", "", "this session's questions"),
         ("reset", "", "forget the conversation so far"),
         ("transcript", "", "where this session is being saved"),
+        ("save", "[FILE]", "save this session so far (ID.md here, or FILE: .md, .html, .json, .txt)"),
+        ("export", "FILE", "export this session so far as FILE (.md, .html, .json, .txt)"),
+        ("clear", "", "clear the screen (also Ctrl-L)"),
         ("expect", "TOPIC", "check the topic of the last answer (for scripts)"),
         ("quit", "", "end the session (also /exit, Ctrl-D)"),
     ]

@@ -149,7 +149,7 @@ public struct SpellCorrector: Sendable {
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and
     /// transpositions of neighbours each cost one.
-    static func editDistance<C: Equatable>(_ a: [C], _ b: [C]) -> Int {
+    public static func editDistance<C: Equatable>(_ a: [C], _ b: [C]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

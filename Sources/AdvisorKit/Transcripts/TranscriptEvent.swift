@@ -86,11 +86,15 @@ public struct CommandEvent: Sendable, Codable, Equatable {
     public var line: String
     /// What it changed or showed ("role set to cmo").
     public var effect: String
+    /// The text shown, as the user read it (an answer shown by /more, /why's
+    /// explanation, /sources' citations); absent when nothing was shown.
+    public var output: String?
 
-    public init(at: String, line: String, effect: String) {
+    public init(at: String, line: String, effect: String, output: String? = nil) {
         self.at = at
         self.line = line
         self.effect = effect
+        self.output = output
     }
 }
 

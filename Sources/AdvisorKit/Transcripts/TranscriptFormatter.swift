@@ -3,6 +3,27 @@ import Foundation
 /// Formats of a transcript for people and programs.
 public enum TranscriptFormat: String, Sendable, CaseIterable {
     case text, markdown, html, json
+
+    /// The format a file name asks for by its extension (`.txt`, `.md`, `.html`, `.json`), if any.
+    public init?(fileName: String) {
+        switch (fileName as NSString).pathExtension.lowercased() {
+        case "txt", "text": self = .text
+        case "md", "markdown": self = .markdown
+        case "html", "htm": self = .html
+        case "json", "jsonl": self = .json
+        default: return nil
+        }
+    }
+
+    /// The usual file extension.
+    public var fileExtension: String {
+        switch self {
+        case .text: return "txt"
+        case .markdown: return "md"
+        case .html: return "html"
+        case .json: return "json"
+        }
+    }
 }
 
 /// Renders a transcript as text, Markdown, a self-contained HTML page, or JSON Lines.
@@ -11,9 +32,12 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
 /// are neutralised in text and Markdown, and HTML is escaped.
 public struct TranscriptFormatter: Sendable {
     public var renderer: AnswerRenderer
+    /// The session is still running (saved from inside it): a missing end event is expected.
+    public var running: Bool
 
-    public init(renderer: AnswerRenderer = AnswerRenderer()) {
+    public init(renderer: AnswerRenderer = AnswerRenderer(), running: Bool = false) {
         self.renderer = renderer
+        self.running = running
     }
 
     public func render(_ transcript: Transcript, as format: TranscriptFormat) -> String {
@@ -37,7 +61,7 @@ public struct TranscriptFormatter: Sendable {
     }
 
     private func footer(_ transcript: Transcript) -> String? {
-        transcript.end == nil ? "(no end event: the session did not exit cleanly)" : nil
+        transcript.end == nil && !running ? "(no end event: the session did not exit cleanly)" : nil
     }
 
     func text(_ transcript: Transcript) -> String {
@@ -45,7 +69,13 @@ public struct TranscriptFormatter: Sendable {
         for entry in transcript.entries {
             switch entry {
             case .command(let command):
-                out += renderer.style.dim("> \(safe(command.line))  (\(safe(command.effect)))") + "\n\n"
+                if let output = command.output {
+                    // What the user read: the command as typed, then the text it showed.
+                    out += renderer.style.accent("> \(safe(command.line))") + "\n"
+                    out += renderer.wrap(safe(output), table: true) + "\n"
+                } else {
+                    out += renderer.style.dim("> \(safe(command.line))  (\(safe(command.effect)))") + "\n\n"
+                }
             case .turn(let turn):
                 out += renderer.style.accent("[\(turn.n)] > \(safe(turn.question))") + "\n"
                 var answer = turn.answer
@@ -89,6 +119,11 @@ public struct TranscriptFormatter: Sendable {
             case .command(let command):
                 out +=
                     "*Command* `\(safe(command.line).replacingOccurrences(of: "`", with: "'"))`: \(md(command.effect))\n\n"
+                if let output = command.output {
+                    // Shown as it was read, in a fence no line of it can close.
+                    let text = safe(output).replacingOccurrences(of: "~~~", with: "~ ~ ~")
+                    out += "~~~text\n\(text)\n~~~\n\n"
+                }
             case .turn(let turn):
                 out += "## \(turn.n). \(md(turn.question))\n\n"
                 out +=
@@ -139,6 +174,7 @@ public struct TranscriptFormatter: Sendable {
             switch entry {
             case .command(let command):
                 body += "<p class=\"command\"><code>\(h(command.line))</code> \(h(command.effect))</p>\n"
+                if let output = command.output { body += "<pre class=\"shown\">\(h(output))</pre>\n" }
             case .turn(let turn):
                 body += "<section class=\"turn\">\n<h2>\(turn.n). \(h(turn.question))</h2>\n"
                 body +=

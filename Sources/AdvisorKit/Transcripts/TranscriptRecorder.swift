@@ -70,8 +70,10 @@ public final class TranscriptRecorder {
 
     /// Saves a slash command and its effect; returns whether it was saved.
     @discardableResult
-    public func recordCommand(line: String, effect: String) -> Bool {
-        append(TerminalSafe.jsonLine(CommandEvent(at: Timestamp.now(), line: line, effect: effect)), what: "a command")
+    public func recordCommand(line: String, effect: String, output: String? = nil) -> Bool {
+        append(
+            TerminalSafe.jsonLine(CommandEvent(at: Timestamp.now(), line: line, effect: effect, output: output)),
+            what: "a command")
     }
 
     /// Writes the end event and closes the file.

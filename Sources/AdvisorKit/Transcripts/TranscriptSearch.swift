@@ -7,6 +7,24 @@ public struct SearchHit: Sendable, Codable, Equatable {
     public var at: String
     public var topic: String
     public var question: String
+    /// A piece of the answer around the first match, when the answer matched.
+    public var snippet: String?
+    /// How well the turn matched: three per match in the question, one per match in the
+    /// answer. Results are shown best first.
+    public var score: Int = 0
+
+    public init(
+        transcript: String, turn: Int, at: String, topic: String, question: String, snippet: String? = nil,
+        score: Int = 0
+    ) {
+        self.transcript = transcript
+        self.turn = turn
+        self.at = at
+        self.topic = topic
+        self.question = question
+        self.snippet = snippet
+        self.score = score
+    }
 }
 
 /// What to look for across transcripts.
@@ -60,10 +78,21 @@ extension TranscriptStore {
                     else { return }
                     if let wanted = query.topic, topic != wanted { return }
                     if let sinceDate, at < sinceDate { return }
-                    if !needle.isEmpty, !Self.matches(question, turn["answer"] ?? "", needle: needle, folded: folded) {
+                    // The canned replies of none and smalltalk are not the answer's own words:
+                    // only the question of such a turn is searched.
+                    let canned = topic == KnowledgeBase.noneTopic || topic == KnowledgeBase.smalltalkTopic
+                    let answer = canned ? "" : turn["answer"] ?? ""
+                    if !needle.isEmpty, !Self.matches(question, answer, needle: needle, folded: folded) {
                         return
                     }
-                    hits.append(SearchHit(transcript: id, turn: n, at: at, topic: topic, question: question))
+                    var hit = SearchHit(transcript: id, turn: n, at: at, topic: topic, question: question)
+                    if !folded.isEmpty {
+                        let inQuestion = Self.matchRanges(of: query.text, in: question).count
+                        let inAnswer = Self.matchRanges(of: query.text, in: answer)
+                        hit.score = 3 * inQuestion + inAnswer.count
+                        hit.snippet = inAnswer.first.map { Self.snippet(answer, around: $0) }
+                    }
+                    hits.append(hit)
                 }
             }
         }
@@ -90,6 +119,32 @@ extension TranscriptStore {
             }
         }
         return false
+    }
+
+    /// Where `text` occurs in `string`, case- and accent-insensitively.
+    public static func matchRanges(of text: String, in string: String) -> [Range<String.Index>] {
+        guard !text.isEmpty else { return [] }
+        var ranges: [Range<String.Index>] = []
+        var start = string.startIndex
+        while let range = string.range(
+            of: text, options: [.caseInsensitive, .diacriticInsensitive], range: start..<string.endIndex)
+        {
+            ranges.append(range)
+            start = range.upperBound
+        }
+        return ranges
+    }
+
+    /// About 100 characters of `text` around `range`, cut at spaces, on one line.
+    static func snippet(_ text: String, around range: Range<String.Index>) -> String {
+        var start = text.index(range.lowerBound, offsetBy: -40, limitedBy: text.startIndex) ?? text.startIndex
+        var end = text.index(range.upperBound, offsetBy: 60, limitedBy: text.endIndex) ?? text.endIndex
+        if start > text.startIndex, let space = text[start..<range.lowerBound].firstIndex(of: " ") {
+            start = text.index(after: space)
+        }
+        if end < text.endIndex, let space = text[range.upperBound..<end].lastIndex(of: " ") { end = space }
+        let piece = text[start..<end].replacingOccurrences(of: "\n", with: " ")
+        return (start > text.startIndex ? "…" : "") + piece + (end < text.endIndex ? "…" : "")
     }
 
     static let searchedFields: Set<String> = ["at", "n", "question", "answer", "topic"]

@@ -108,6 +108,16 @@ final class TmuxSession: @unchecked Sendable {
         return try await tmuxCommand(arguments).out
     }
 
+    /// Only what is on the screen now (no scrollback), wrapped lines joined.
+    func visibleScreen() async throws -> String {
+        try await tmuxCommand(["capture-pane", "-p", "-J"]).out
+    }
+
+    /// Resizes the terminal (the program gets SIGWINCH).
+    func resize(width: Int, height: Int) async throws {
+        _ = try await tmuxCommand(["resize-window", "-x", "\(width)", "-y", "\(height)"])
+    }
+
     /// The screen's non-empty lines, trailing spaces removed.
     func lines() async throws -> [String] {
         try await capture().split(separator: "\n").map { line in

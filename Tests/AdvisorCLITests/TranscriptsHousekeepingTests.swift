@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// `transcripts list` alignment, `show ID#N`, `rm` and `prune`.
+@Suite("transcripts housekeeping")
+struct TranscriptsHousekeepingTests {
+    /// Two scripted sessions of two turns each; returns their ids, oldest first.
+    static func sessions(_ sandbox: Sandbox) async throws -> [String] {
+        for input in ["Who should own mobile?\nWhat does agile mean to a CIO?\n", "hello\nHow do we stop shadow IT?\n"]
+        {
+            let run = try await sandbox.advisor(["run", "-"], input: input)
+            try #require(run.status == 0, "\(run)")
+        }
+        return sandbox.transcriptFiles().map { $0.deletingPathExtension().lastPathComponent }
+    }
+
+    /// Rewrites a transcript file's text.
+    static func edit(_ sandbox: Sandbox, _ id: String, _ change: (String) -> String) throws {
+        let file = sandbox.transcripts.appendingPathComponent(id + ".jsonl")
+        try change(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    @Test("list keeps its columns aligned when a mode is wider than its header ('interactive*')")
+    func aligned() async throws {
+        let sandbox = try Sandbox()
+        let ids = try await Self.sessions(sandbox)
+        try Self.edit(sandbox, ids[0]) { text in
+            text.replacingOccurrences(of: "\"mode\":\"script\"", with: "\"mode\":\"interactive\"")
+                .split(separator: "\n").filter { !$0.contains("\"type\":\"end\"") }.joined(separator: "\n") + "\n"
+        }
+        let list = try await sandbox.advisor(["transcripts", "list"])
+        #expect(list.status == 0, "\(list)")
+        let lines = list.outLines.filter { $0.hasPrefix("ID") || ids.contains(where: $0.hasPrefix) }
+        try #require(lines.count == 3, "\(list.out)")
+        let header = lines[0]
+        for column in ["ROLE", "TURNS", "FIRST QUESTION"] {
+            let offset = try #require(header.range(of: column)).lowerBound.utf16Offset(in: header)
+            for row in lines.dropFirst() {
+                let characters = Array(row)
+                #expect(
+                    characters.count > offset && characters[offset - 1] == " " && characters[offset] != " ",
+                    "\(column) starts at column \(offset) in every row:\n\(list.out)")
+            }
+        }
+        #expect(list.out.contains("interactive*"), "\(list.out)")
+    }
+
+    @Test("show ID#N, as search prints it, starts at turn N")
+    func showTurn() async throws {
+        let sandbox = try Sandbox()
+        let ids = try await Self.sessions(sandbox)
+        let show = try await sandbox.advisor(["transcripts", "show", "\(ids[0])#2"])
+        #expect(show.status == 0, "\(show)")
+        #expect(show.out.contains("What does agile mean to a CIO?") && !show.out.contains("Who should own mobile?"))
+        let search = try await sandbox.advisor(["transcripts", "search", "agile"])
+        let hit = try #require(search.outLines.first?.split(separator: " ").first.map(String.init), "\(search)")
+        let fromSearch = try await sandbox.advisor(["transcripts", "show", hit])
+        #expect(fromSearch.status == 0 && fromSearch.out.contains("agile"), "\(hit): \(fromSearch)")
+        let missing = try await sandbox.advisor(["transcripts", "show", "\(ids[0])#9"])
+        #expect(missing.status == 2 && missing.err.hasPrefix("advisor: error: "), "\(missing)")
+    }
+
+    @Test("rm deletes the named transcripts, and nothing when one id is bad")
+    func remove() async throws {
+        let sandbox = try Sandbox()
+        let ids = try await Self.sessions(sandbox)
+        let bad = try await sandbox.advisor(["transcripts", "rm", ids[0], "no-such-id"])
+        #expect(bad.status == 2, "\(bad)")
+        #expect(sandbox.transcriptFiles().count == 2, "one bad id deletes nothing")
+        let removed = try await sandbox.advisor(["transcripts", "rm", ids[0]])
+        #expect(removed.status == 0 && removed.out.contains("removed \(ids[0])"), "\(removed)")
+        #expect(sandbox.transcriptFiles().map { $0.deletingPathExtension().lastPathComponent } == [ids[1]])
+    }
+
+    @Test("prune --older-than DAYS deletes old finished sessions; --dry-run only lists them")
+    func prune() async throws {
+        let sandbox = try Sandbox()
+        let ids = try await Self.sessions(sandbox)
+        try Self.edit(sandbox, ids[0]) { text in
+            guard let range = text.range(of: #""at":"[^"]*""#, options: .regularExpression) else { return text }
+            return text.replacingCharacters(in: range, with: #""at":"2020-01-01T10:00:00.000Z""#)
+        }
+        let dry = try await sandbox.advisor(["transcripts", "prune", "--older-than", "30", "--dry-run"])
+        #expect(dry.status == 0 && dry.out.contains("would remove \(ids[0])"), "\(dry)")
+        #expect(sandbox.transcriptFiles().count == 2)
+        let pruned = try await sandbox.advisor(["transcripts", "prune", "--older-than", "30"])
+        #expect(pruned.status == 0 && pruned.out.contains("1 transcript removed"), "\(pruned)")
+        #expect(sandbox.transcriptFiles().map { $0.deletingPathExtension().lastPathComponent } == [ids[1]])
+    }
+
+    @Test("search: the question's and the answer's own words only, best first, with a snippet of the answer")
+    func searchRanked() async throws {
+        let sandbox = try Sandbox()
+        let input = "hi there\nHow do we split the budget with marketing?\nWho should own mobile?\n"
+        let run = try await sandbox.advisor(["run", "-"], input: input)
+        try #require(run.status == 0, "\(run)")
+        let search = try await sandbox.advisor(["transcripts", "search", "--json", "mobile"])
+        let hits = try JSON.lines(search.out)
+        #expect(
+            !hits.contains { $0["topic"] as? String == "smalltalk" }, "canned replies are not searched: \(search.out)")
+        #expect(hits.first?["question"] as? String == "Who should own mobile?", "a match in the question ranks first")
+        let scores = hits.compactMap { $0["score"] as? Int }
+        #expect(scores == scores.sorted(by: >), "best first: \(scores)")
+        let text = try await sandbox.advisor(["transcripts", "search", "budget"])
+        let lines = text.outLines
+        let snippet = try #require(lines.firstIndex { $0.hasSuffix("How do we split the budget with marketing?") })
+        #expect(lines.indices.contains(snippet + 1) && lines[snippet + 1].hasPrefix("    "), "\(text.out)")
+        #expect(lines[snippet + 1].lowercased().contains("budget") && !text.out.contains("\u{1B}"), "\(text.out)")
+    }
+
+    @Test(
+        "search highlights the matched words on a terminal",
+        .enabled(if: TmuxSession.isAvailable, "tmux is not installed"))
+    func searchHighlight() async throws {
+        let sandbox = try Sandbox()
+        let run = try await sandbox.advisor(["run", "-"], input: "How do we split the budget with marketing?\n")
+        try #require(run.status == 0, "\(run)")
+        let tmux = try await TmuxSession(
+            sandbox: sandbox, script: "\"$ADVISOR\" transcripts search budget; echo search-done; sleep 30")
+        let (screen, found) = try await tmux.waitFor(escapes: true) { $0.contains("search-done") }
+        #expect(found, "\(screen)")
+        #expect(
+            screen.contains("\u{1B}[1mbudget\u{1B}[0m") || screen.contains("\u{1B}[1mbudget\u{1B}[22m"), "\(screen)")
+        await tmux.stop()
+    }
+}
