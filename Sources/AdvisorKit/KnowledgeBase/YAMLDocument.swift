@@ -18,16 +18,16 @@ struct YAMLDocument {
         init(_ remaining: Int) { self.remaining = remaining }
     }
 
-    /// Reads and parses `path`; the raw bytes are passed to `hash` for the fingerprint.
-    static func load(path: String, displayPath: String, hash: (Data) -> Void) throws(Diagnostic) -> YAMLDocument {
-        let location = SourceLocation(file: displayPath)
-        let data: Data
-        do {
-            data = try BoundedFile.read(path, limit: maximumFileSize)
-        } catch {
-            throw Diagnostic(location, error.description)
+    /// Parses a file the loader has read (or says why it could not be read).
+    static func parse(_ file: KnowledgeBaseFiles.File) throws(Diagnostic) -> YAMLDocument {
+        switch file.contents {
+        case .success(let data): return try parse(data, displayPath: file.path)
+        case .failure(let failure): throw Diagnostic(SourceLocation(file: file.path), failure.description)
         }
-        hash(data)
+    }
+
+    /// Decodes and parses a file's bytes (UTF-8).
+    static func parse(_ data: Data, displayPath: String) throws(Diagnostic) -> YAMLDocument {
         guard let text = String(validating: data, as: UTF8.self) else {
             let line = invalidUTF8Line(in: data)
             throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "invalid UTF-8")

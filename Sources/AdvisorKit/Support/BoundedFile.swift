@@ -8,6 +8,7 @@ enum BoundedFile {
         case notFound
         case symbolicLink
         case notRegular
+        case notOurs
         case tooLarge(Int, limit: Int)
         case unreadable(String)
 
@@ -16,6 +17,7 @@ enum BoundedFile {
             case .notFound: return "file not found"
             case .symbolicLink: return "is a symbolic link (not followed)"
             case .notRegular: return "not a regular file"
+            case .notOurs: return "not owned by this user, or writable by others"
             case let .tooLarge(size, limit):
                 return "file is \(size) bytes, larger than the \(limit >> 20) MiB limit"
             case .unreadable(let reason): return "cannot read file: \(reason)"
@@ -24,10 +26,11 @@ enum BoundedFile {
     }
 
     /// The file's bytes. A larger file fails with `tooLarge`, unless `truncating`, when
-    /// its first `limit` bytes are returned.
-    static func read(_ path: String, limit: Int, followSymlinks: Bool = true, truncating: Bool = false) throws(Failure)
-        -> Data
-    {
+    /// its first `limit` bytes are returned. With `ownedByUser`, a file another user owns,
+    /// or that others may write, fails with `notOurs`.
+    static func read(
+        _ path: String, limit: Int, followSymlinks: Bool = true, truncating: Bool = false, ownedByUser: Bool = false
+    ) throws(Failure) -> Data {
         var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
         if !followSymlinks { flags |= O_NOFOLLOW }
         let descriptor = open(path, flags)
@@ -42,6 +45,7 @@ enum BoundedFile {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegular }
+        if ownedByUser, info.st_uid != geteuid() || info.st_mode & (S_IWGRP | S_IWOTH) != 0 { throw .notOurs }
         let size = Int(info.st_size)
         if size > limit, !truncating { throw .tooLarge(size, limit: limit) }
         var data = Data(capacity: min(size, limit))
