@@ -67,7 +67,7 @@ struct TranscriptsCommand: ParsableCommand {
                 return
             }
             guard !summaries.isEmpty else {
-                Console.write("No transcripts in \(options.store.directory).\n")
+                Console.write(TerminalSafe.neutralize("No transcripts in \(options.store.directory).", keepNewlines: false) + "\n")
                 return
             }
             let idWidth = summaries.map(\.id.count).max() ?? 2
@@ -209,13 +209,15 @@ struct TranscriptsCommand: ParsableCommand {
                             "turn \(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))")
                         + "\n"
                     if change.topicChanged {
-                        out += "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(change.newTopic)\n"
+                        out +=
+                            "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(TerminalSafe.neutralize(change.newTopic))\n"
                     } else {
-                        out += "  topic: \(change.newTopic) (unchanged); the answer's text changed\n"
+                        out += "  topic: \(TerminalSafe.neutralize(change.newTopic)) (unchanged); the answer's text changed\n"
                     }
                     let was = change.oldAnswer.replacingOccurrences(of: "\n", with: " ")
                     out += style.dim("  was: " + TerminalSafe.neutralize(was, keepNewlines: false)) + "\n"
-                    out += "  now: " + change.newAnswer.replacingOccurrences(of: "\n", with: " ") + "\n"
+                    let now = change.newAnswer.replacingOccurrences(of: "\n", with: " ")
+                    out += "  now: " + TerminalSafe.neutralize(now, keepNewlines: false) + "\n"
                 }
                 out += "\(transcript.id): \(changes.count) of \(turns) turn\(turns == 1 ? "" : "s") changed"
                 if let old = transcript.session?.kb, old != advisor.knowledgeBase.fingerprint {

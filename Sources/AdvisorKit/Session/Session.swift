@@ -49,10 +49,15 @@ public final class Session {
     /// Runs a slash command line and records it.
     public func run(command line: String) -> CommandOutcome {
         guard let command = SlashCommand(line: line) else {
-            return CommandOutcome(output: "not a command: \(line)", isError: true)
+            return CommandOutcome(output: "not a command: \(TerminalSafe.neutralize(line))", isError: true)
         }
-        let (outcome, effect) = execute(command)
+        var (outcome, effect) = execute(command)
         recorder?.recordCommand(line: line, effect: effect)
+        // Outputs are plain text made of the knowledge base and what was typed; only a
+        // rendered topic (/topic, /more) carries styles, around texts the renderer neutralised.
+        if outcome.isError || !["topic", "more"].contains(command.canonicalName ?? "") {
+            outcome.output = TerminalSafe.neutralize(outcome.output)
+        }
         return outcome
     }
 

@@ -273,6 +273,37 @@ struct KnowledgeBaseCacheTests {
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: next)) == target)
     }
 
+    @Test("answers from a crafted cache are shown with their control characters neutralised")
+    func craftedCache() throws {
+        let cache = try TemporaryDirectory()
+        defer { cache.remove() }
+        let kb = try TestSupport.fixtureKnowledgeBase("valid")
+        let fresh = try Advisor.load(directory: kb, cacheDirectory: cache.path)
+        // A cache whose checksum holds, written by someone who put escapes in the texts.
+        var base = fresh.knowledgeBase
+        base.topics = base.topics.map {
+            var topic = $0
+            topic.title = "\u{1B}]0;pwned\u{07}" + topic.title
+            topic.answer = "\u{1B}[31m" + topic.answer + "\u{9B}0m\u{202E}"
+            return topic
+        }
+        KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb).write(
+            Advisor(knowledgeBase: base, router: fresh.router))
+        let crafted = try Advisor.load(directory: kb, cacheDirectory: cache.path)
+        let answer = crafted.ask("who controls the money?")
+        #expect(answer.answer.contains("\u{1B}"), "the crafted cache was used")
+        for colors in [false, true] {
+            let text = AnswerRenderer(style: TextStyle(colors: colors)).render(answer)
+            let controls = text.unicodeScalars.filter { TerminalSafe.isControl($0) && $0 != "\n" }
+            if colors {
+                #expect(!text.contains("\u{1B}]") && !text.contains("\u{1B}[31m"), "\(text.debugDescription)")
+            } else {
+                #expect(controls.isEmpty, "\(text.debugDescription)")
+            }
+            #expect(text.contains("^[]0;pwned^G"))
+        }
+    }
+
     @Test("an unusable cache folder costs nothing but time")
     func unwritableCache() throws {
         let temp = try TemporaryDirectory()
