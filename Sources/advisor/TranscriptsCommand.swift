@@ -99,15 +99,41 @@ struct TranscriptsCommand: ParsableCommand {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
+        /// Renders the transcript as it is read, through the pager: a session of any length
+        /// is shown whole in bounded memory.
         func run() throws {
             Console.ignoreBrokenPipe()
-            let transcript = try options.read(id)
+            let (store, id) = try options.resolve(self.id)
             let renderer = AnswerRenderer(
                 width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
                 style: TextStyle(colors: format == .text && options.useColor()))
-            let output = TranscriptFormatter(renderer: renderer).render(
-                transcript, as: TranscriptFormat(rawValue: format.rawValue) ?? .text)
-            Pager.show(output)
+            let formatter = TranscriptFormatter(renderer: renderer)
+            let format = TranscriptFormat(rawValue: self.format.rawValue) ?? .text
+            var outcome: Result<Transcript, TranscriptError> = .failure(.notFound(id, store.directory))
+            Pager.stream { write in
+                var begun = false
+                do throws(TranscriptError) {
+                    let transcript = try store.stream(id) { entry, session in
+                        if !begun {
+                            begun = true
+                            guard write(formatter.begin(id: id, session: session, as: format)) else { return false }
+                        }
+                        return write(formatter.render(entry, as: format))
+                    }
+                    if !begun { _ = write(formatter.begin(id: id, session: transcript.session, as: format)) }
+                    _ = write(formatter.finish(end: transcript.end, as: format))
+                    outcome = .success(transcript)
+                } catch {
+                    outcome = .failure(error)
+                }
+            }
+            switch outcome {
+            case .success(let transcript):
+                for warning in transcript.warnings { Console.warning(warning) }
+            case .failure(let error):
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
         }
     }
 
@@ -194,10 +220,16 @@ struct TranscriptsCommand: ParsableCommand {
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let transcript = try options.read(id)
+            let (store, id) = try options.resolve(self.id)
             let advisor = try options.common.loadAdvisor()
-            let changes = TranscriptReview.replay(transcript, advisor: advisor)
-            let turns = transcript.turns.count
+            let (transcript, turns, changes): (Transcript, Int, [ReplayChange])
+            do {
+                (transcript, turns, changes) = try TranscriptReview.replay(id, in: store, advisor: advisor)
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            for warning in transcript.warnings { Console.warning(warning) }
             if json {
                 Console.write(changes.map(TerminalSafe.jsonLine).joined())
             } else {
