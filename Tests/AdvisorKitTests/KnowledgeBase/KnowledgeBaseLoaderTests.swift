@@ -278,7 +278,7 @@ struct KnowledgeBaseLoaderTests {
     func allowedControls() throws {
         let (topics, diagnostics) = KnowledgeBaseLoader.parseTopicFile(
             Data("id: alpha\r\ntitle: \"Bud\tgets\"\r\nanswer: A.\r\npatterns: [budget]\r\n".utf8),
-            name: "topics/alpha.yaml")
+            name: "alpha.yaml")
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(topics.first?.title == "Bud\tgets")
     }
