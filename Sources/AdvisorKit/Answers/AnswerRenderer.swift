@@ -54,6 +54,11 @@ public struct AnswerRenderer: Sendable {
 
     /// Word-wraps `text` to the width, keeping its line breaks; list items ("- ") hang.
     public func wrap(_ text: String) -> String {
+        wrapASCII(text) ?? wrapCharacters(text)
+    }
+
+    /// `wrap`, character by character.
+    func wrapCharacters(_ text: String) -> String {
         var out = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let indent = line.hasPrefix("- ") ? "  " : ""
@@ -71,5 +76,51 @@ public struct AnswerRenderer: Sendable {
             out += current + "\n"
         }
         return out
+    }
+
+    /// `wrap` for ASCII text without carriage returns (nearly every answer), byte by byte:
+    /// there a character is a byte, and splitting a long transcript's answers character
+    /// by character dominated `transcripts show`. Nil for any other text.
+    private func wrapASCII(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            for byte in bytes where byte >= 0x80 || byte == 0x0D { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / max(1, width) + 2)
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let hangs = lineEnd - lineStart >= 2 && bytes[lineStart] == 0x2D && bytes[lineStart + 1] == 0x20
+                var current = 0  // the length of the output line being built
+                var index = lineStart
+                while index < lineEnd {
+                    if bytes[index] == 0x20 {
+                        index += 1
+                        continue
+                    }
+                    var wordEnd = index
+                    while wordEnd < lineEnd, bytes[wordEnd] != 0x20 { wordEnd += 1 }
+                    let word = UnsafeBufferPointer(rebasing: bytes[index..<wordEnd])
+                    if current == 0 {
+                        out.append(contentsOf: word)
+                        current = word.count
+                    } else if current + 1 + word.count > width {
+                        out.append(0x0A)
+                        if hangs { out.append(contentsOf: [0x20, 0x20]) }
+                        out.append(contentsOf: word)
+                        current = (hangs ? 2 : 0) + word.count
+                    } else {
+                        out.append(0x20)
+                        out.append(contentsOf: word)
+                        current += 1 + word.count
+                    }
+                    index = wordEnd
+                }
+                out.append(0x0A)
+                lineStart = lineEnd + 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }
