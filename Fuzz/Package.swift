@@ -9,7 +9,7 @@ import PackageDescription
 let mainPackage = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
     .lowercased()
 
-let fuzzers = ["FuzzKnowledgeBase", "FuzzRouter", "FuzzScript", "FuzzTranscript"]
+let fuzzers = ["FuzzCache", "FuzzKnowledgeBase", "FuzzRouter", "FuzzScript", "FuzzTranscript"]
 
 let package = Package(
     name: "advisor-fuzz",
