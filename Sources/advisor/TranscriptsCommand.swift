@@ -67,7 +67,9 @@ struct TranscriptsCommand: ParsableCommand {
                 return
             }
             guard !summaries.isEmpty else {
-                Console.write(TerminalSafe.neutralize("No transcripts in \(options.store.directory).", keepNewlines: false) + "\n")
+                Console.write(
+                    TerminalSafe.neutralize("No transcripts in \(options.store.directory).", keepNewlines: false) + "\n"
+                )
                 return
             }
             let idWidth = summaries.map(\.id.count).max() ?? 2
@@ -244,7 +246,8 @@ struct TranscriptsCommand: ParsableCommand {
                         out +=
                             "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(TerminalSafe.neutralize(change.newTopic))\n"
                     } else {
-                        out += "  topic: \(TerminalSafe.neutralize(change.newTopic)) (unchanged); the answer's text changed\n"
+                        out +=
+                            "  topic: \(TerminalSafe.neutralize(change.newTopic)) (unchanged); the answer's text changed\n"
                     }
                     let was = change.oldAnswer.replacingOccurrences(of: "\n", with: " ")
                     out += style.dim("  was: " + TerminalSafe.neutralize(was, keepNewlines: false)) + "\n"

@@ -196,7 +196,8 @@ extension HostileInputTests {
             let before = Self.mode(path)
             let result = try await sandbox.advisor(
                 ["ask", "Who owns mobile?"], env: ["ADVISOR_CACHE": path.path], timeout: .seconds(10))
-            #expect(result.status == 0 && !result.timedOut && result.err.isEmpty, "\(path.lastPathComponent): \(result)")
+            #expect(
+                result.status == 0 && !result.timedOut && result.err.isEmpty, "\(path.lastPathComponent): \(result)")
             #expect(Self.mode(path) == before, "\(path.lastPathComponent) was chmod'ed")
             var info = stat()
             #expect(lstat(path.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG)
@@ -230,8 +231,10 @@ extension HostileInputTests {
             #expect(result.status == 1, "\(arguments): \(result)")
             let about = result.errLines.filter { $0.contains("topics/shadow-it.yaml") }
             #expect(
-                about == ["\(file.path):\(target + 1):\(column): error: control character U+001B is not allowed in YAML "
-                    + "(write it as an escape in a double-quoted string)"], "\(arguments): \(result)")
+                about == [
+                    "\(file.path):\(target + 1):\(column): error: control character U+001B is not allowed in YAML "
+                        + "(write it as an escape in a double-quoted string)"
+                ], "\(arguments): \(result)")
             #expect(Self.rawControls(result.stderr).isEmpty, "\(result)")
         }
     }

@@ -15,7 +15,8 @@ extension HostileInputTests {
     /// quickly: one recorded turn is the template, written again with its number, question
     /// and answer changed. Returns the file's size.
     static func writeLargeTranscript(_ sandbox: Sandbox, to file: URL, turns: Int) async throws -> Int {
-        let recorded = try await sandbox.advisor(["run", "-"], input: "Who owns mobile?\n", env: ["ADVISOR_CACHE": "off"])
+        let recorded = try await sandbox.advisor(
+            ["run", "-"], input: "Who owns mobile?\n", env: ["ADVISOR_CACHE": "off"])
         #expect(recorded.status == 0)
         let source = try #require(sandbox.transcriptFiles().first)
         let events = try JSON.events(source)
@@ -43,7 +44,9 @@ extension HostileInputTests {
         defer { try? handle.close() }
         var batch = try line(session) + "\n"
         for n in 1..<turns {
-            batch += template[0] + "\"n\":\(n)" + template[1].replacingOccurrences(of: "@QUESTION@", with: "who owns mobile \(n)")
+            batch +=
+                template[0] + "\"n\":\(n)"
+                + template[1].replacingOccurrences(of: "@QUESTION@", with: "who owns mobile \(n)")
                 + "\n"
             if batch.utf8.count > 1 << 20 {
                 try handle.write(contentsOf: Data(batch.utf8))
@@ -89,7 +92,8 @@ extension HostileInputTests {
         async let gapsRun = sandbox.advisor(["transcripts", "gaps", "--json"], timeout: .seconds(120))
         async let showRun = Self.advisorMeasured(sandbox, ["transcripts", "show", "last"])
         async let jsonRun = sandbox.advisor(["transcripts", "show", "--format", "json", id], timeout: .seconds(120))
-        async let exportRun = sandbox.advisor(["transcripts", "export", "--format", "markdown", "last"], timeout: .seconds(120))
+        async let exportRun = sandbox.advisor(
+            ["transcripts", "export", "--format", "markdown", "last"], timeout: .seconds(120))
         let (list, listText, search, gaps) = try await (listRun, listTextRun, searchRun, gapsRun)
         let ((show, peak), json, export) = try await (showRun, jsonRun, exportRun)
 
@@ -128,11 +132,14 @@ extension HostileInputTests {
         let outside = try sandbox.write("outside/target.jsonl", try Data(contentsOf: real))
         let link = sandbox.transcripts.appendingPathComponent("20991231-000000.000-1-aaaaaa.jsonl")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: outside)
-        try #require(mkfifo(sandbox.transcripts.appendingPathComponent("20991230-000000.000-1-bbbbbb.jsonl").path, 0o600) == 0)
+        try #require(
+            mkfifo(sandbox.transcripts.appendingPathComponent("20991230-000000.000-1-bbbbbb.jsonl").path, 0o600) == 0)
         try FileManager.default.createDirectory(
             at: sandbox.transcripts.appendingPathComponent("20991229-000000.000-1-cccccc.jsonl"),
             withIntermediateDirectories: false)
-        for command in [["show", "last"], ["show", "--format", "json", "last"], ["export", "last"], ["replay", "last"]] {
+        for command in [
+            ["show", "last"], ["show", "--format", "json", "last"], ["export", "last"], ["replay", "last"],
+        ] {
             let result = try await sandbox.advisor(["transcripts"] + command, timeout: .seconds(20))
             #expect(result.status == 0 && !result.timedOut, "\(command): \(result)")
             #expect(result.out.contains(realID), "\(command) shows the real one: \(result)")

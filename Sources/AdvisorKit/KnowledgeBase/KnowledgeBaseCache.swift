@@ -111,7 +111,9 @@ public struct KnowledgeBaseCache: Sendable {
         payload(&writer)
         var bytes = writer.bytes
         let checksum = XXH64.hash(bytes)
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: checksum >> UInt64(shift))) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: checksum >> UInt64(shift)))
+        }
         return bytes
     }
 

@@ -57,7 +57,9 @@ struct FNV1a64 {
 
     /// A number as eight little-endian bytes.
     mutating func combine(_ number: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { combine(byte: UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            combine(byte: UInt8(truncatingIfNeeded: number >> UInt64(shift)))
+        }
     }
 
     var hexDigest: String { Hex.digits(value) }

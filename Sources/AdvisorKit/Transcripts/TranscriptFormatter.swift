@@ -98,18 +98,7 @@ public struct TranscriptFormatter: Sendable {
     /// Neutralise controls, and keep Markdown/HTML syntax in the text literal.
     private func md(_ text: String) -> String {
         let text = safe(text)
-        // < > & \ ` * _ [ ] # | (as numbers: this runs for every byte of a long transcript)
-        if let escaped = Self.escapeASCII(text, { byte in
-            switch byte {
-            case 0x3C: return "&lt;"
-            case 0x3E: return "&gt;"
-            case 0x26: return "&amp;"
-            case 0x5C, 0x60, 0x2A, 0x5F, 0x5B, 0x5D, 0x23, 0x7C: return "\\" + String(UnicodeScalar(byte))
-            default: return nil
-            }
-        }) {
-            return escaped
-        }
+        if let escaped = Self.escapeASCII(text, Self.markdownEscape) { return escaped }
         var result = ""
         for character in text {
             switch character {
@@ -151,21 +140,7 @@ public struct TranscriptFormatter: Sendable {
     }
 
     private func h(_ text: String) -> String {
-        // < > & " ' and controls but newline and tab (as numbers, as above)
-        if let escaped = Self.escapeASCII(text, { byte in
-            switch byte {
-            case 0x3C: return "&lt;"
-            case 0x3E: return "&gt;"
-            case 0x26: return "&amp;"
-            case 0x22: return "&quot;"
-            case 0x27: return "&#39;"
-            case 0x0A, 0x09: return nil
-            case 0..<0x20, 0x7F: return "&#xFFFD;"
-            default: return nil
-            }
-        }) {
-            return escaped
-        }
+        if let escaped = Self.escapeASCII(text, Self.htmlEscape) { return escaped }
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -217,6 +192,33 @@ public struct TranscriptFormatter: Sendable {
     private static func paragraphs(_ text: String) -> [String] {
         guard !text.utf8.contains(0x0D) else { return text.split(separator: "\n").map(String.init) }
         return text.utf8.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// What `md` writes for an ASCII byte, when not the byte itself: < > & \ ` * _ [ ] # |
+    /// (bytes as numbers: this runs for every byte of a long transcript).
+    private static func markdownEscape(_ byte: UInt8) -> String? {
+        switch byte {
+        case 0x3C: return "&lt;"
+        case 0x3E: return "&gt;"
+        case 0x26: return "&amp;"
+        case 0x5C, 0x60, 0x2A, 0x5F, 0x5B, 0x5D, 0x23, 0x7C: return "\\" + String(UnicodeScalar(byte))
+        default: return nil
+        }
+    }
+
+    /// What `h` writes for an ASCII byte, when not the byte itself: < > & " ' and controls
+    /// other than newline and tab.
+    private static func htmlEscape(_ byte: UInt8) -> String? {
+        switch byte {
+        case 0x3C: return "&lt;"
+        case 0x3E: return "&gt;"
+        case 0x26: return "&amp;"
+        case 0x22: return "&quot;"
+        case 0x27: return "&#39;"
+        case 0x0A, 0x09: return nil
+        case 0..<0x20, 0x7F: return "&#xFFFD;"
+        default: return nil
+        }
     }
 
     /// `text` with each byte `escape` names replaced, when `text` is ASCII without carriage

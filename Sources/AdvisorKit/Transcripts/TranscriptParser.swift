@@ -102,7 +102,8 @@ public enum TranscriptParser {
                 }
             } catch {
                 transcript.warnings.append(
-                    "\(path):\(number): a '\(TerminalSafe.neutralize(type))' event with missing or invalid fields; skipped")
+                    "\(path):\(number): a '\(TerminalSafe.neutralize(type))' event with missing or invalid fields; skipped"
+                )
             }
             return nil
         }

@@ -114,7 +114,9 @@ struct KnowledgeBaseCacheTests {
         }
         #expect(accepted.isEmpty, "damage at \(accepted.prefix(10)) went unnoticed")
         for count in [0, 1, 8, 16, original.count / 2, original.count - 1] {
-            #expect(KnowledgeBaseCache.decode(Array(original.prefix(count)), fingerprint: fingerprint, dictionary: nil) == nil)
+            #expect(
+                KnowledgeBaseCache.decode(Array(original.prefix(count)), fingerprint: fingerprint, dictionary: nil)
+                    == nil)
         }
         #expect(KnowledgeBaseCache.decode(original + [0], fingerprint: fingerprint, dictionary: nil) == nil)
         #expect(KnowledgeBaseCache.decode(original, fingerprint: "0123456789abcdef", dictionary: nil) == nil)
@@ -260,7 +262,8 @@ struct KnowledgeBaseCacheTests {
         try FileManager.default.removeItem(atPath: ours)
         try FileManager.default.createDirectory(atPath: ours, withIntermediateDirectories: false)
         try cache.write((ours as NSString).lastPathComponent + "/keep", "x")
-        try kb.write("topics/alpha.yaml", try String(contentsOfFile: kb.file("topics/alpha.yaml"), encoding: .utf8) + "#\n")
+        try kb.write(
+            "topics/alpha.yaml", try String(contentsOfFile: kb.file("topics/alpha.yaml"), encoding: .utf8) + "#\n")
         let second = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
         #expect(FileManager.default.fileExists(atPath: ours + "/keep"))
         // A symbolic link where the new cache goes is neither followed nor replaced.

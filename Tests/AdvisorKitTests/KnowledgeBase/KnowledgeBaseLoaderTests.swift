@@ -255,14 +255,16 @@ struct KnowledgeBaseLoaderTests {
         #expect(problem.message.contains("byte order mark"))
     }
 
-    @Test("a control character is reported as FILE:LINE:COLUMN, on one line", arguments: [0x1B, 0x07, 0x08, 0x7F, 0x9B])
+    @Test(
+        "a control character is reported as FILE:LINE:COLUMN, on one line", arguments: [0x1B, 0x07, 0x08, 0x7F, 0x9B])
     func controlCharacter(_ value: UInt32) throws {
         let temp = try TestSupport.copyFixture("valid")
         defer { temp.remove() }
         let scalar = try #require(Unicode.Scalar(value))
         try temp.write(
             "topics/alpha.yaml",
-            "id: alpha\ntitle: Budgets\nanswer: Alpha é \(Character(scalar))[31m.\nsources: [\"s1\"]\npatterns: [budget]\n")
+            "id: alpha\ntitle: Budgets\nanswer: Alpha é \(Character(scalar))[31m.\nsources: [\"s1\"]\npatterns: [budget]\n"
+        )
         let diagnostics = KnowledgeBaseLoader.load(directory: temp.path).1
         let problems = diagnostics.filter { $0.location.file.hasSuffix("topics/alpha.yaml") }
         #expect(problems.count == 1, "\(diagnostics)")
