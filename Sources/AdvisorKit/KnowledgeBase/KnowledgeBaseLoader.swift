@@ -248,7 +248,8 @@ public enum KnowledgeBaseLoader {
         var result: [Role: [NextStep]] = [:]
         for (key, keyNode, value) in try doc.mapping(node, what: "'next_steps'") {
             guard let role = Role(rawValue: key) else {
-                throw Diagnostic(doc.location(of: keyNode), "next steps are given per role: 'cio' or 'cmo', not '\(key)'")
+                throw Diagnostic(
+                    doc.location(of: keyNode), "next steps are given per role: 'cio' or 'cmo', not '\(key)'")
             }
             guard case let .sequence(items) = value else {
                 throw Diagnostic(doc.location(of: value), "the next steps for \(key) must be a list")
@@ -300,7 +301,8 @@ public enum KnowledgeBaseLoader {
                 case "when": when = try doc.strings(value, what: "a reply's 'when'").map(\.value)
                 case "answer": answer = try doc.requiredString(value, what: "a reply's answer")
                 default:
-                    throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, answer)")
+                    throw Diagnostic(
+                        doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, answer)")
                 }
             }
             guard let answer, !when.isEmpty else {

@@ -99,7 +99,9 @@ public enum KnowledgeBaseValidator {
                 for step in steps {
                     if !sourceIDs.contains(step.source) {
                         problems.append(
-                            Diagnostic(step.location, "a next step for \(role.rawValue) cites unknown source '\(step.source)'"))
+                            Diagnostic(
+                                step.location, "a next step for \(role.rawValue) cites unknown source '\(step.source)'")
+                        )
                     } else if !topic.sources.contains(step.source) {
                         problems.append(
                             Diagnostic(
@@ -110,14 +112,17 @@ public enum KnowledgeBaseValidator {
                 }
             }
             let prose =
-                [topic.answer, topic.more ?? "", topic.glossary?.note ?? ""] + Role.allCases.compactMap { topic.advice[$0] }
+                [topic.answer, topic.more ?? "", topic.glossary?.note ?? ""]
+                + Role.allCases.compactMap { topic.advice[$0] }
             for marker in Set(prose.flatMap(SourceMarkers.ids(in:))).sorted() {
                 if !sourceIDs.contains(marker) {
-                    problems.append(Diagnostic(topic.location, "topic '\(topic.id)' has a marker [\(marker)] of no known source"))
+                    problems.append(
+                        Diagnostic(topic.location, "topic '\(topic.id)' has a marker [\(marker)] of no known source"))
                 } else if !topic.sources.contains(marker) {
                     problems.append(
                         Diagnostic(
-                            topic.location, "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
+                            topic.location,
+                            "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
                 }
             }
             if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {

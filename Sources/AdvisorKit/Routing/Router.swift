@@ -349,7 +349,8 @@ public final class Router {
     /// The runner-up, when it scores at least `alsoShare` of the winner and its specific
     /// patterns matched words of the question that the winner's did not.
     private func alsoRelevant(
-        _ second: (topic: Int32, score: Double, entry: TopicScore)?, best: (topic: Int32, score: Double, entry: TopicScore),
+        _ second: (topic: Int32, score: Double, entry: TopicScore)?,
+        best: (topic: Int32, score: Double, entry: TopicScore),
         words: [NormalizedWord]
     ) -> Routing.AlsoCandidate? {
         guard let second, second.score >= best.score * Self.alsoShare, glossaryTerms[second.topic] == nil else {

@@ -94,7 +94,9 @@ public final class Conversation {
         let concepts = routing.concepts
         let content = routing.contentWords(ignoring: Set(KnowledgeBase.framingConcepts))
         let asksFigures = concepts.contains(ReservedConcept.figures)
-        let asksMore = !concepts.isDisjoint(with: [ReservedConcept.more, ReservedConcept.reason, ReservedConcept.example])
+        let asksMore = !concepts.isDisjoint(with: [
+            ReservedConcept.more, ReservedConcept.reason, ReservedConcept.example,
+        ])
         let asksSteps = concepts.contains(ReservedConcept.firstStep)
 
         var topic = routing.topic

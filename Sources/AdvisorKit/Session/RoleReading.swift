@@ -45,7 +45,9 @@ public struct RoleReading: Sendable, Equatable {
         "chief marketing officer", "chief marketing officers",
     ]
     /// Words after "my" that make "my team in IT" a statement of the asker's department.
-    static let ownGroups: Set<String> = ["team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side"]
+    static let ownGroups: Set<String> = [
+        "team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side",
+    ]
 
     /// Reads the roles of a normalised question.
     public static func read(_ words: [NormalizedWord]) -> RoleReading {

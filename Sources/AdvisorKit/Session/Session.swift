@@ -263,7 +263,10 @@ public final class Session {
         let expectation: Expectation
         switch Expectation.parse(argument) {
         case let .failure(problem):
-            return (CommandOutcome(output: "/expect: " + problem.message, isError: true, expectationPassed: false), "error: bad /expect")
+            return (
+                CommandOutcome(output: "/expect: " + problem.message, isError: true, expectationPassed: false),
+                "error: bad /expect"
+            )
         case let .success(parsed): expectation = parsed
         }
         let id = expectation.topic

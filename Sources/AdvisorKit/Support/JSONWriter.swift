@@ -221,7 +221,9 @@ extension Answer {
                 (
                     "also",
                     { w in
-                        var entry: [JSONField] = [("title", { $0.value(also.title) }), ("topic", { $0.value(also.topic) })]
+                        var entry: [JSONField] = [
+                            ("title", { $0.value(also.title) }), ("topic", { $0.value(also.topic) }),
+                        ]
                         if let step = also.step { entry.append(("step", { $0.value(step) })) }
                         w.object(entry)
                     }

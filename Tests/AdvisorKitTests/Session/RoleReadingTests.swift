@@ -59,13 +59,15 @@ struct RoleReadingTests {
         #expect(read(question).asker == nil, "\(question)")
     }
 
-    @Test("The role a question is about", arguments: [
-        ("what does platform mean to a CMO?", Role?.some(.cmo)),
-        ("and to a CIO?", .cio),
-        ("what does marketing mean by agile?", .cmo),
-        ("platform cio vs cmo", nil),
-        ("I'm the CIO. What does agile mean?", nil),
-    ])
+    @Test(
+        "The role a question is about",
+        arguments: [
+            ("what does platform mean to a CMO?", Role?.some(.cmo)),
+            ("and to a CIO?", .cio),
+            ("what does marketing mean by agile?", .cmo),
+            ("platform cio vs cmo", nil),
+            ("I'm the CIO. What does agile mean?", nil),
+        ])
     func about(question: String, about: Role?) {
         #expect(read(question).about == about, "\(question)")
     }
