@@ -4,6 +4,8 @@
 #define ADVISOR_CEDITLINE_SHIM_H
 
 #include <stdio.h>
+#include <signal.h>
+#include <sys/select.h>
 #include <histedit.h>
 
 typedef char *(*advisor_prompt_fn)(EditLine *);
@@ -23,6 +25,29 @@ static inline int advisor_el_set_editor(EditLine *el, const char *mode) {
 
 static inline int advisor_el_set_signal(EditLine *el, int on) {
     return el_set(el, EL_SIGNAL, on);
+}
+
+static inline int advisor_el_set_getc(EditLine *el, el_rfunc_t read_char) {
+    return el_set(el, EL_GETCFN, read_char);
+}
+
+// 1: the terminal in libedit's editing mode; 0: back as it was (cooked).
+static inline int advisor_el_prep_term(EditLine *el, int raw) {
+    return el_set(el, EL_PREP_TERM, raw);
+}
+
+static inline int advisor_el_refresh(EditLine *el) {
+    return el_set(el, EL_REFRESH);
+}
+
+// Waits until `fd` is readable with `mask` as the signal mask meanwhile (pselect(2)):
+// signals blocked outside the wait interrupt it, so none is lost between a check and
+// the wait. Returns 1 when readable, -1 with errno EINTR when a signal came.
+static inline int advisor_wait_readable(int fd, const sigset_t *mask) {
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    return pselect(fd + 1, &set, NULL, NULL, NULL, mask);
 }
 
 static inline int advisor_el_set_history(EditLine *el, History *h) {
@@ -60,16 +85,6 @@ static inline History *advisor_history_init(int size) {
 static inline int advisor_history_enter(History *h, const char *line) {
     HistEvent event;
     return history(h, &event, H_ENTER, line);
-}
-
-static inline int advisor_history_load(History *h, const char *path) {
-    HistEvent event;
-    return history(h, &event, H_LOAD, path);
-}
-
-static inline int advisor_history_save(History *h, const char *path) {
-    HistEvent event;
-    return history(h, &event, H_SAVE, path);
 }
 
 #endif

@@ -59,19 +59,41 @@ enum Main {
                 try request.run()
                 return
             } catch {
-                AdvisorCommand.exit(withError: error)
+                exit(with: error)
             }
         }
         do {
             var command = try AdvisorCommand.parseAsRoot()
             try command.run()
         } catch {
-            let code = AdvisorCommand.exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((AdvisorCommand.fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            AdvisorCommand.exit(withError: error)
+            exit(with: error)
         }
+    }
+
+    /// Help and version go to standard output as the argument parser writes them; an
+    /// error is one line on standard error, `advisor: error: ...`, with whatever the user
+    /// typed neutralised (an escape in an argument is shown as `^[`, never sent raw).
+    static func exit(with error: Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        let code = AdvisorCommand.exitCode(for: error)
+        if code == .success { AdvisorCommand.exit(withError: error) }
+        Console.errorLine("advisor: error: " + oneLine(error))
+        Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+
+    /// The argument parser's message, its first letter lower-cased as in the rest of our
+    /// messages, and where to find help.
+    static func oneLine(_ error: Error) -> String {
+        var message = AdvisorCommand.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let first = message.first, first.isUppercase, message.dropFirst().first?.isLowercase == true {
+            message = first.lowercased() + message.dropFirst()
+        }
+        let hint = AdvisorCommand.fullMessage(for: error).split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("See '") && $0.hasSuffix("for more information.") }
+        if let hint, let end = hint.range(of: " for more information.") {
+            message += " (see" + hint.dropFirst(3)[..<end.lowerBound] + ")"
+        }
+        return message
     }
 }

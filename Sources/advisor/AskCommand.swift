@@ -70,7 +70,7 @@ struct AskRequest {
                 if argument == "--kb" {
                     request.kb = arguments[index]
                 } else {
-                    guard let role = Role(rawValue: arguments[index]) else { return nil }
+                    guard let role = Role(rawValue: arguments[index].lowercased()) else { return nil }
                     request.role = role
                 }
             default:

@@ -9,14 +9,12 @@ struct ChatSession {
     var role: Role?
     var historyFile: String?
 
-    /// The history file: --history, then $ADVISOR_HISTORY, then `$XDG_STATE_HOME/advisor/history`.
-    static func historyPath(option: String?) -> String {
-        if let option { return option }
+    /// The history file: --history, then $ADVISOR_HISTORY, then `$XDG_STATE_HOME/advisor/history`;
+    /// an empty value or /dev/null turns history off.
+    static func historyLocation(option: String?) -> HistoryFile.Location {
         let environment = ProcessInfo.processInfo.environment
-        if let value = environment["ADVISOR_HISTORY"], !value.isEmpty { return value }
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/advisor/history" }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.local/state/advisor/history"
+        return HistoryFile.location(option: option, environment: environment, home: home)
     }
 
     func run() throws {
@@ -28,13 +26,12 @@ struct ChatSession {
             renderer: AnswerRenderer(width: LineEditor.terminalWidth(), style: style))
         Console.exitHandler = { session.finish() }
         let completer = Self.completer(for: advisor.knowledgeBase)
-        guard
-            let editor = LineEditor(
-                program: "advisor", historyFile: Self.historyPath(option: historyFile), completer: completer)
-        else {
+        guard let editor = LineEditor(program: "advisor", completer: completer) else {
             Console.error("advisor: cannot start the line editor on this terminal")
             throw ExitCode(2)
         }
+        var history = SavedHistory(location: Self.historyLocation(option: historyFile))
+        for line in history.load() { editor.remember(line) }
 
         var banner =
             style.bold("advisor \(AdvisorCommand.version)")
@@ -56,8 +53,15 @@ struct ChatSession {
             case .interrupted:
                 Console.write("^C\n")
                 continue
+            case .terminated(let signal):
+                // The transcript gets its end event and the terminal is restored before the
+                // signal ends this process (and only this one) as it would have. The newline
+                // bypasses Console: on a hung-up terminal it fails, and that is not exit 2.
+                session.finish()
+                editor.close()
+                _ = write(STDOUT_FILENO, "\n", 1)
+                LineEditor.reraise(signal)
             case .line(let line):
-                editor.remember(line)
                 let text = line.trimmingCharacters(in: .whitespaces)
                 if text.isEmpty { continue }
                 if text.utf8.count > LineReader.maximumLineLength {
@@ -66,6 +70,8 @@ struct ChatSession {
                     )
                     continue
                 }
+                editor.remember(line)
+                history.save(line)
                 if ["quit", "exit"].contains(text.lowercased()) {
                     session.finish()
                     return
@@ -113,6 +119,37 @@ struct ChatSession {
                 }
             }
             return terms
+        }
+    }
+}
+
+/// The history file of one REPL session: read once at the start, each new line added as it
+/// is entered. Any problem is one warning, and then the session goes on without saving.
+private struct SavedHistory {
+    var file: HistoryFile?
+
+    init(location: HistoryFile.Location) {
+        if case .file(let path) = location { file = HistoryFile(path: path, limit: LineEditor.historySize) }
+    }
+
+    mutating func load() -> [String] {
+        guard let file else { return [] }
+        do {
+            return try file.load()
+        } catch {
+            Console.warning("\(error.description); history is off in this session")
+            self.file = nil
+            return []
+        }
+    }
+
+    mutating func save(_ line: String) {
+        guard let file else { return }
+        do {
+            try file.append([line])
+        } catch {
+            Console.warning("\(error.description); history is not saved for the rest of this session")
+            self.file = nil
         }
     }
 }

@@ -84,7 +84,10 @@ struct SessionOptions: ParsableArguments {
     var json = false
 }
 
-extension Role: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {
+    /// `--role CIO` as well as `--role cio`: roles are case-insensitive everywhere.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
 
 /// The path of the running executable.
 func executablePath() -> String {

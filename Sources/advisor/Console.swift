@@ -18,6 +18,12 @@ enum Console {
         writeAll(STDERR_FILENO, TerminalSafe.neutralize(line) + "\n")
     }
 
+    /// Writes `message` to standard error as exactly one line: newlines in it (from an
+    /// argument or a file name) are shown as `^J` like every other control character.
+    static func errorLine(_ message: String) {
+        writeAll(STDERR_FILENO, TerminalSafe.neutralize(message, keepNewlines: false) + "\n")
+    }
+
     /// Writes a warning line to standard error.
     static func warning(_ message: String) {
         error("advisor: warning: " + message)

@@ -7,7 +7,7 @@ struct KBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kb",
         abstract: "Validate and describe the knowledge base.",
-        subcommands: [Check.self, Stats.self, Topics.self])
+        subcommands: [Check.self, Stats.self, Topics.self, Eval.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,6 +29,41 @@ struct KBCommand: ParsableCommand {
                 TerminalSafe.neutralize(
                     "ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics (\(directory))",
                     keepNewlines: false) + "\n")
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval",
+            abstract: "Measure routing on labelled questions: accuracy, out-of-scope recall, false none, confusions.",
+            discussion: """
+                FILE is tab-separated: QUESTION<tab>TOPIC[<tab>SOURCE], one per line; TOPIC is `none` for a \
+                question out of scope. Each question is asked on its own, with no role.
+                """)
+
+        @OptionGroup var common: CommonOptions
+
+        @Flag(name: .long, help: "List every misrouted question as FILE:LINE: expected X, got Y.")
+        var misses = false
+
+        @Option(name: .long, help: "Exit 1 when accuracy is below this share (0 to 1).")
+        var minAccuracy: Double?
+
+        @Argument(help: ArgumentHelp("The labelled questions.", valueName: "file.tsv"))
+        var file: String
+
+        func run() throws {
+            let advisor = try common.loadAdvisor()
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else {
+                Console.error("advisor: error: cannot read \(TerminalSafe.neutralize(file)) as UTF-8 text")
+                throw ExitCode(2)
+            }
+            let evaluation = RoutingEvaluation(text: text, advisor: advisor)
+            for problem in evaluation.problems { Console.error("\(TerminalSafe.neutralize(file)):\(problem)") }
+            Console.write(evaluation.report(file: TerminalSafe.neutralize(file), listMisses: misses))
+            if !evaluation.problems.isEmpty { throw ExitCode(2) }
+            if let minAccuracy, evaluation.accuracy < minAccuracy { throw ExitCode(1) }
         }
     }
 

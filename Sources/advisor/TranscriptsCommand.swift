@@ -184,29 +184,96 @@ struct TranscriptsCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "export", abstract: "Export a transcript as a Markdown or HTML document.")
+            commandName: "export", abstract: "Export a transcript as a Markdown, HTML or JSON Lines document.",
+            discussion: """
+                With -o, the format is taken from the file's extension (.md, .html, .json) unless \
+                --format says otherwise; -o DIR/ writes DIR/ID.md (or .html, .json). Only a \
+                regular file or a missing path is replaced (mode 0600): a device, a FIFO, a \
+                symbolic link or a directory is refused and left alone.
+
+                -o - writes to standard output, as no -o does.
+                """)
 
         @OptionGroup var options: Options
-        @Option(name: .long, help: "markdown or html.") var format: Format = .markdown
-        @Option(name: [.short, .long], help: "Write to this file instead of standard output.") var output: String?
+        @Option(name: .long, help: "markdown, html or json (default: from the -o extension, else markdown).")
+        var format: Format?
+        @Option(
+            name: [.short, .long],
+            help: ArgumentHelp("Write to this file (DIR/ for DIR/ID.ext, - for standard output).", valueName: "file"))
+        var output: String?
         @Argument(help: "ID, unique prefix, or 'last'.") var id: String
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, html }
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case markdown, html, json
+
+            var fileExtension: String {
+                switch self {
+                case .markdown: return "md"
+                case .html: return "html"
+                case .json: return "json"
+                }
+            }
+
+            /// The format a file name asks for by its extension, if any.
+            init?(fileName: String) {
+                switch (fileName as NSString).pathExtension.lowercased() {
+                case "md", "markdown": self = .markdown
+                case "html", "htm": self = .html
+                case "json", "jsonl": self = .json
+                default: return nil
+                }
+            }
+
+            var transcriptFormat: TranscriptFormat {
+                switch self {
+                case .markdown: return .markdown
+                case .html: return .html
+                case .json: return .json
+                }
+            }
+        }
 
         func run() throws {
             Console.ignoreBrokenPipe()
+            let intoFolder = output.map { $0.hasSuffix("/") } ?? false
+            let format =
+                self.format ?? (intoFolder ? nil : output.flatMap { Format(fileName: $0) }) ?? .markdown
+            var path = output == "-" ? nil : output
+            if let target = path, !intoFolder {
+                // Refused before anything is read or written.
+                try refuseUnlessReplaceable(target)
+            }
             let transcript = try options.read(id)
-            let document = TranscriptFormatter().render(transcript, as: format == .html ? .html : .markdown)
-            guard let output else {
+            if intoFolder, let folder = path {
+                path = folder + transcript.id + "." + format.fileExtension
+            }
+            let document = TranscriptFormatter().render(transcript, as: format.transcriptFormat)
+            guard let path else {
                 Console.write(document)
                 return
             }
             do {
-                try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try SafeFile.replace(path, with: Data(document.utf8))
             } catch {
-                Console.error("advisor: cannot write \(output): \(error.localizedDescription)")
+                Console.errorLine("advisor: error: \(exportMessage(error, path: path))")
                 throw ExitCode(2)
             }
+        }
+
+        private func refuseUnlessReplaceable(_ path: String) throws {
+            do {
+                try SafeFile.checkReplaceable(path)
+            } catch {
+                Console.errorLine("advisor: error: \(exportMessage(error, path: path))")
+                throw ExitCode(2)
+            }
+        }
+
+        private func exportMessage(_ error: SafeFile.Failure, path: String) -> String {
+            if case .refused(_, .directory) = error {
+                return "\(path) is a directory; use -o \(path)/ to export into it as \(path)/ID.md"
+            }
+            return error.description
         }
     }
 

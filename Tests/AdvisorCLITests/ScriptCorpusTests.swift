@@ -45,4 +45,19 @@ struct ScriptCorpusTests {
         }
         #expect(sandbox.transcriptFiles().isEmpty, "--no-transcript records nothing")
     }
+
+    /// The real-question corpus (Tests/Routing/corpus): routing must not fall below what it
+    /// reached when this was written (dev 74.0%, held-out 55.1%), so a change that makes real
+    /// questions worse fails. The figures themselves are in README.
+    @Test(
+        "the real-question corpus routes at least as well as recorded",
+        arguments: [("dev.tsv", 0.72), ("heldout.tsv", 0.53)])
+    func corpusFloor(file: String, floor: Double) async throws {
+        guard let root = AdvisorProcess.packageRoot else { return }
+        let path = root.appendingPathComponent("Tests/Routing/corpus/" + file).path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let sandbox = try Sandbox()
+        let result = try await sandbox.advisor(["kb", "eval", "--min-accuracy", String(floor), path], cwd: root)
+        #expect(result.status == 0, "\(file) fell below \(floor):\n\(result.out)")
+    }
 }

@@ -24,6 +24,8 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var about: String?
     /// The close runner-up added as "Also relevant", and the words it explains.
     public var also: String?
+    /// Which evidence decided the topic: patterns, retrieval over the topic's text, frames.
+    public var evidence: String?
 
     public init(
         matched: [String], rules: [String], candidates: [Candidate], corrections: [String], context: String?,

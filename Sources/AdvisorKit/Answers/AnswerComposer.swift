@@ -78,6 +78,7 @@ public struct AnswerComposer: Sendable {
             matched: routing.matchedWords, rules: routing.matchedRules, candidates: routing.candidates,
             corrections: routing.corrections.map { "\($0.typed) -> \($0.corrected)" }, context: request.context,
             role: request.askerOrigin, about: request.aboutOrigin)
+        if request.routed, !routing.evidence.isEmpty { why.evidence = routing.evidence }
         guard let topic = knowledgeBase.topic(request.topicID) else {
             return Answer(
                 topic: KnowledgeBase.noneTopic, title: "No advice on that", answer: "I have no advice on that.",
@@ -94,7 +95,7 @@ public struct AnswerComposer: Sendable {
         if topic.id == KnowledgeBase.noneTopic {
             let suggestions = nearestTopics(routing)
             if !suggestions.isEmpty { related = suggestions }
-            lines.append(topic.answer)
+            lines.append(reply(of: topic, to: request.question) ?? topic.answer)
             if !suggestions.isEmpty {
                 lines.append("Nearest topics: " + suggestions.joined(separator: ", ") + " (/topic ID shows one).")
             }

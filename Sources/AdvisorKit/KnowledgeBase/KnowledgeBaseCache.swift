@@ -14,7 +14,7 @@ import Foundation
 public struct KnowledgeBaseCache: Sendable {
     static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    static let formatVersion = 4
+    static let formatVersion = 6
     /// The checksum that ends the file.
     static let checksumSize = 8
     /// The largest cache file read.
@@ -281,6 +281,20 @@ public struct KnowledgeBaseCache: Sendable {
             w.write(r.stopOnly)
         }
         w.write(router.postings) { w, list in w.write(list) { $0.write($1) } }
+        w.write(router.framePhrases.sorted { $0.key < $1.key }) { w, entry in
+            w.write(entry.key)
+            w.write(entry.value) { w, phrase in
+                w.write(phrase.name)
+                w.write(phrase.terms) { $0.write($1) }
+                w.write(phrase.topics) { $0.write($1) }
+            }
+        }
+        w.write(router.textPostings) { w, list in
+            w.write(list) { w, posting in
+                w.write(posting.topic)
+                w.write(posting.impact)
+            }
+        }
         w.write(router.glossaryByFirstTerm.sorted { $0.key < $1.key }) { w, entry in
             w.write(entry.key)
             w.write(entry.value) { w, phrase in
@@ -392,6 +406,19 @@ public struct KnowledgeBaseCache: Sendable {
                 stopOnly: try r.bool())
         }
         let postings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try int32s(&r) }
+        let framePhrases = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (
+                try r.int32(),
+                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    Router.FramePhrase(name: try r.string(), terms: try int32s(&r), topics: try int32s(&r))
+                }
+            )
+        }
+        let textPostings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Router.TextPosting(topic: try r.int32(), impact: try r.double())
+            }
+        }
         let glossaryByFirstTerm = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
             (
                 try r.string(),
@@ -416,7 +443,9 @@ public struct KnowledgeBaseCache: Sendable {
         let speller = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
             (word: try r.string(), frequency: try r.int())
         }
-        guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count else {
+        guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count,
+            textPostings.count == terms.count
+        else {
             throw BinaryReader.Damaged()
         }
 
@@ -426,6 +455,18 @@ public struct KnowledgeBaseCache: Sendable {
         for rule in rules
         where !(0..<topicCount).contains(rule.topic) || rule.terms.contains(where: { !(0..<termCount).contains($0) }) {
             throw BinaryReader.Damaged()
+        }
+        for list in textPostings where list.contains(where: { !(0..<topicCount).contains($0.topic) }) {
+            throw BinaryReader.Damaged()
+        }
+        for (key, phrases) in framePhrases {
+            guard (0..<termCount).contains(key) else { throw BinaryReader.Damaged() }
+            for phrase in phrases
+            where phrase.terms.isEmpty || phrase.terms.contains(where: { !(0..<termCount).contains($0) })
+                || phrase.topics.contains(where: { !(0..<topicCount).contains($0) })
+            {
+                throw BinaryReader.Damaged()
+            }
         }
         let ruleCount = Int32(rules.count)
         for list in postings where list.contains(where: { !(0..<ruleCount).contains($0) }) {
@@ -443,6 +484,8 @@ public struct KnowledgeBaseCache: Sendable {
         router.stopTerms = Set(stopTerms)
         router.rules = rules
         router.postings = postings
+        router.textPostings = textPostings
+        router.framePhrases = Dictionary(framePhrases, uniquingKeysWith: { a, _ in a })
         router.glossaryByFirstTerm = Dictionary(glossaryByFirstTerm, uniquingKeysWith: { a, _ in a })
         router.glossaryTerms = Dictionary(glossaryTerms, uniquingKeysWith: { a, _ in a })
         router.framingTermIDs = Set(framing)

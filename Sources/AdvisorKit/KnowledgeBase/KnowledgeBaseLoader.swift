@@ -44,8 +44,13 @@ public enum KnowledgeBaseLoader {
             sources = collect(&diagnostics) { () throws(Diagnostic) in try readSources(doc) }
         }
         var concepts: [Concept] = []
+        var frames: [Frame] = []
         if let doc = document(files.concepts) {
-            concepts = collect(&diagnostics) { () throws(Diagnostic) in try readConcepts(doc) }
+            do {
+                (concepts, frames) = try readConceptsFile(doc)
+            } catch {
+                diagnostics.append(error)
+            }
         }
 
         var topics: [Topic] = []
@@ -66,8 +71,9 @@ public enum KnowledgeBaseLoader {
             diagnostics += itemProblems
         }
         topics.sort { $0.id < $1.id }
-        let base = KnowledgeBase(
+        var base = KnowledgeBase(
             directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: files.fingerprint)
+        base.frames = frames
         return (base, diagnostics)
     }
 
@@ -137,19 +143,45 @@ public enum KnowledgeBaseLoader {
 
     // MARK: concepts.yaml
 
-    static func readConcepts(_ doc: YAMLDocument) throws(Diagnostic) -> [Concept] {
-        guard let root = doc.root else { return [] }
+    /// concepts.yaml: `concepts:` (words that mean the same) and `frames:` (how questions are
+    /// put, and the topics each way usually means).
+    static func readConceptsFile(_ doc: YAMLDocument) throws(Diagnostic) -> (concepts: [Concept], frames: [Frame]) {
+        guard let root = doc.root else { return ([], []) }
         var concepts: [Concept] = []
+        var frames: [Frame] = []
         for (key, keyNode, value) in try doc.mapping(root, what: "concepts.yaml") {
-            guard key == "concepts" else {
-                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'concepts')")
-            }
-            for (id, idNode, synonyms) in try doc.mapping(value, what: "'concepts'") {
-                let words = try doc.strings(synonyms, what: "the words of concept '\(id)'")
-                concepts.append(Concept(id: id, synonyms: words.map(\.value), location: doc.location(of: idNode)))
+            switch key {
+            case "concepts":
+                for (id, idNode, synonyms) in try doc.mapping(value, what: "'concepts'") {
+                    let words = try doc.strings(synonyms, what: "the words of concept '\(id)'")
+                    concepts.append(Concept(id: id, synonyms: words.map(\.value), location: doc.location(of: idNode)))
+                }
+            case "frames":
+                for (name, nameNode, body) in try doc.mapping(value, what: "'frames'") {
+                    var when: [String] = []
+                    var topics: [Located<String>] = []
+                    for (field, fieldNode, fieldValue) in try doc.mapping(body, what: "frame '\(name)'") {
+                        switch field {
+                        case "when":
+                            when = try doc.strings(fieldValue, what: "the words of frame '\(name)'").map(\.value)
+                        case "topics": topics = try doc.strings(fieldValue, what: "the topics of frame '\(name)'")
+                        default:
+                            throw Diagnostic(
+                                doc.location(of: fieldNode),
+                                "unknown key '\(field)' in frame '\(name)' (expected when, topics)")
+                        }
+                    }
+                    guard !when.isEmpty, !topics.isEmpty else {
+                        throw Diagnostic(
+                            doc.location(of: nameNode), "frame '\(name)' needs 'when' phrases and 'topics'")
+                    }
+                    frames.append(Frame(name: name, when: when, topics: topics, location: doc.location(of: nameNode)))
+                }
+            default:
+                throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'concepts' or 'frames')")
             }
         }
-        return concepts
+        return (concepts, frames)
     }
 
     // MARK: topics/ID.yaml

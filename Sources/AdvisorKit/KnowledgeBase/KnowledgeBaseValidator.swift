@@ -70,6 +70,12 @@ public enum KnowledgeBaseValidator {
                     Diagnostic(topic.location, "topic id '\(topic.id)' must be lower-case letters, digits and hyphens"))
             }
         }
+        for frame in base.frames {
+            for topic in frame.topics where !topicIDs.contains(topic.value) {
+                problems.append(
+                    Diagnostic(topic.location, "frame '\(frame.name)' names unknown topic '\(topic.value)'"))
+            }
+        }
         let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
         for topic in base.topics {
             if !exempt.contains(topic.id), topic.sources.isEmpty, !base.sources.isEmpty {

@@ -125,6 +125,18 @@ public struct Concept: Sendable {
     public var location: SourceLocation
 }
 
+/// A way of putting a question ("who owns ...", "... IT or marketing?") and the topics it
+/// usually means: the other words of the question choose among them, and alone it leans to
+/// the first.
+public struct Frame: Sendable {
+    public var name: String
+    /// The phrases that put a question this way, as written.
+    public var when: [String]
+    /// The topics it usually means, most likely first.
+    public var topics: [Located<String>]
+    public var location: SourceLocation
+}
+
 /// The whole knowledge base as read from its folder.
 public struct KnowledgeBase: Sendable {
     /// The folder it was read from.
@@ -133,6 +145,8 @@ public struct KnowledgeBase: Sendable {
     public var concepts: [Concept]
     /// Topics in id order.
     public var topics: [Topic]
+    /// Ways of putting a question and the topics they lean to (from concepts.yaml).
+    public var frames: [Frame] = []
     /// A hash of every file's content: changes whenever the knowledge base does.
     public var fingerprint: String
 

@@ -26,6 +26,8 @@ public struct Routing: Sendable {
     public var glossaryMentions: [String]
     /// A close runner-up that explains words of the question the winner does not.
     public var alsoRelevant: AlsoCandidate? = nil
+    /// Which evidence decided, strongest first: "pattern 2.61, retrieval 0.84, frame 'who owns' 1.00".
+    public var evidence: String = ""
 
     /// A second topic worth a line in the answer, and the words only it explains.
     public struct AlsoCandidate: Sendable, Equatable {
@@ -74,7 +76,13 @@ public final class Router {
         var terms: Set<Int32> = []
         /// Terms matched by full-weight rules: evidence of what the question is about.
         var specificTerms: Set<Int32> = []
+        /// What matched frames added, and their names.
+        var frameScore = 0.0
+        var frames: [String] = []
     }
+
+    /// How much the retrieval score counts beside the patterns' score.
+    static let textShare = 0.3
 
     /// The lowest confidence still answered; below it the topic is `none`.
     public static let answerThreshold = 0.3
@@ -93,6 +101,30 @@ public final class Router {
     /// For each glossary topic, the term ids of its word and aliases.
     var glossaryTerms: [Int32: Set<Int32>] = [:]
     var framingTermIDs: Set<Int32> = []
+    /// Retrieval postings: for each term id, the topics whose whole text holds the term and
+    /// its BM25F impact there, strongest first, at most `textPostingLimit` of them.
+    var textPostings: [[TextPosting]] = []
+
+    /// Question frames as term sequences (stop words included), filed under their first term.
+    var framePhrases: [Int32: [FramePhrase]] = [:]
+
+    /// One phrase of a frame ("who should own") and the topics the frame leans to.
+    struct FramePhrase: Equatable {
+        var name: String
+        var terms: [Int32]
+        var topics: [Int32]
+    }
+
+    /// What a frame adds to each of its topics that the question's other words point at.
+    static let frameBonus = 1.0
+    /// What a frame adds to its first topic when the other words point at none of its topics.
+    static let frameBase = 1.6
+
+    /// A topic whose text holds a term, and how much the term counts for it.
+    struct TextPosting: Equatable {
+        var topic: Int32
+        var impact: Double
+    }
 
     /// Concept terms that frame a question rather than say what it is about (the roles,
     /// "figures"): they do not count against how much of a question a topic explains.
@@ -231,6 +263,8 @@ public final class Router {
             termWeights[Int(term)] =
                 stopTerms.contains(term) ? Self.stopWordWeight : log(1 + topicCount / Double(topics.count))
         }
+        compileFrames(base)
+        buildTextIndex(base)
         // Each rule is filed under its rarest term, which every full match contains; a
         // rule of three or more terms also under its second rarest, so that it is still
         // found with its rarest word missing, unless that term is so common that filing
@@ -244,6 +278,140 @@ public final class Router {
             if byRarity.count >= 3, ruleFrequency[Int(byRarity[1])] <= cap {
                 postings[Int(byRarity[1])].append(Int32(index))
             }
+        }
+    }
+
+    // MARK: Frames
+
+    private func compileFrames(_ base: KnowledgeBase) {
+        let index = Dictionary(base.topics.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        for frame in base.frames {
+            let topics = frame.topics.compactMap { index[$0.value] }
+            guard !topics.isEmpty else { continue }
+            for phrase in frame.when {
+                let words = normalizer.normalize(phrase, correctTypos: false)
+                // A phrase that normalises to one term ("whose job" is the concept `own`)
+                // would fire on that word alone: frames are ways of putting a question.
+                guard words.count >= 2 else {
+                    diagnostics.append(
+                        Diagnostic(
+                            frame.location, "frame '\(frame.name)': '\(phrase)' is a single term once normalised"))
+                    continue
+                }
+                let terms = words.map { termID($0.term, isStop: $0.isStopWord) }
+                framePhrases[terms[0], default: []].append(FramePhrase(name: frame.name, terms: terms, topics: topics))
+            }
+        }
+    }
+
+    /// The frames whose phrase the question holds, in order, each once.
+    private func matchedFrames(_ sequence: [Int32]) -> [FramePhrase] {
+        var found: [FramePhrase] = []
+        for (start, term) in sequence.enumerated() where term >= 0 {
+            for phrase in framePhrases[term] ?? [] where !found.contains(where: { $0.name == phrase.name }) {
+                guard start + phrase.terms.count <= sequence.count,
+                    Array(sequence[start..<(start + phrase.terms.count)]) == phrase.terms
+                else { continue }
+                found.append(phrase)
+            }
+        }
+        return found
+    }
+
+    // MARK: Retrieval over each topic's whole text
+
+    /// The fields of a topic's text and how much each counts (BM25F field weights): the
+    /// patterns and title say most precisely what a topic is about, its prose least. The
+    /// next steps and advice are left out: they are the advisor's own everyday wording
+    /// ("book a meeting this week"), which matched out-of-scope questions on the dev corpus.
+    static let fieldWeights: [(field: TextField, weight: Double)] = [
+        (.title, 3), (.patterns, 2.5), (.samples, 2), (.glossary, 2), (.answer, 1.5), (.more, 0.5),
+    ]
+    enum TextField { case title, patterns, samples, glossary, answer, steps, more }
+    /// BM25's term-frequency saturation and length normalisation.
+    static let bm25K1 = 1.2
+    static let bm25B = 0.75
+    /// The most topics a term's retrieval posting keeps (its strongest), which bounds the
+    /// cost of a question whatever the size of the knowledge base.
+    static let textPostingLimit = 32
+
+    static func texts(of topic: Topic, _ field: TextField) -> [String] {
+        switch field {
+        case .title: [topic.title]
+        case .patterns: topic.patterns.map(\.value)
+        case .samples: topic.samples.map(\.value)
+        case .glossary:
+            topic.glossary.map { [$0.term] + $0.aliases + $0.meanings.values + [$0.note ?? ""] } ?? []
+        case .answer: [SourceMarkers.stripped(topic.answer)]
+        case .steps: topic.nextSteps.values.flatMap { $0.map(\.text) } + topic.advice.values
+        case .more: [SourceMarkers.stripped(topic.more ?? "")]
+        }
+    }
+
+    /// Builds `textPostings`: BM25F over title, patterns, samples, glossary, answer, steps and
+    /// more, on the same normalised terms as the patterns. Terms only the prose holds get ids
+    /// (and weights) of their own, so that the question's words the knowledge base knows are
+    /// told from words it has never seen.
+    private func buildTextIndex(_ base: KnowledgeBase) {
+        let skip: Set<String> = Set(Self.framingTerms)
+        var counts: [[Int32: Double]] = []  // per topic: term -> weighted, length-normalised frequency
+        var fieldLengths: [[Double]] = []
+        for topic in base.topics {
+            var lengths: [Double] = []
+            for (field, _) in Self.fieldWeights {
+                let words = Self.texts(of: topic, field).flatMap { normalizer.normalize($0, correctTypos: false) }
+                lengths.append(Double(words.filter { !$0.isStopWord }.count))
+            }
+            fieldLengths.append(lengths)
+        }
+        let topicCount = max(base.topics.count, 1)
+        var averages = [Double](repeating: 0, count: Self.fieldWeights.count)
+        for lengths in fieldLengths { for (index, length) in lengths.enumerated() { averages[index] += length } }
+        averages = averages.map { max(1, $0 / Double(topicCount)) }
+        var documentFrequency: [Int32: Int] = [:]
+        // `none` and `smalltalk` are reached by their patterns only: their prose names the
+        // topics the advisor covers, which must not pull questions to them.
+        let patternOnly: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+        for (topicIndex, topic) in base.topics.enumerated() {
+            var frequencies: [Int32: Double] = [:]
+            guard !patternOnly.contains(topic.id) else {
+                counts.append(frequencies)
+                continue
+            }
+            for (fieldIndex, (field, weight)) in Self.fieldWeights.enumerated() {
+                let norm = 1 - Self.bm25B + Self.bm25B * fieldLengths[topicIndex][fieldIndex] / averages[fieldIndex]
+                for text in Self.texts(of: topic, field) {
+                    for word in normalizer.normalize(text, correctTypos: false)
+                    where !word.isStopWord && !skip.contains(word.term) {
+                        let id = termID(word.term, isStop: false)
+                        frequencies[id, default: 0] += weight / norm
+                    }
+                }
+            }
+            for id in frequencies.keys { documentFrequency[id, default: 0] += 1 }
+            counts.append(frequencies)
+        }
+        // Terms only the prose holds weigh by how many topics use them, like the others.
+        for (id, frequency) in documentFrequency where termWeights[Int(id)] == 0 {
+            termWeights[Int(id)] = log(1 + Double(topicCount) / Double(frequency))
+        }
+        textPostings = [[TextPosting]](repeating: [], count: termWeights.count)
+        for (topicIndex, frequencies) in counts.enumerated() {
+            for (id, frequency) in frequencies {
+                let df = Double(documentFrequency[id] ?? 1)
+                let idf = log(1 + (Double(topicCount) - df + 0.5) / (df + 0.5))
+                let impact = idf * frequency * (Self.bm25K1 + 1) / (Self.bm25K1 + frequency)
+                textPostings[Int(id)].append(TextPosting(topic: Int32(topicIndex), impact: impact))
+            }
+        }
+        for index in textPostings.indices where !textPostings[index].isEmpty {
+            textPostings[index].sort { ($0.impact, $1.topic) > ($1.impact, $0.topic) }
+            if textPostings[index].count > Self.textPostingLimit {
+                textPostings[index].removeLast(textPostings[index].count - Self.textPostingLimit)
+            }
+        }
+        if postings.count < termWeights.count {
+            postings.append(contentsOf: [[Int32]](repeating: [], count: termWeights.count - postings.count))
         }
     }
 
@@ -308,8 +476,39 @@ public final class Router {
             }
         }
 
-        var ranked = scores.map {
-            (topic: $0.key, score: $0.value.best + 0.1 * ($0.value.total - $0.value.best), entry: $0.value)
+        // The second evidence: each topic's whole text, scored as a ranked retrieval.
+        var textScores: [Int32: (score: Double, terms: Int)] = [:]
+        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
+            for posting in textPostings[Int(term)] {
+                // A word the topic's own patterns matched already counts there: the text adds
+                // only what the patterns did not explain.
+                if let entry = scores[posting.topic], entry.terms.contains(term) { continue }
+                textScores[posting.topic, default: (0, 0)].score += posting.impact
+                textScores[posting.topic, default: (0, 0)].terms += 1
+            }
+        }
+        // A single word in common with a topic's prose, with no pattern behind it, is no
+        // evidence ("best", "translate"): such a topic does not rank.
+        for (topic, text) in textScores where text.terms < 2 && scores[topic] == nil {
+            textScores[topic] = nil
+        }
+        // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
+        // choose among them, and alone the frame leans to its first.
+        for frame in matchedFrames(sequence) {
+            let pointed = frame.topics.filter { scores[$0] != nil || textScores[$0] != nil }
+            for topic in pointed.isEmpty ? Array(frame.topics.prefix(1)) : pointed {
+                scores[topic, default: TopicScore()].frameScore += pointed.isEmpty ? Self.frameBase : Self.frameBonus
+                scores[topic, default: TopicScore()].frames.append(frame.name)
+            }
+        }
+        for topic in textScores.keys where scores[topic] == nil { scores[topic] = TopicScore() }
+        var ranked = scores.map { topic, entry in
+            (
+                topic: topic,
+                score: entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic]?.score ?? 0)
+                    + entry.frameScore,
+                entry: entry
+            )
         }
         ranked.sort { ($0.score, topicIDs[Int($1.topic)]) > ($1.score, topicIDs[Int($0.topic)]) }
 
@@ -325,20 +524,39 @@ public final class Router {
         let runnerUp = ranked.count > 1 ? ranked[1].score : 0
         // A glossary word in a question about something else is covered by the jargon note.
         var explained = best.entry.terms
+        // The winner's text support for the words its patterns matched: left out of the
+        // ranking (it would count those words twice) but part of how sure the match is.
+        var ownTextSupport = 0.0
+        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
+            guard let posting = textPostings[Int(term)].first(where: { $0.topic == best.topic }) else { continue }
+            explained.insert(term)
+            if best.entry.terms.contains(term) { ownTextSupport += posting.impact }
+        }
         if glossaryTerms[best.topic] == nil {
             for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
         }
         var covered = 0.0
         for term in contentTerms where term >= 0 && explained.contains(term) { covered += termWeights[Int(term)] }
         let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
-        let strength = 1 - exp(-best.score / 2.0)
+        let strength = 1 - exp(-(best.score + Self.textShare * ownTextSupport) / 2.0)
         let margin = (best.score - runnerUp) / best.score
+        // Calibrated on the dev corpus with the patterns switched off (how an unseen phrasing
+        // is routed): retrieval alone needs no discount of its own; a weak one is hedged.
         let confidence = strength * (0.7 + 0.3 * margin) * (0.6 + 0.4 * coverage)
+
         routing.confidence = (confidence * 100).rounded() / 100
         routing.matchedRules = best.entry.rules.map { rules[Int($0)].text }
         routing.matchedWords = words.filter { word in
-            termIDs[word.term].map { best.entry.terms.contains($0) } ?? false
+            termIDs[word.term].map { explained.contains($0) } ?? false
         }.map { $0.correction ?? $0.surface }
+        let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
+        let textPart = best.score - patternPart - best.entry.frameScore
+        var parts = [
+            (name: "pattern", value: patternPart), (name: "retrieval", value: textPart),
+            (name: best.entry.frames.map { "frame '\($0)'" }.joined(separator: ", "), value: best.entry.frameScore),
+        ].filter { $0.value > 0 }
+        parts.sort { $0.value > $1.value }
+        routing.evidence = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
         if routing.confidence >= Self.answerThreshold {
             routing.topic = topicIDs[Int(best.topic)]
             routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)

@@ -33,7 +33,7 @@ public struct RoleReading: Sendable, Equatable {
     static let modifiers: Set<String> = [
         "a", "an", "the", "new", "newly", "recently", "just", "appointed", "hired", "interim", "acting", "current",
         "incoming", "global", "group", "company", "companys", "head", "of", "vp", "svp", "evp", "director",
-        "leader", "lead", "up", "charge", "in", "at", "our",
+        "leader", "up", "charge", "in", "at",
     ]
     /// Verbs whose subject "I" is the role that follows ("I run marketing").
     static let selfVerbs: Set<String> = [

@@ -175,6 +175,7 @@ public final class Session {
             lines.append("About: \(about.article), \(answer.why.about ?? "")")
         }
         if let context = answer.why.context { lines.append("Context used: " + context) }
+        if let evidence = answer.why.evidence { lines.append("Decided by: " + evidence) }
         if let also = answer.why.also { lines.append("Also relevant: " + also) }
         if answer.why.candidates.isEmpty {
             lines.append("Candidates: none scored")

@@ -210,6 +210,7 @@ extension Answer {
                     if let role = why.role { fields.append(("role", { $0.value(role) })) }
                     if let about = why.about { fields.append(("about", { $0.value(about) })) }
                     if let also = why.also { fields.append(("also", { $0.value(also) })) }
+                    if let evidence = why.evidence { fields.append(("evidence", { $0.value(evidence) })) }
                     w.object(fields)
                 }
             ),

@@ -13,25 +13,45 @@ final class TmuxSession: @unchecked Sendable {
     private let tmux: String
     private var stopped = false
 
-    /// Starts `command` (already shell-quoted words) in a detached 100x30 session.
-    init(sandbox: Sandbox, arguments: [String], env: [String: String?] = [:], width: Int = 100, height: Int = 30)
-        async throws
-    {
-        guard let tmux = Self.executable else { throw SpawnError(description: "tmux is not installed") }
+    /// Starts `advisor` with `arguments` in a detached 100x30 session.
+    convenience init(
+        sandbox: Sandbox, arguments: [String], env: [String: String?] = [:], width: Int = 100, height: Int = 30
+    ) async throws {
         guard let advisor = AdvisorProcess.executable else { throw SpawnError(description: "advisor binary not found") }
+        // tmux here cannot report a dead pane's exit status, so a shell records it; its
+        // INT trap (a handler, reset in the child by exec) keeps it alive across Ctrl-C.
+        let statusFile = sandbox.path("exit-status-\(UUID().uuidString.prefix(8))")
+        let wrapper = "trap true INT; \"$0\" \"$@\"; echo $? > \(Self.quote(statusFile.path))"
+        let command = (["/bin/sh", "-c", wrapper, advisor] + arguments).map(Self.quote).joined(separator: " ")
+        try await self.init(
+            sandbox: sandbox, command: command, statusFile: statusFile, env: env, width: width, height: height)
+    }
+
+    /// Starts a shell script in a detached session; `$ADVISOR` in it is the built binary.
+    convenience init(
+        sandbox: Sandbox, script: String, env: [String: String?] = [:], width: Int = 100, height: Int = 30
+    ) async throws {
+        guard let advisor = AdvisorProcess.executable else { throw SpawnError(description: "advisor binary not found") }
+        var environment = env
+        environment["ADVISOR"] = advisor
+        let command = ["/bin/sh", "-c", script].map(Self.quote).joined(separator: " ")
+        try await self.init(
+            sandbox: sandbox, command: command, statusFile: nil, env: environment, width: width, height: height)
+    }
+
+    /// Starts `command` (a shell command line) in a detached session.
+    private init(
+        sandbox: Sandbox, command: String, statusFile: URL?, env: [String: String?], width: Int, height: Int
+    ) async throws {
+        guard let tmux = Self.executable else { throw SpawnError(description: "tmux is not installed") }
         self.tmux = tmux
         self.sandbox = sandbox
         socket = "advisor-test-\(getpid())-\(UUID().uuidString.prefix(8))"
         let configuration = try sandbox.write(
-            "tmux.conf", "set -g remain-on-exit on\nset -g status off\nset -g history-limit 10000\n")
+            "tmux-\(socket).conf", "set -g remain-on-exit on\nset -g status off\nset -g history-limit 10000\n")
         var environment: [String: String?] = ["TMUX": nil, "TMUX_TMPDIR": sandbox.root.path, "TERM": "xterm-256color"]
         for (key, value) in env { environment[key] = value }
         // The server takes its environment from this first client: the sandbox's.
-        // tmux here cannot report a dead pane's exit status, so a shell records it; its
-        // INT trap (a handler, reset in the child by exec) keeps it alive across Ctrl-C.
-        let statusFile = sandbox.path("exit-status-\(socket)")
-        let wrapper = "trap true INT; \"$0\" \"$@\"; echo $? > \(Self.quote(statusFile.path))"
-        let command = (["/bin/sh", "-c", wrapper, advisor] + arguments).map(Self.quote).joined(separator: " ")
         let result = try await sandbox.run(
             tmux,
             [
@@ -65,6 +85,15 @@ final class TmuxSession: @unchecked Sendable {
     /// Types `text` literally (no key names).
     func type(_ text: String) async throws {
         _ = try await tmuxCommand(["send-keys", "-l", text])
+    }
+
+    /// Pastes `text` as a terminal paste: bracketed (ESC [200~ ... ESC [201~) when the
+    /// program asked for bracketed paste mode, raw otherwise.
+    func paste(_ text: String) async throws {
+        let name = "paste-\(UUID().uuidString.prefix(8))"
+        let file = try sandbox.write(name, text)
+        _ = try await tmuxCommand(["load-buffer", "-b", name, file.path])
+        _ = try await tmuxCommand(["paste-buffer", "-p", "-d", "-b", name])
     }
 
     /// Presses keys by tmux name: Enter, Up, Tab, C-c, C-d.

@@ -41,15 +41,21 @@ struct RouterBehaviourTests {
     }
 
     @Test(
-        "greetings, thanks and 'what can you do' give smalltalk",
-        arguments: [
-            "hello", "Hi!", "hey", "thanks", "Thank you very much", "cheers", "What can you do?", "who are you",
-        ])
+        "greetings and 'what can you do' give smalltalk with how to start",
+        arguments: ["hello", "Hi!", "hey", "What can you do?", "who are you"])
     func smalltalk(question: String) {
         let answer = TestSupport.advisor().ask(question)
         #expect(answer.topic == KnowledgeBase.smalltalkTopic)
         #expect(answer.answer.contains("/help"))
+        #expect(answer.answer.contains("/role cio"))
         #expect(answer.sources.isEmpty)
+    }
+
+    @Test("thanks gets a fitting reply, not the greeting", arguments: ["thanks", "Thank you very much", "cheers"])
+    func thanks(question: String) {
+        let answer = TestSupport.advisor().ask(question)
+        #expect(answer.topic == KnowledgeBase.smalltalkTopic)
+        #expect(answer.answer.hasPrefix("You're welcome"))
     }
 
     @Test("why names the matched words, the rules and the runner-up candidates with scores")

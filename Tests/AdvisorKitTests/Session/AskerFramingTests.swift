@@ -82,7 +82,11 @@ struct AskerFramingTests {
         for topic in Self.contentTopics {
             for role in Role.allCases {
                 let counterpart = role.counterpart.displayName
-                for sample in topic.samples.prefix(3) {
+                // Samples that say who asks ("as a CMO, ...") set the asker themselves.
+                let neutral = topic.samples.filter {
+                    RoleReading.read(TestSupport.advisor().router.route($0.value).words).asker == nil
+                }
+                for sample in neutral.prefix(3) {
                     let question = "My \(counterpart) asked me this: \(sample.value)"
                     let chat = conversation(role: role)
                     let answer = chat.ask(question)
@@ -96,7 +100,7 @@ struct AskerFramingTests {
                 }
             }
         }
-        #expect(checked >= Self.contentTopics.count * 2, "most samples still reach their topic")
+        #expect(checked >= Self.contentTopics.count * 2, "most samples still reach their topic (\(checked))")
     }
 
     @Test("Every step of every topic cites a source of the topic, and the answer numbers it")
@@ -183,7 +187,7 @@ struct AskerFramingTests {
 
     @Test("A none answer suggests the topics nearest to the question, not a fixed list")
     func noneSuggestsNearest() {
-        let answer = conversation().ask("which CRM vendor should marketing buy?")
+        let answer = conversation().ask("what is the best CRM system?")
         #expect(answer.topic == "none")
         let candidates = answer.why.candidates.map(\.topic).filter { $0 != "none" && $0 != "smalltalk" }
         #expect(answer.related == Array(candidates.prefix(3)))

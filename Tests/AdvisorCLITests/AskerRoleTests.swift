@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// Who asks and whom the question is about, over the built binary: `--role`, statements in
+/// the question, `about`, next steps, and `/expect ... as ROLE`.
+@Suite("asker role and next steps (binary)")
+struct AskerRoleTests {
+    @Test("--role CIO naming marketing gets CIO advice, with about and cited next steps in JSON")
+    func cioNamesMarketing() async throws {
+        let sandbox = try Sandbox()
+        let result = try await sandbox.advisor(
+            ["ask", "--json", "--role", "CIO", "how do we split the budget with marketing?"])
+        #expect(result.status == 0, "\(result)")
+        let answer = try JSON.object(result.out)
+        #expect(answer["topic"] as? String == "tech-budget")
+        #expect(answer["role"] as? String == "cio", "roles are case-insensitive; naming marketing changes nothing")
+        #expect(answer["about"] as? String == "cmo")
+        let steps = try #require(answer["next_steps"] as? [[String: Any]])
+        #expect(steps.count >= 2)
+        let seeds = Set((answer["sources"] as? [[String: Any]] ?? []).compactMap { $0["seed"] as? String })
+        for step in steps {
+            #expect(step["role"] as? String == "cio")
+            #expect((step["step"] as? String)?.isEmpty == false)
+            #expect(seeds.contains(step["seed"] as? String ?? ""), "each step's article is among the sources")
+            #expect(step["inferred"] is Bool)
+        }
+        let text = answer["answer"] as? String ?? ""
+        #expect(text.contains("Next steps for you as a CIO:"))
+        #expect(!text.contains("As a CMO"))
+        let why = try #require(answer["why"] as? [String: Any])
+        #expect(why["role"] as? String == "from --role")
+    }
+
+    @Test("text output leads with a summary, then the asker's steps, and numbers the sources")
+    func textLayout() async throws {
+        let sandbox = try Sandbox()
+        let result = try await sandbox.advisor(["ask", "--role", "cmo", "who should own mobile?"])
+        #expect(result.status == 0, "\(result)")
+        let lines = result.out.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix("[mobile-ownership]") == true)
+        let steps = try #require(lines.firstIndex(of: "Next steps for you as a CMO:"))
+        #expect(steps >= 2, "a summary comes first")
+        #expect(result.out.contains("Sources: [1] "))
+        #expect(result.out.contains("86%") && result.out.contains("76%"))
+    }
+
+    @Test("'I'm the CMO' in a script sets the role for the rest of the session and says so")
+    func statementInScript() async throws {
+        let sandbox = try Sandbox()
+        let script = try sandbox.write(
+            "statement.advisor",
+            """
+            I'm the CMO. Who should own mobile?
+            /expect mobile-ownership as cmo
+            how do we split the tech budget?
+            /expect tech-budget as cmo
+            what does platform mean to a CIO?
+            /expect term-platform as cmo about cio
+
+            """)
+        let result = try await sandbox.advisor(["run", "--no-transcript", script.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.out.contains("Noted: you are a CMO"))
+        #expect(result.out.components(separatedBy: "Noted: you are").count == 2, "said once")
+    }
+
+    @Test("/expect ... as ROLE fails with FILE:LINE: expected TOPIC as ROLE, got ...")
+    func expectRoleFails() async throws {
+        let sandbox = try Sandbox()
+        let script = try sandbox.write(
+            "wrong-role.advisor", "/role cio\nhow do we split the budget with marketing?\n/expect tech-budget as cmo\n")
+        let result = try await sandbox.advisor(["run", "--no-transcript", script.path])
+        #expect(result.status == 1, "\(result)")
+        #expect(
+            result.err.contains("wrong-role.advisor:3: expected tech-budget as cmo, got tech-budget as cio"),
+            "\(result)")
+    }
+
+    @Test("a bad /expect role is a script error naming the line")
+    func expectBadRole() async throws {
+        let sandbox = try Sandbox()
+        let script = try sandbox.write("bad.advisor", "who owns mobile\n/expect mobile-ownership as ceo\n")
+        let result = try await sandbox.advisor(["run", "--no-transcript", script.path])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.err.contains("bad.advisor:2:"), "\(result)")
+        #expect(result.err.contains("'as' takes cio, cmo or nobody"), "\(result)")
+    }
+
+    @Test("with no role known, both roles' steps are shown, labelled")
+    func noRole() async throws {
+        let sandbox = try Sandbox()
+        let result = try await sandbox.advisor(["ask", "--json", "who should own mobile?"])
+        let answer = try JSON.object(result.out)
+        #expect(answer["role"] is NSNull)
+        let roles = Set((answer["next_steps"] as? [[String: Any]] ?? []).compactMap { $0["role"] as? String })
+        #expect(roles == ["cio", "cmo"])
+        let text = answer["answer"] as? String ?? ""
+        #expect(text.contains("For a CIO:") && text.contains("For a CMO:"))
+    }
+
+    @Test("kb eval reports accuracy, out-of-scope recall, false none and confusions; --min-accuracy gates")
+    func kbEval() async throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write(
+            "set.tsv",
+            "question\ttopic\tsource\nwho should own mobile?\tmobile-ownership\tx\n"
+                + "what is the weather in Paris?\tnone\tx\nwho owns mobile\ttech-budget\tx\n")
+        let result = try await sandbox.advisor(["kb", "eval", "--misses", file.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.out.contains("accuracy           66.7% (2/3)"), "\(result)")
+        #expect(result.out.contains("out-of-scope recall 100.0%"), "\(result)")
+        #expect(result.out.contains("tech-budget -> mobile-ownership: 1"), "\(result)")
+        #expect(result.out.contains("set.tsv:4: expected tech-budget, got mobile-ownership"), "\(result)")
+        let gated = try await sandbox.advisor(["kb", "eval", "--min-accuracy", "0.9", file.path])
+        #expect(gated.status == 1, "\(gated)")
+        let bad = try sandbox.write("bad.tsv", "who owns mobile\tno-such-topic\n")
+        let badResult = try await sandbox.advisor(["kb", "eval", bad.path])
+        #expect(badResult.status == 2)
+        #expect(badResult.err.contains("bad.tsv:1: unknown topic 'no-such-topic'"), "\(badResult)")
+    }
+}
