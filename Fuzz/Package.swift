@@ -9,7 +9,7 @@ import PackageDescription
 let mainPackage = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
     .lowercased()
 
-let fuzzers = ["FuzzKnowledgeBase", "FuzzRouter", "FuzzScript", "FuzzTranscript"]
+let fuzzers = ["FuzzCache", "FuzzKnowledgeBase", "FuzzRouter", "FuzzScript", "FuzzTranscript"]
 
 let package = Package(
     name: "advisor-fuzz",
@@ -20,7 +20,10 @@ let package = Package(
         + fuzzers.map {
             .executableTarget(
                 name: $0,
-                dependencies: ["FuzzSupport", .product(name: "AdvisorKit", package: mainPackage)]
+                dependencies: ["FuzzSupport", .product(name: "AdvisorKit", package: mainPackage)],
+                // The main package compiles release builds for a static Swift runtime, so its
+                // objects ask for the static Foundation libraries: link the same way.
+                linkerSettings: [.unsafeFlags(["-static-stdlib"])]
             )
         }
 )

@@ -26,7 +26,9 @@ struct KBCommand: ParsableCommand {
             }
             let samples = base.topics.reduce(0) { $0 + $1.samples.count }
             Console.write(
-                "ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics (\(directory))\n")
+                TerminalSafe.neutralize(
+                    "ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics (\(directory))",
+                    keepNewlines: false) + "\n")
         }
     }
 
@@ -104,7 +106,8 @@ struct KBCommand: ParsableCommand {
             let advisor = try common.loadAdvisor()
             let width = advisor.knowledgeBase.topics.map(\.id.count).max() ?? 0
             for topic in advisor.knowledgeBase.topics {
-                Console.write(topic.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + topic.title + "\n")
+                let line = topic.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + topic.title
+                Console.write(TerminalSafe.neutralize(line, keepNewlines: false) + "\n")
             }
         }
     }

@@ -17,109 +17,162 @@ enum Pager {
     }
 
     static func show(_ text: String) {
-        guard isatty(STDOUT_FILENO) == 1 else {
-            Console.write(text)
-            return
-        }
-        let environment = ProcessInfo.processInfo.environment
-        guard let pager = command(environment: environment), !fitsOnScreen(text) else {
-            Console.write(text)
-            return
-        }
-        var childEnvironment = environment
-        if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRX" }
-        guard run(pager, input: Data(text.utf8), environment: childEnvironment) else {
-            Console.write(text)
-            return
-        }
+        stream { write in _ = write(text) }
     }
 
-    /// Whether `text` fits on the screen as it is wrapped, so no pager is needed.
-    private static func fitsOnScreen(_ text: String) -> Bool {
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else {
-            return false
+    /// Shows output made piece by piece, without holding it all: plainly when not on a
+    /// terminal or while it fits the screen, through the pager from the moment it does not.
+    /// `produce` gets a function that takes each piece and returns false once the reader
+    /// is gone (the pager quit): then stop producing.
+    static func stream(_ produce: ((String) -> Bool) -> Void) {
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(STDOUT_FILENO) == 1, let pager = command(environment: environment) else {
+            var held = ""
+            produce { piece in
+                held += piece
+                if held.utf8.count >= 1 << 16 {
+                    Console.write(held)
+                    held = ""
+                }
+                return true
+            }
+            Console.write(held)
+            return
         }
-        let columns = Int(size.ws_col)
+        var size = winsize()
+        let screen =
+            ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 0 && size.ws_col > 0
+            ? (rows: Int(size.ws_row), columns: Int(size.ws_col)) : (rows: 24, columns: 80)
+        var childEnvironment = environment
+        if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRX" }
+
+        var held = ""
+        var rows = 0
+        var running: Running?
+        var gone = false
+        produce { piece in
+            guard !gone else { return false }
+            if let running {
+                gone = !running.write(piece)
+                return !gone
+            }
+            held += piece
+            rows += Self.rows(of: piece, columns: screen.columns)
+            if rows >= screen.rows, let started = Running.start(pager, environment: childEnvironment) {
+                running = started
+                gone = !started.write(held)
+                held = ""
+            }
+            return !gone
+        }
+        guard let running else {
+            Console.write(held)
+            return
+        }
+        running.finish()
+    }
+
+    /// The screen rows `text` takes once the terminal wraps it.
+    private static func rows(of text: String, columns: Int) -> Int {
         var rows = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
         {
             rows += max(1, (line.count + columns - 1) / columns)
-            if rows >= Int(size.ws_row) { return false }
         }
-        return true
+        return rows
     }
 
-    /// Runs `/bin/sh -c command` with `input` on its standard input and waits for it;
-    /// false when it could not be started.
-    private static func run(_ command: String, input: Data, environment: [String: String]) -> Bool {
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { return false }
-        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+    /// A pager started with `/bin/sh -c`, fed through a pipe.
+    private final class Running {
+        let child: pid_t
+        let input: Int32
+        let previousInterrupt: sighandler_t?
+        let previousQuit: sighandler_t?
+        let previousPipe: sighandler_t?
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, readEnd, STDIN_FILENO)
-        posix_spawn_file_actions_addclose(&actions, readEnd)
-        posix_spawn_file_actions_addclose(&actions, writeEnd)
-
-        // The pager gets default signal handling and an empty mask, and stays in this
-        // process group (no POSIX_SPAWN_SETPGROUP): the terminal's foreground group.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGHUP, SIGTSTP, SIGXFSZ, SIGCHLD] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let arguments = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+        private init(child: pid_t, input: Int32, signals: (sighandler_t?, sighandler_t?, sighandler_t?)) {
+            self.child = child
+            self.input = input
+            (previousInterrupt, previousQuit, previousPipe) = signals
         }
 
-        let previousInterrupt = signal(SIGINT, SIG_IGN)
-        let previousQuit = signal(SIGQUIT, SIG_IGN)
-        let previousPipe = signal(SIGPIPE, SIG_IGN)
-        defer {
+        /// Starts the pager, or nil when it cannot be started (then output goes plainly).
+        static func start(_ command: String, environment: [String: String]) -> Running? {
+            var pipeEnds: [Int32] = [0, 0]
+            guard pipe(&pipeEnds) == 0 else { return nil }
+            let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_adddup2(&actions, readEnd, STDIN_FILENO)
+            posix_spawn_file_actions_addclose(&actions, readEnd)
+            posix_spawn_file_actions_addclose(&actions, writeEnd)
+
+            // The pager gets default signal handling and an empty mask, and stays in this
+            // process group (no POSIX_SPAWN_SETPGROUP): the terminal's foreground group.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGHUP, SIGTSTP, SIGXFSZ, SIGCHLD] {
+                sigaddset(&defaults, signal)
+            }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            posix_spawnattr_setsigmask(&attributes, &empty)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+            let arguments = ["/bin/sh", "-c", command]
+            var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer {
+                for pointer in argv { free(pointer) }
+                for pointer in envp { free(pointer) }
+            }
+
+            let signals = (signal(SIGINT, SIG_IGN), signal(SIGQUIT, SIG_IGN), signal(SIGPIPE, SIG_IGN))
+            var child: pid_t = 0
+            let spawned = posix_spawn(&child, "/bin/sh", &actions, &attributes, &argv, &envp)
+            close(readEnd)
+            guard spawned == 0 else {
+                close(writeEnd)
+                signal(SIGINT, signals.0)
+                signal(SIGQUIT, signals.1)
+                signal(SIGPIPE, signals.2)
+                return nil
+            }
+            return Running(child: child, input: writeEnd, signals: signals)
+        }
+
+        /// Writes a piece to the pager; false once it has quit (EPIPE).
+        func write(_ piece: String) -> Bool {
+            var piece = piece
+            return piece.withUTF8 { buffer in
+                guard let base = buffer.baseAddress else { return true }
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(input, base + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    offset += written
+                }
+                return true
+            }
+        }
+
+        /// Closes the pipe, waits for the pager to quit and restores the signals.
+        func finish() {
+            close(input)
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0, errno == EINTR {}
             signal(SIGINT, previousInterrupt)
             signal(SIGQUIT, previousQuit)
             signal(SIGPIPE, previousPipe)
         }
-
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, "/bin/sh", &actions, &attributes, &argv, &envp)
-        close(readEnd)
-        guard spawned == 0 else {
-            close(writeEnd)
-            return false
-        }
-        // The pager may quit before reading everything: stop writing on EPIPE.
-        input.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(writeEnd, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    break
-                }
-                offset += written
-            }
-        }
-        close(writeEnd)
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0, errno == EINTR {}
-        return true
     }
 }

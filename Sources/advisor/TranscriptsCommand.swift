@@ -70,7 +70,9 @@ struct TranscriptsCommand: ParsableCommand {
                 return
             }
             guard !summaries.isEmpty else {
-                Console.write("No transcripts in \(options.store.directory).\n")
+                Console.write(
+                    TerminalSafe.neutralize("No transcripts in \(options.store.directory).", keepNewlines: false) + "\n"
+                )
                 return
             }
             // Every column as wide as its widest cell, so the columns stay aligned.
@@ -107,39 +109,64 @@ struct TranscriptsCommand: ParsableCommand {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
+        /// Renders the transcript as it is read, through the pager: a session of any length
+        /// is shown whole in bounded memory.
         func run() throws {
             Console.ignoreBrokenPipe()
-            var reference = id
+            var reference = self.id
             var fromTurn: Int?
-            if let hash = id.lastIndex(of: "#") {
-                guard let turn = Int(id[id.index(after: hash)...]), turn > 0 else {
-                    Console.errorLine("advisor: error: '\(id)' is not ID or ID#TURN (a turn number after #)")
+            if let hash = reference.lastIndex(of: "#") {
+                guard let turn = Int(reference[reference.index(after: hash)...]), turn > 0 else {
+                    Console.errorLine("advisor: error: '\(self.id)' is not ID or ID#TURN (a turn number after #)")
                     throw ExitCode(2)
                 }
-                reference = String(id[..<hash])
+                reference = String(reference[..<hash])
                 fromTurn = turn
             }
-            var transcript = try options.read(reference)
-            if let fromTurn {
-                // Jump to that turn: the entries before it are left out.
-                guard
-                    let start = transcript.entries.firstIndex(where: {
-                        if case .turn(let turn) = $0 { return turn.n >= fromTurn }
-                        return false
-                    })
-                else {
+            let (store, id) = try options.resolve(reference)
+            let renderer = AnswerRenderer(
+                width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
+                style: TextStyle(colors: format == .text && options.useColor()))
+            let formatter = TranscriptFormatter(renderer: renderer)
+            let format = TranscriptFormat(rawValue: self.format.rawValue) ?? .text
+            var outcome: Result<Transcript, TranscriptError> = .failure(.notFound(id, store.directory))
+            var reached = fromTurn == nil
+            Pager.stream { write in
+                var begun = false
+                do throws(TranscriptError) {
+                    let transcript = try store.stream(id) { entry, session in
+                        // ID#N: the entries before turn N are left out.
+                        if !reached, case .turn(let turn) = entry, let fromTurn, turn.n >= fromTurn { reached = true }
+                        guard reached else { return true }
+                        if !begun {
+                            begun = true
+                            guard write(formatter.begin(id: id, session: session, as: format)) else { return false }
+                        }
+                        return write(formatter.render(entry, as: format))
+                    }
+                    guard reached else {
+                        outcome = .success(transcript)
+                        return
+                    }
+                    if !begun { _ = write(formatter.begin(id: id, session: transcript.session, as: format)) }
+                    _ = write(formatter.finish(end: transcript.end, as: format))
+                    outcome = .success(transcript)
+                } catch {
+                    outcome = .failure(error)
+                }
+            }
+            switch outcome {
+            case .success(let transcript):
+                for warning in transcript.warnings { Console.warning(warning) }
+                if !reached, let fromTurn {
                     Console.errorLine(
                         "advisor: error: \(transcript.id) has \(transcript.turns.count) turn(s), no turn \(fromTurn)")
                     throw ExitCode(2)
                 }
-                transcript.entries = Array(transcript.entries[start...])
+            case .failure(let error):
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
             }
-            let renderer = AnswerRenderer(
-                width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
-                style: TextStyle(colors: format == .text && options.useColor()))
-            let output = TranscriptFormatter(renderer: renderer).render(
-                transcript, as: TranscriptFormat(rawValue: format.rawValue) ?? .text)
-            Pager.show(output)
         }
     }
 
@@ -316,10 +343,16 @@ struct TranscriptsCommand: ParsableCommand {
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let transcript = try options.read(id)
+            let (store, id) = try options.resolve(self.id)
             let advisor = try knowledgeBase.loadAdvisor()
-            let changes = TranscriptReview.replay(transcript, advisor: advisor)
-            let turns = transcript.turns.count
+            let (transcript, turns, changes): (Transcript, Int, [ReplayChange])
+            do {
+                (transcript, turns, changes) = try TranscriptReview.replay(id, in: store, advisor: advisor)
+            } catch {
+                Console.error("advisor: \(error.description)")
+                throw ExitCode(2)
+            }
+            for warning in transcript.warnings { Console.warning(warning) }
             if json {
                 Console.write(changes.map(TerminalSafe.jsonLine).joined())
             } else {
@@ -331,13 +364,16 @@ struct TranscriptsCommand: ParsableCommand {
                             "turn \(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))")
                         + "\n"
                     if change.topicChanged {
-                        out += "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(change.newTopic)\n"
+                        out +=
+                            "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(TerminalSafe.neutralize(change.newTopic))\n"
                     } else {
-                        out += "  topic: \(change.newTopic) (unchanged); the answer's text changed\n"
+                        out +=
+                            "  topic: \(TerminalSafe.neutralize(change.newTopic)) (unchanged); the answer's text changed\n"
                     }
                     let was = change.oldAnswer.replacingOccurrences(of: "\n", with: " ")
                     out += style.dim("  was: " + TerminalSafe.neutralize(was, keepNewlines: false)) + "\n"
-                    out += "  now: " + change.newAnswer.replacingOccurrences(of: "\n", with: " ") + "\n"
+                    let now = change.newAnswer.replacingOccurrences(of: "\n", with: " ")
+                    out += "  now: " + TerminalSafe.neutralize(now, keepNewlines: false) + "\n"
                 }
                 out += "\(transcript.id): \(changes.count) of \(turns) turn\(turns == 1 ? "" : "s") changed"
                 if let old = transcript.session?.kb, old != advisor.knowledgeBase.fingerprint {

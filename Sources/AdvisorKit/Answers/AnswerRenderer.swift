@@ -30,19 +30,24 @@ public struct AnswerRenderer: Sendable {
     }
 
     /// The answer as lines of text, ending with a newline.
+    ///
+    /// Every text of the answer is neutralised (`TerminalSafe`) before the renderer's own
+    /// styles are added: whatever it came from (knowledge base, compiled cache, transcript,
+    /// question), nothing in an answer reaches a terminal as a control character.
     public func render(_ answer: Answer) -> String {
-        var out = style.bold(answer.title) + " " + style.dim("[\(answer.topic)]") + "\n"
-        if let notice = answer.notice { out += style.accent(wrap(notice)) }
-        out += wrap(answer.answer)
-        if let note = answer.note { out += style.accent(wrap(note)) }
+        func safe(_ text: String) -> String { TerminalSafe.neutralize(text) }
+        var out = style.bold(safe(answer.title)) + " " + style.dim("[\(safe(answer.topic))]") + "\n"
+        if let notice = answer.notice { out += style.accent(wrap(safe(notice))) }
+        out += wrap(safe(answer.answer))
+        if let note = answer.note { out += style.accent(wrap(safe(note))) }
         if !answer.sources.isEmpty {
             let sources = answer.sources.enumerated().map { index, source in
-                "[\(index + 1)] " + source.title + (source.author.map { " (\($0))" } ?? "")
+                "[\(index + 1)] " + safe(source.title) + (source.author.map { " (\(safe($0)))" } ?? "")
             }.joined(separator: "; ")
             out += style.dim(wrap("Sources: " + sources))
         }
         if !answer.related.isEmpty {
-            out += style.dim(wrap("Related: " + answer.related.joined(separator: ", ")))
+            out += style.dim(wrap("Related: " + answer.related.map(safe).joined(separator: ", ")))
         }
         return out
     }

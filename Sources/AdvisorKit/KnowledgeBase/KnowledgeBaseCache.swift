@@ -4,12 +4,21 @@ import Foundation
 /// compact binary file, keyed by the content hash of the knowledge base's files, so a
 /// large knowledge base starts without parsing YAML or compiling patterns again.
 ///
-/// The cache is an optimisation only: a missing, stale, damaged or unwritable cache
-/// falls back to loading the YAML files.
+/// The cache is an optimisation only, and never trusted: a file that is missing, stale,
+/// not ours, or whose checksum does not hold falls back to loading the YAML files, and the
+/// cache is rewritten.
+///
+/// A cache file is `magic`, the format version, the engine identity and the fingerprint,
+/// the encoded advisor, then the XXH64 of every byte before it (8 bytes, little-endian).
+/// Files are created 0600, and the folders created for them 0700.
 public struct KnowledgeBaseCache: Sendable {
     static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    static let formatVersion = 5
+    static let formatVersion = 6
+    /// The checksum that ends the file.
+    static let checksumSize = 8
+    /// The largest cache file read.
+    static let maximumFileSize = 1 << 30
 
     /// The running executable's size and modification time: a rebuilt advisor, whose router
     /// may compile differently, never trusts a cache an older build wrote.
@@ -25,8 +34,8 @@ public struct KnowledgeBaseCache: Sendable {
 
     public init(cacheDirectory: String, knowledgeBaseDirectory: String) {
         self.cacheDirectory = cacheDirectory
-        var hasher = FNV1a()
-        hasher.combine(URL(fileURLWithPath: knowledgeBaseDirectory).standardizedFileURL.path)
+        var hasher = FNV1a64()
+        hasher.combine(field: URL(fileURLWithPath: knowledgeBaseDirectory).standardizedFileURL.path)
         prefix = "kb-" + hasher.hexDigest + "-"
     }
 
@@ -45,42 +54,129 @@ public struct KnowledgeBaseCache: Sendable {
         (cacheDirectory as NSString).appendingPathComponent(prefix + fingerprint + ".bin")
     }
 
-    /// The advisor stored for `fingerprint`, or nil when there is no usable cache.
-    func read(fingerprint: String) -> Advisor? {
-        guard let data = try? BoundedFile.read(path(for: fingerprint), limit: 1 << 30) else { return nil }
-        var reader = BinaryReader(Array(data))
+    /// The advisor stored for `fingerprint`, or nil when there is no usable cache: missing,
+    /// not a regular file owned by this user and writable by no one else, damaged, or
+    /// written by another build or for other files. `dictionary` is the knowledge base's
+    /// dictionary of real words (read with the files the fingerprint covers).
+    func read(fingerprint: String, dictionary: WordList?) -> Advisor? {
+        guard
+            let data = try? BoundedFile.read(
+                path(for: fingerprint), limit: Self.maximumFileSize, followSymlinks: false, ownedByUser: true)
+        else { return nil }
+        return Self.decode([UInt8](data), fingerprint: fingerprint, dictionary: dictionary)
+    }
+
+    /// The advisor a cache file's bytes hold, when its checksum and header hold.
+    static func decode(_ bytes: [UInt8], fingerprint: String, dictionary: WordList?) -> Advisor? {
+        guard bytes.count >= magic.count + checksumSize, bytes.starts(with: magic) else { return nil }
+        let bodyEnd = bytes.count - checksumSize
+        var stored: UInt64 = 0
+        for index in (bodyEnd..<bytes.count).reversed() { stored = stored << 8 | UInt64(bytes[index]) }
+        let actual = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[..<bodyEnd])) }
+        guard actual == stored else { return nil }
+        var reader = BinaryReader(bytes, from: magic.count, to: bodyEnd)
         do {
-            for byte in Self.magic where try reader.int() != Int(byte) { return nil }
-            guard try reader.int() == Self.formatVersion, try reader.string() == Self.engineIdentity,
+            guard try reader.int() == formatVersion, try reader.string() == engineIdentity,
                 try reader.string() == fingerprint
             else { return nil }
-            return try Self.decodeAdvisor(&reader, fingerprint: fingerprint)
+            return try decodeAdvisor(&reader, fingerprint: fingerprint, dictionary: dictionary)
         } catch {
             return nil
         }
     }
 
-    /// Stores `advisor` (atomically) and removes older caches of the same knowledge base.
+    /// For the fuzzer (`Fuzz/Sources/FuzzCache`): decodes `bytes` as a whole cache file,
+    /// then decodes their payload framed as a file whose header and checksum hold (the
+    /// payload of `bytes` when they are a cache file, else all of them), so that arbitrary
+    /// bytes reach the decoder behind the checksum. Returns what the second decoding gave.
+    @_spi(Fuzzing) public static func fuzzDecode(_ bytes: [UInt8]) -> Advisor? {
+        _ = decode(bytes, fingerprint: "fuzz", dictionary: nil)
+        var payload = bytes[...]
+        if bytes.starts(with: magic), bytes.count >= magic.count + checksumSize {
+            var reader = BinaryReader(bytes, from: magic.count, to: bytes.count - checksumSize)
+            if (try? reader.int()) != nil, (try? reader.string()) != nil, (try? reader.string()) != nil {
+                payload = bytes[reader.position..<(bytes.count - checksumSize)]
+            }
+        }
+        return decode(file(fingerprint: "fuzz") { $0.append(raw: payload) }, fingerprint: "fuzz", dictionary: nil)
+    }
+
+    /// A whole cache file: header, `payload`, checksum.
+    static func file(fingerprint: String, payload: (inout BinaryWriter) -> Void) -> [UInt8] {
+        var writer = BinaryWriter()
+        for byte in magic { writer.write(Int(byte)) }
+        writer.write(formatVersion)
+        writer.write(engineIdentity)
+        writer.write(fingerprint)
+        payload(&writer)
+        var bytes = writer.bytes
+        let checksum = XXH64.hash(bytes)
+        for shift in stride(from: 0, to: 64, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: checksum >> UInt64(shift)))
+        }
+        return bytes
+    }
+
+    /// Stores `advisor` and removes older caches of the same knowledge base.
+    ///
+    /// The file is written to a new temporary file (0600, created exclusively) and renamed
+    /// into place, so a reader never sees half a cache; the place is replaced only when it
+    /// is missing or a regular file. Only regular files named like this knowledge base's
+    /// caches and owned by this user are removed.
     func write(_ advisor: Advisor) {
         let fingerprint = advisor.knowledgeBase.fingerprint
-        var writer = BinaryWriter()
-        for byte in Self.magic { writer.write(Int(byte)) }
-        writer.write(Self.formatVersion)
-        writer.write(Self.engineIdentity)
-        writer.write(fingerprint)
-        Self.encode(advisor, into: &writer)
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(
-                atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try Data(writer.bytes).write(to: URL(fileURLWithPath: path(for: fingerprint)), options: .atomic)
-            for name in try fm.contentsOfDirectory(atPath: cacheDirectory)
-            where name.hasPrefix(prefix) && name != prefix + fingerprint + ".bin" {
-                try? fm.removeItem(atPath: (cacheDirectory as NSString).appendingPathComponent(name))
+        let bytes = Self.file(fingerprint: fingerprint) { Self.encode(advisor, into: &$0) }
+        guard Self.prepareDirectory(cacheDirectory) else { return }
+        let destination = path(for: fingerprint)
+        var info = stat()
+        if lstat(destination, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG { return }
+        let temporary = destination + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + written, buffer.count - written)
             }
-        } catch {
-            // The cache is only an optimisation: an unwritable cache folder costs time, nothing else.
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            written += count
         }
+        if close(descriptor) != 0 || written != bytes.count || rename(temporary, destination) != 0 {
+            unlink(temporary)
+            return
+        }
+        removeOtherCaches(keeping: (destination as NSString).lastPathComponent)
+    }
+
+    /// Removes this knowledge base's other caches, and temporary files left by a writer
+    /// that died more than ten minutes ago.
+    private func removeOtherCaches(keeping kept: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory) else { return }
+        let now = time(nil)
+        for name in names where name.hasPrefix(prefix) && name != kept {
+            let isCache = name.hasSuffix(".bin")
+            guard isCache || name.contains(".bin.tmp-") else { continue }
+            let path = (cacheDirectory as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
+                continue
+            }
+            if isCache || now - info.st_mtim.tv_sec > 600 { unlink(path) }
+        }
+    }
+
+    /// Makes sure `directory` is a folder, creating it and any missing parent 0700 (never
+    /// changing the mode of a folder that already exists).
+    static func prepareDirectory(_ directory: String) -> Bool {
+        var info = stat()
+        if stat(directory, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR }
+        guard errno == ENOENT else { return false }
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != directory, !prepareDirectory(parent) { return false }
+        if mkdir(directory, 0o700) == 0 { return true }
+        return errno == EEXIST && stat(directory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     // MARK: Encoding
@@ -226,7 +322,9 @@ public struct KnowledgeBaseCache: Sendable {
         }
     }
 
-    static func decodeAdvisor(_ r: inout BinaryReader, fingerprint: String) throws(BinaryReader.Damaged) -> Advisor {
+    static func decodeAdvisor(_ r: inout BinaryReader, fingerprint: String, dictionary: WordList?)
+        throws(BinaryReader.Damaged) -> Advisor
+    {
         let fileNames = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.string() }
         func location(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> SourceLocation {
             let index = try r.int()
@@ -376,7 +474,7 @@ public struct KnowledgeBaseCache: Sendable {
         }
 
         let normalizer = Normalizer()
-        normalizer.dictionary = Router.dictionary(for: base)
+        normalizer.dictionary = dictionary
         normalizer.phrases = Dictionary(phrases, uniquingKeysWith: { a, _ in a })
         normalizer.knownStems = Set(knownStems)
         normalizer.speller = SpellCorrector(entries: speller)

@@ -19,21 +19,20 @@ public enum KnowledgeBaseLoader {
     /// Returns the knowledge base with what could be read, and the problems found;
     /// a knowledge base with problems must not be used to answer.
     public static func load(directory: String) -> (KnowledgeBase, [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
-        var hasher = FNV1a()
-        let display = { (name: String) in (directory as NSString).appendingPathComponent(name) }
+        load(KnowledgeBaseFiles.read(directory: directory))
+    }
 
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+    /// Parses files already read: what `load(directory:)` does once they are.
+    static func load(_ files: KnowledgeBaseFiles) -> (KnowledgeBase, [Diagnostic]) {
+        let directory = files.directory
+        guard files.isDirectory else {
             let empty = KnowledgeBase(directory: directory, sources: [], concepts: [], topics: [], fingerprint: "")
             return (empty, [Diagnostic(SourceLocation(file: directory), "knowledge base folder not found")])
         }
-
-        func document(_ name: String) -> YAMLDocument? {
-            let path = display(name)
+        var diagnostics: [Diagnostic] = []
+        func document(_ file: KnowledgeBaseFiles.File) -> YAMLDocument? {
             do {
-                hasher.combine(name)
-                return try YAMLDocument.load(path: path, displayPath: path) { hasher.combine($0) }
+                return try YAMLDocument.parse(file)
             } catch {
                 diagnostics.append(error)
                 return nil
@@ -41,12 +40,12 @@ public enum KnowledgeBaseLoader {
         }
 
         var sources: [Source] = []
-        if let doc = document(sourcesFile) {
+        if let doc = document(files.sources) {
             sources = collect(&diagnostics) { () throws(Diagnostic) in try readSources(doc) }
         }
         var concepts: [Concept] = []
         var frames: [Frame] = []
-        if let doc = document(conceptsFile) {
+        if let doc = document(files.concepts) {
             do {
                 (concepts, frames) = try readConceptsFile(doc)
             } catch {
@@ -55,23 +54,16 @@ public enum KnowledgeBaseLoader {
         }
 
         var topics: [Topic] = []
-        let topicsPath = display(topicsFolder)
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: topicsPath)
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-                .sorted()
-        } catch {
-            names = []
+        let topicsPath = (directory as NSString).appendingPathComponent(topicsFolder)
+        if files.topicFileCount == nil {
             diagnostics.append(Diagnostic(SourceLocation(file: topicsPath), "topics folder not found"))
-        }
-        if names.count > maximumTopicFiles {
+        } else if let count = files.topicFileCount, count > maximumTopicFiles {
             diagnostics.append(
                 Diagnostic(SourceLocation(file: topicsPath), "more than \(maximumTopicFiles) topic files"))
         }
-        for name in names.prefix(maximumTopicFiles) {
-            guard let doc = document((topicsFolder as NSString).appendingPathComponent(name)) else { continue }
-            let expectedID = (name as NSString).deletingPathExtension
+        for file in files.topics {
+            guard let doc = document(file) else { continue }
+            let expectedID = ((file.name as NSString).lastPathComponent as NSString).deletingPathExtension
             var itemProblems: [Diagnostic] = []
             topics += collect(&diagnostics) { () throws(Diagnostic) in
                 try readTopics(doc, expectedID: expectedID, diagnostics: &itemProblems)
@@ -79,25 +71,17 @@ public enum KnowledgeBaseLoader {
             diagnostics += itemProblems
         }
         topics.sort { $0.id < $1.id }
-        if let words = try? BoundedFile.read(display(dictionaryFile), limit: YAMLDocument.maximumFileSize) {
-            hasher.combine(dictionaryFile)
-            hasher.combine(words)
-        }
         var base = KnowledgeBase(
-            directory: directory, sources: sources, concepts: concepts, topics: topics,
-            fingerprint: hasher.hexDigest)
+            directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: files.fingerprint)
         base.frames = frames
         return (base, diagnostics)
     }
 
     /// Parses one topic file's bytes as `load` would (for tests and fuzzing).
     public static func parseTopicFile(_ data: Data, name: String) -> ([Topic], [Diagnostic]) {
-        guard let text = String(validating: data, as: UTF8.self) else {
-            return ([], [Diagnostic(SourceLocation(file: name, line: 1, column: 1), "invalid UTF-8")])
-        }
         var diagnostics: [Diagnostic] = []
         do {
-            let doc = try YAMLDocument.parse(text, displayPath: name)
+            let doc = try YAMLDocument.parse(data, displayPath: name)
             let topics = try readTopics(
                 doc, expectedID: (name as NSString).deletingPathExtension, diagnostics: &diagnostics)
             return (topics, diagnostics)
@@ -106,27 +90,11 @@ public enum KnowledgeBaseLoader {
         }
     }
 
-    /// The fingerprint `load` would compute, from the files alone (nil when unreadable).
+    /// The fingerprint `load` would compute: a hash of every file it reads (nil when one of
+    /// them cannot be read).
     public static func fingerprint(directory: String) -> String? {
-        var hasher = FNV1a()
-        let display = { (name: String) in (directory as NSString).appendingPathComponent(name) }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: display(topicsFolder)) else {
-            return nil
-        }
-        let topics = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-            .prefix(maximumTopicFiles).map { (topicsFolder as NSString).appendingPathComponent($0) }
-        for name in [sourcesFile, conceptsFile] + topics {
-            hasher.combine(name)
-            guard let data = try? BoundedFile.read(display(name), limit: YAMLDocument.maximumFileSize) else {
-                return nil
-            }
-            hasher.combine(data)
-        }
-        if let words = try? BoundedFile.read(display(dictionaryFile), limit: YAMLDocument.maximumFileSize) {
-            hasher.combine(dictionaryFile)
-            hasher.combine(words)
-        }
-        return hasher.hexDigest
+        let files = KnowledgeBaseFiles.read(directory: directory)
+        return files.isComplete ? files.fingerprint : nil
     }
 
     private static func collect<T>(_ diagnostics: inout [Diagnostic], _ body: () throws(Diagnostic) -> [T]) -> [T] {
@@ -432,41 +400,5 @@ public enum KnowledgeBaseLoader {
             throw Diagnostic(doc.location(of: node), "glossary must give the word's meaning to both 'cio' and 'cmo'")
         }
         return entry
-    }
-}
-
-/// A fast, stable 64-bit content hash for fingerprints (FNV-1a's constants, eight bytes a
-/// step; not for security).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func combine(_ data: Data) {
-        var value = self.value
-        data.withUnsafeBytes { bytes in
-            // Eight bytes a step: a fingerprint of a large knowledge base stays cheap.
-            var offset = 0
-            while offset + 8 <= bytes.count {
-                value ^= bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                value &*= 0x0000_0100_0000_01b3
-                value ^= value >> 29
-                offset += 8
-            }
-            while offset < bytes.count {
-                value ^= UInt64(bytes[offset])
-                value &*= 0x0000_0100_0000_01b3
-                offset += 1
-            }
-        }
-        self.value = value
-    }
-
-    mutating func combine(_ text: String) {
-        combine(Data(text.utf8))
-        combine(Data([0]))
-    }
-
-    var hexDigest: String {
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -8,16 +8,18 @@ public enum KnowledgeBaseValidator {
 
     /// Everything `kb check` checks: structure, then every sample question routed to its own topic.
     public static func check(directory: String) -> (KnowledgeBase, [Diagnostic]) {
-        let (base, loadProblems) = KnowledgeBaseLoader.load(directory: directory)
-        return (base, validate(base, loadProblems: loadProblems).problems)
+        let files = KnowledgeBaseFiles.read(directory: directory)
+        let (base, loadProblems) = KnowledgeBaseLoader.load(files)
+        return (base, validate(base, loadProblems: loadProblems, files: files).problems)
     }
 
-    /// Every check on a loaded knowledge base, and the advisor built on the way.
-    static func validate(_ base: KnowledgeBase, loadProblems: [Diagnostic]) -> (
+    /// Every check on a loaded knowledge base, and the advisor built on the way; `files`
+    /// are those `base` was loaded from (the manifest and the dictionary come from them).
+    static func validate(_ base: KnowledgeBase, loadProblems: [Diagnostic], files: KnowledgeBaseFiles) -> (
         advisor: Advisor, problems: [Diagnostic]
     ) {
-        var problems = loadProblems + structuralProblems(base) + manifestProblems(base)
-        let advisor = Advisor(knowledgeBase: base)
+        var problems = loadProblems + structuralProblems(base) + manifestProblems(base, manifest: files.manifest)
+        let advisor = Advisor(knowledgeBase: base, dictionary: files.words)
         problems += advisor.router.diagnostics
         if problems.isEmpty {
             problems += sampleProblems(advisor)
@@ -139,11 +141,15 @@ public enum KnowledgeBaseValidator {
 
     /// The manifest's taxonomy against the topic ids, when the knowledge base has a manifest.
     static func manifestProblems(_ base: KnowledgeBase) -> [Diagnostic] {
-        let path = (base.directory as NSString).appendingPathComponent(manifestFile)
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        manifestProblems(base, manifest: KnowledgeBaseFiles.optionalFile(manifestFile, in: base.directory))
+    }
+
+    /// The manifest's taxonomy against the topic ids, from the manifest file already read.
+    static func manifestProblems(_ base: KnowledgeBase, manifest: KnowledgeBaseFiles.File?) -> [Diagnostic] {
+        guard let manifest else { return [] }
         let doc: YAMLDocument
         do {
-            doc = try YAMLDocument.load(path: path, displayPath: path) { _ in }
+            doc = try YAMLDocument.parse(manifest)
         } catch {
             return [error]
         }

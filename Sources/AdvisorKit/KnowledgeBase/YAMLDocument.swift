@@ -18,16 +18,16 @@ struct YAMLDocument {
         init(_ remaining: Int) { self.remaining = remaining }
     }
 
-    /// Reads and parses `path`; the raw bytes are passed to `hash` for the fingerprint.
-    static func load(path: String, displayPath: String, hash: (Data) -> Void) throws(Diagnostic) -> YAMLDocument {
-        let location = SourceLocation(file: displayPath)
-        let data: Data
-        do {
-            data = try BoundedFile.read(path, limit: maximumFileSize)
-        } catch {
-            throw Diagnostic(location, error.description)
+    /// Parses a file the loader has read (or says why it could not be read).
+    static func parse(_ file: KnowledgeBaseFiles.File) throws(Diagnostic) -> YAMLDocument {
+        switch file.contents {
+        case .success(let data): return try parse(data, displayPath: file.path)
+        case .failure(let failure): throw Diagnostic(SourceLocation(file: file.path), failure.description)
         }
-        hash(data)
+    }
+
+    /// Decodes and parses a file's bytes: UTF-8, with or without a byte order mark.
+    static func parse(_ data: Data, displayPath: String) throws(Diagnostic) -> YAMLDocument {
         guard let text = String(validating: data, as: UTF8.self) else {
             let line = invalidUTF8Line(in: data)
             throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "invalid UTF-8")
@@ -38,9 +38,12 @@ struct YAMLDocument {
     /// Parses YAML text already read and decoded.
     static func parse(_ text: String, displayPath: String) throws(Diagnostic) -> YAMLDocument {
         let location = SourceLocation(file: displayPath)
-        if let nul = text.firstIndex(of: "\0") {
-            let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-            throw Diagnostic(SourceLocation(file: displayPath, line: line, column: 1), "NUL byte in file")
+        // Editors on Windows start UTF-8 files with a byte order mark; it is not content.
+        var text = text
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        if let problem = forbiddenCharacter(in: text) {
+            throw Diagnostic(
+                SourceLocation(file: displayPath, line: problem.line, column: problem.column), problem.message)
         }
         if let problem = YAMLEvents.screen(text, maximumEvents: maximumNodes) {
             throw Diagnostic(
@@ -54,6 +57,41 @@ struct YAMLDocument {
         } catch {
             throw Diagnostic(location, "cannot parse YAML: \(error)")
         }
+    }
+
+    /// The first character YAML does not allow in a file (libyaml refuses it without saying
+    /// where): a control character other than tab, newline and carriage return, a C1
+    /// control other than NEL, U+FFFE or U+FFFF, or a byte order mark after the start.
+    /// Lines and columns count from 1, columns in Unicode scalars as Yams counts them.
+    static func forbiddenCharacter(in text: String) -> (line: Int, column: Int, message: String)? {
+        var line = 1
+        var column = 1
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value == 0x0A {
+                line += 1
+                column = 1
+                continue
+            }
+            let allowed =
+                value == 0x09 || value == 0x0D || (0x20...0x7E).contains(value) || value == 0x85
+                || (0xA0...0xFFFD).contains(value) && value != 0xFEFF || value >= 0x1_0000
+            if !allowed {
+                let hex = String(value, radix: 16, uppercase: true)
+                let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                let message: String
+                switch value {
+                case 0: message = "NUL byte in file"
+                case 0xFEFF: message = "byte order mark (U+FEFF) inside the file; only the first character may be one"
+                default:
+                    message =
+                        "control character \(code) is not allowed in YAML (write it as an escape in a double-quoted string)"
+                }
+                return (line, column, message)
+            }
+            column += 1
+        }
+        return nil
     }
 
     private static func invalidUTF8Line(in data: Data) -> Int {

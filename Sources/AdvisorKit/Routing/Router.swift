@@ -155,9 +155,14 @@ public final class Router {
     public var termCount: Int { termIDs.count }
 
     /// Compiles the patterns of `knowledgeBase`; patterns that cannot compile are reported.
-    public init(knowledgeBase: KnowledgeBase) {
+    public convenience init(knowledgeBase: KnowledgeBase) {
+        self.init(knowledgeBase: knowledgeBase, dictionary: Self.dictionary(for: knowledgeBase))
+    }
+
+    /// Compiles the patterns of `knowledgeBase`, with its dictionary of real words already read.
+    init(knowledgeBase: KnowledgeBase, dictionary: WordList?) {
         normalizer = Normalizer(concepts: knowledgeBase.concepts.map { ($0.id, $0.synonyms) })
-        normalizer.dictionary = Self.dictionary(for: knowledgeBase)
+        normalizer.dictionary = dictionary
         topicIDs = knowledgeBase.topics.map(\.id)
         diagnostics = []
         compile(knowledgeBase)

@@ -13,6 +13,13 @@ public final class Advisor {
         composer = AnswerComposer(knowledgeBase: knowledgeBase)
     }
 
+    /// An advisor over an already loaded knowledge base and its dictionary of real words.
+    init(knowledgeBase: KnowledgeBase, dictionary: WordList?) {
+        self.knowledgeBase = knowledgeBase
+        router = Router(knowledgeBase: knowledgeBase, dictionary: dictionary)
+        composer = AnswerComposer(knowledgeBase: knowledgeBase)
+    }
+
     init(knowledgeBase: KnowledgeBase, router: Router) {
         self.knowledgeBase = knowledgeBase
         self.router = router
@@ -20,17 +27,17 @@ public final class Advisor {
     }
 
     /// Loads through the compiled cache in `cacheDirectory`: a cache whose content hash
-    /// matches the knowledge base's files is used as it is; otherwise the knowledge base
-    /// is loaded, validated and compiled, and the cache rewritten (best effort).
+    /// matches the knowledge base's files (and whose checksum holds) is used as it is;
+    /// otherwise the knowledge base is loaded, validated and compiled, and the cache
+    /// rewritten (best effort). Every file is read once either way.
     public static func load(directory: String, cacheDirectory: String?) throws(KnowledgeBaseError) -> Advisor {
-        guard let cacheDirectory else { return try load(directory: directory) }
+        let files = KnowledgeBaseFiles.read(directory: directory)
+        guard let cacheDirectory, files.isComplete else { return try load(files) }
         let cache = KnowledgeBaseCache(cacheDirectory: cacheDirectory, knowledgeBaseDirectory: directory)
-        if let fingerprint = KnowledgeBaseLoader.fingerprint(directory: directory),
-            let advisor = cache.read(fingerprint: fingerprint)
-        {
+        if let advisor = cache.read(fingerprint: files.fingerprint, dictionary: files.words) {
             return advisor
         }
-        let advisor = try load(directory: directory)
+        let advisor = try load(files)
         cache.write(advisor)
         return advisor
     }
@@ -38,8 +45,12 @@ public final class Advisor {
     /// Loads the knowledge base in `directory` and refuses it when `kb check` would:
     /// structure, references, patterns, and every sample question routed to its topic.
     public static func load(directory: String) throws(KnowledgeBaseError) -> Advisor {
-        let (base, loadProblems) = KnowledgeBaseLoader.load(directory: directory)
-        let (advisor, problems) = KnowledgeBaseValidator.validate(base, loadProblems: loadProblems)
+        try load(KnowledgeBaseFiles.read(directory: directory))
+    }
+
+    static func load(_ files: KnowledgeBaseFiles) throws(KnowledgeBaseError) -> Advisor {
+        let (base, loadProblems) = KnowledgeBaseLoader.load(files)
+        let (advisor, problems) = KnowledgeBaseValidator.validate(base, loadProblems: loadProblems, files: files)
         guard problems.isEmpty else { throw KnowledgeBaseError(problems) }
         return advisor
     }

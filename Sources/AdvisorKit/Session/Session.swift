@@ -56,7 +56,7 @@ public final class Session {
     /// Runs a slash command line and records it.
     public func run(command line: String) -> CommandOutcome {
         guard let command = SlashCommand(line: line) else {
-            return CommandOutcome(output: "not a command: \(line)", isError: true)
+            return CommandOutcome(output: "not a command: \(TerminalSafe.neutralize(line))", isError: true)
         }
         var (outcome, effect) = execute(command)
         let shown = outcome.isError || outcome.output.isEmpty ? nil : outcome.output
@@ -73,6 +73,11 @@ public final class Session {
         }
         plainText = nil
         recorder?.recordCommand(line: line, effect: effect, output: outcome.transcriptText)
+        // Outputs are plain text made of the knowledge base and what was typed; only a
+        // rendered topic (/topic, /more) carries styles, around texts the renderer neutralised.
+        if outcome.isError || !["topic", "more"].contains(command.canonicalName ?? "") {
+            outcome.output = TerminalSafe.neutralize(outcome.output)
+        }
         return outcome
     }
 

@@ -16,6 +16,9 @@ struct BinaryWriter {
 
     mutating func write(_ value: Int32) { write(Int(value)) }
 
+    /// Bytes as they are, with no length.
+    mutating func append(raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
+
     mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
     mutating func write(_ value: Double) {
@@ -49,17 +52,29 @@ struct BinaryReader {
     struct Damaged: Error {}
 
     private let bytes: [UInt8]
-    private var offset = 0
+    private var offset: Int
+    /// Where the input ends: reading never goes past it.
+    private let end: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8]) { self.init(bytes, from: 0, to: bytes.count) }
 
-    var isAtEnd: Bool { offset == bytes.count }
+    /// Reads `bytes[start..<end]`.
+    init(_ bytes: [UInt8], from start: Int, to end: Int) {
+        self.bytes = bytes
+        self.end = max(0, min(end, bytes.count))
+        offset = min(max(0, start), self.end)
+    }
+
+    var isAtEnd: Bool { offset == end }
+
+    /// How far reading has gone, from the start of `bytes`.
+    var position: Int { offset }
 
     mutating func int() throws(Damaged) -> Int {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < bytes.count, shift < 64 else { throw Damaged() }
+            guard offset < end, shift < 64 else { throw Damaged() }
             let byte = bytes[offset]
             offset += 1
             result |= UInt64(byte & 0x7F) << shift
@@ -78,18 +93,18 @@ struct BinaryReader {
     /// A count of elements that must fit in what is left of the input.
     mutating func count() throws(Damaged) -> Int {
         let value = try int()
-        guard value >= 0, value <= bytes.count - offset else { throw Damaged() }
+        guard value >= 0, value <= end - offset else { throw Damaged() }
         return value
     }
 
     mutating func bool() throws(Damaged) -> Bool {
-        guard offset < bytes.count else { throw Damaged() }
+        guard offset < end else { throw Damaged() }
         offset += 1
         return bytes[offset - 1] != 0
     }
 
     mutating func double() throws(Damaged) -> Double {
-        guard offset + 8 <= bytes.count else { throw Damaged() }
+        guard offset + 8 <= end else { throw Damaged() }
         var bits: UInt64 = 0
         for index in (0..<8).reversed() { bits = bits << 8 | UInt64(bytes[offset + index]) }
         offset += 8

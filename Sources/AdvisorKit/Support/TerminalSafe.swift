@@ -5,6 +5,16 @@ import Foundation
 public enum TerminalSafe {
     /// `text` with every control character but newline and tab made visible.
     public static func neutralize(_ text: String, keepNewlines: Bool = true) -> String {
+        // Printable ASCII (the common case) is checked byte by byte.
+        var copy = text
+        let printable = copy.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F {
+                if keepNewlines, byte == 0x0A || byte == 0x09 { continue }
+                return false
+            }
+            return true
+        }
+        if printable { return text }
         var needsWork = false
         for scalar in text.unicodeScalars where isControl(scalar) {
             if keepNewlines, scalar == "\n" || scalar == "\t" { continue }
@@ -43,6 +53,9 @@ public enum TerminalSafe {
     /// allows them raw, but output shown on a terminal must stay inert. They can only
     /// stand inside JSON strings, so escaping them keeps the document's meaning.
     public static func escapingControlsInJSON(_ json: String) -> String {
+        // Below DEL there is nothing to escape (the encoder escaped C0 controls).
+        var copy = json
+        if copy.withUTF8({ bytes in !bytes.contains { $0 >= 0x7F } }) { return json }
         guard json.unicodeScalars.contains(where: isControl) else { return json }
         var text = String.UnicodeScalarView()
         for scalar in json.unicodeScalars {

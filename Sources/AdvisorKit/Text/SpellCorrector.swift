@@ -123,15 +123,14 @@ public struct SpellCorrector: Sendable {
         }
     }
 
-    /// FNV-1a over the scalars, leaving out positions `a` and `b`.
+    /// FNV-1a of the UTF-8 text the scalars spell, leaving out positions `a` and `b`.
     @inline(__always)
     static func hash(_ characters: [UInt32], skipping a: Int, and b: Int) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hasher = FNV1a64()
         for (position, scalar) in characters.enumerated() where position != a && position != b {
-            value ^= UInt64(scalar)
-            value &*= 0x0000_0100_0000_01b3
+            hasher.combine(scalar: scalar)
         }
-        return value ^ UInt64(characters.count - (a >= 0 ? 1 : 0) - (b >= 0 ? 1 : 0))
+        return hasher.value
     }
 
     /// The name in `names` a mistyped `name` most likely meant ("did you mean"): the first

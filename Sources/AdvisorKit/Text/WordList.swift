@@ -3,12 +3,19 @@ import Foundation
 /// A sorted list of words in a text file, read only when first needed and searched by
 /// bisection over its lines: the advisor's dictionary of real words that are not typos.
 public final class WordList {
-    private let path: String
+    private let path: String?
+    private var contents: Data?
     private var data: [UInt8]?
     private var lineStarts: [Int] = []
 
     public init(path: String) {
         self.path = path
+    }
+
+    /// A list over a file's bytes already read.
+    init(contents: Data) {
+        path = nil
+        self.contents = contents
     }
 
     /// Whether the file lists `word` (lower-case). False when the file cannot be read.
@@ -29,7 +36,13 @@ public final class WordList {
 
     private func load() {
         guard data == nil else { return }
-        let bytes = (try? BoundedFile.read(path, limit: 32 << 20)).map { [UInt8]($0) } ?? []
+        let bytes: [UInt8]
+        if let contents {
+            bytes = [UInt8](contents)
+            self.contents = nil
+        } else {
+            bytes = path.flatMap { try? BoundedFile.read($0, limit: 32 << 20) }.map { [UInt8]($0) } ?? []
+        }
         var starts: [Int] = []
         var start = 0
         for (index, byte) in bytes.enumerated() where byte == 0x0A {

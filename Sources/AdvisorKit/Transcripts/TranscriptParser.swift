@@ -2,64 +2,118 @@ import Foundation
 
 /// Reads transcript files leniently: a torn last line, an invalid line or an unknown
 /// event is skipped with a warning naming the line, and the rest is kept.
+///
+/// Files are read line by line in bounded memory, however large: every command sees the
+/// whole session. Only a single line longer than `maximumLineLength` (never written by the
+/// recorder) is skipped, with a warning.
 public enum TranscriptParser {
-    /// The whole transcript.
+    /// The longest line read; a longer one is skipped with a warning, without being held.
+    public static let maximumLineLength = 16 << 20
+
+    /// The whole transcript, from bytes already in memory.
     public static func parse(_ data: Data, id: String, path: String) -> Transcript {
-        var transcript = Transcript(id: id, path: path)
-        let decoder = JSONDecoder()
-        if data.count >= TranscriptStore.maximumFileSize {
-            transcript.warnings.append(
-                "\(path): larger than \(TranscriptStore.maximumFileSize >> 20) MiB; read only its start")
-        }
+        var builder = Builder(id: id, path: path)
         let lastIsComplete = data.last == 0x0A
-        var number = 0
-        var consumed = 0
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var consumed = 0
             forEachLine(bytes) { line in
-                number += 1
                 consumed += line.count + 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return }
-                // The type is read without decoding the line, which is then decoded once.
-                guard let type = JSONFieldScanner.fields(line, wanted: ["type"])?["type"] else {
-                    let isLast = consumed >= bytes.count
-                    let why =
-                        isLast && !lastIsComplete
-                        ? "torn last line (the session was cut off mid-write)" : "not a valid JSON event"
-                    transcript.warnings.append("\(path):\(number): \(why); skipped")
-                    return
-                }
-                decode(Data(line), type: type, number: number, into: &transcript, decoder: decoder)
+                let end: BoundedFile.LineEnd = consumed >= bytes.count && !lastIsComplete ? .endOfFile : .newline
+                if let entry = builder.consume(line, end: end) { builder.transcript.entries.append(entry) }
             }
         }
-        if transcript.session == nil {
-            transcript.warnings.append("\(path): no session event")
+        return builder.finish()
+    }
+
+    /// The whole transcript in the file at `path` (never through a symbolic link).
+    static func parse(path: String, id: String) throws(BoundedFile.Failure) -> Transcript {
+        var entries: [Transcript.Entry] = []
+        var transcript = try stream(path: path, id: id) { entry, _ in
+            entries.append(entry)
+            return true
         }
+        transcript.entries = entries
         return transcript
     }
 
-    private static func decode(
-        _ line: Data, type: String, number: Int, into transcript: inout Transcript, decoder: JSONDecoder
-    ) {
-        let path = transcript.path
-        do {
-            switch TranscriptEventType(rawValue: type) {
-            case .session:
-                let session = try decoder.decode(SessionEvent.self, from: line)
-                if transcript.session == nil {
-                    transcript.session = session
-                } else {
-                    transcript.warnings.append("\(path):\(number): a second session event; skipped")
-                }
-            case .turn: transcript.entries.append(.turn(try decoder.decode(TurnEvent.self, from: line)))
-            case .command: transcript.entries.append(.command(try decoder.decode(CommandEvent.self, from: line)))
-            case .end: transcript.end = try decoder.decode(EndEvent.self, from: line)
-            case nil:
+    /// Reads the file at `path` one line at a time and calls `body` with each turn or
+    /// command, in order, with the session event met so far; `body` returns false to stop.
+    /// Returns the transcript without its entries: the session, the end and the warnings.
+    static func stream(
+        path: String, id: String, _ body: (Transcript.Entry, SessionEvent?) -> Bool
+    ) throws(BoundedFile.Failure) -> Transcript {
+        var builder = Builder(id: id, path: path)
+        try BoundedFile.forEachLine(path, followSymlinks: false, maximumLineLength: maximumLineLength) {
+            line, _, end in
+            guard let entry = builder.consume(line, end: end) else { return true }
+            return body(entry, builder.transcript.session)
+        }
+        return builder.finish()
+    }
+
+    /// Turns lines into events, keeping the session, the end and the warnings.
+    struct Builder {
+        var transcript: Transcript
+        private var number = 0
+        private let decoder = JSONDecoder()
+
+        init(id: String, path: String) {
+            transcript = Transcript(id: id, path: path)
+        }
+
+        /// The entry `line` holds, if it holds one; other events are kept, problems warned.
+        mutating func consume(_ line: UnsafeRawBufferPointer, end: BoundedFile.LineEnd) -> Transcript.Entry? {
+            number += 1
+            let path = transcript.path
+            if case .tooLong(let length) = end {
                 transcript.warnings.append(
-                    "\(path):\(number): unknown event type '\(TerminalSafe.neutralize(type))'; skipped")
+                    "\(path):\(number): a line of \(length) bytes, longer than the \(TranscriptParser.maximumLineLength >> 20) MiB limit; skipped"
+                )
+                return nil
             }
-        } catch {
-            transcript.warnings.append(
-                "\(path):\(number): a '\(TerminalSafe.neutralize(type))' event with missing or invalid fields; skipped")
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return nil }
+            // The type is read without decoding the line, which is then decoded once.
+            guard let type = JSONFieldScanner.fields(line, wanted: ["type"])?["type"] else {
+                var why = "not a valid JSON event"
+                if case .endOfFile = end { why = "torn last line (the session was cut off mid-write)" }
+                transcript.warnings.append("\(path):\(number): \(why); skipped")
+                return nil
+            }
+            return decode(Data(line), type: type)
+        }
+
+        private mutating func decode(_ line: Data, type: String) -> Transcript.Entry? {
+            let path = transcript.path
+            do {
+                switch TranscriptEventType(rawValue: type) {
+                case .session:
+                    let session = try decoder.decode(SessionEvent.self, from: line)
+                    if transcript.session == nil {
+                        transcript.session = session
+                    } else {
+                        transcript.warnings.append("\(path):\(number): a second session event; skipped")
+                    }
+                case .turn: return .turn(try decoder.decode(TurnEvent.self, from: line))
+                case .command: return .command(try decoder.decode(CommandEvent.self, from: line))
+                case .end: transcript.end = try decoder.decode(EndEvent.self, from: line)
+                case nil:
+                    transcript.warnings.append(
+                        "\(path):\(number): unknown event type '\(TerminalSafe.neutralize(type))'; skipped")
+                }
+            } catch {
+                transcript.warnings.append(
+                    "\(path):\(number): a '\(TerminalSafe.neutralize(type))' event with missing or invalid fields; skipped"
+                )
+            }
+            return nil
+        }
+
+        func finish() -> Transcript {
+            var transcript = transcript
+            if transcript.session == nil {
+                transcript.warnings.append("\(transcript.path): no session event")
+            }
+            return transcript
         }
     }
 
@@ -96,30 +150,51 @@ public enum TranscriptParser {
 
     /// A summary read cheaply: the header, the number of turns and the first question.
     public static func summary(_ data: Data, id: String) -> TranscriptSummary {
-        var summary = TranscriptSummary(
-            id: id, started: nil, mode: nil, role: nil, turns: 0, firstQuestion: nil, ended: false)
+        var summary = SummaryBuilder(id: id)
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            forEachLine(bytes) { line in
-                if contains(line, turnMarker), line.last == UInt8(ascii: "}") {
-                    if summary.firstQuestion == nil {
-                        guard let fields = JSONFieldScanner.fields(line, wanted: ["question"]),
-                            let question = fields["question"]
-                        else { return }
-                        summary.firstQuestion = question
-                    }
-                    summary.turns += 1
-                } else if summary.started == nil, contains(line, sessionMarker),
-                    let fields = JSONFieldScanner.fields(line, wanted: ["at", "mode", "role"])
-                {
-                    summary.started = fields["at"]
-                    summary.mode = fields["mode"]
-                    summary.role = fields["role"].flatMap(Role.init(rawValue:))
-                } else if contains(line, endMarker) {
-                    summary.ended = true
+            forEachLine(bytes) { summary.consume($0) }
+        }
+        return summary.summary
+    }
+
+    /// The summary of the file at `path`, read line by line (never through a symbolic link).
+    static func summary(path: String, id: String) throws(BoundedFile.Failure) -> TranscriptSummary {
+        var summary = SummaryBuilder(id: id)
+        try BoundedFile.forEachLine(path, followSymlinks: false, maximumLineLength: maximumLineLength) {
+            line, _, _ in
+            summary.consume(line)
+            return true
+        }
+        return summary.summary
+    }
+
+    struct SummaryBuilder {
+        var summary: TranscriptSummary
+
+        init(id: String) {
+            summary = TranscriptSummary(
+                id: id, started: nil, mode: nil, role: nil, turns: 0, firstQuestion: nil, ended: false)
+        }
+
+        mutating func consume(_ line: UnsafeRawBufferPointer) {
+            if contains(line, turnMarker), line.last == UInt8(ascii: "}") {
+                if summary.firstQuestion == nil {
+                    guard let fields = JSONFieldScanner.fields(line, wanted: ["question"]),
+                        let question = fields["question"]
+                    else { return }
+                    summary.firstQuestion = question
                 }
+                summary.turns += 1
+            } else if summary.started == nil, contains(line, sessionMarker),
+                let fields = JSONFieldScanner.fields(line, wanted: ["at", "mode", "role"])
+            {
+                summary.started = fields["at"]
+                summary.mode = fields["mode"]
+                summary.role = fields["role"].flatMap(Role.init(rawValue:))
+            } else if contains(line, endMarker) {
+                summary.ended = true
             }
         }
-        return summary
     }
 
     /// Calls `body` with each line of `bytes` (without its newline).

@@ -29,14 +29,46 @@ public enum TranscriptReview {
     /// Asks every question of `transcript` again, in order and with its commands, and
     /// returns the turns whose topic or answer changed.
     public static func replay(_ transcript: Transcript, advisor: Advisor) -> [ReplayChange] {
-        let session = Session(
-            advisor: advisor, role: transcript.session?.role, recorder: nil, renderer: AnswerRenderer())
-        var changes: [ReplayChange] = []
+        var replaying = Replaying(advisor: advisor)
         for entry in transcript.entries {
+            guard replaying.step(entry, role: transcript.session?.role) else { break }
+        }
+        return replaying.changes
+    }
+
+    /// `replay` over transcript `id` of `store` as it is read, one entry at a time: a
+    /// session of any length is replayed in bounded memory. Returns the transcript without
+    /// its entries (session, end, warnings), how many turns it has, and the changes.
+    public static func replay(_ id: String, in store: TranscriptStore, advisor: Advisor) throws(TranscriptError)
+        -> (transcript: Transcript, turns: Int, changes: [ReplayChange])
+    {
+        var replaying = Replaying(advisor: advisor)
+        var turns = 0
+        var stopped = false
+        let transcript = try store.stream(id) { entry, session in
+            if case .turn = entry { turns += 1 }
+            if !stopped { stopped = !replaying.step(entry, role: session?.role) }
+            return true
+        }
+        return (transcript, turns, replaying.changes)
+    }
+
+    /// A replay in progress: one session asked again, entry by entry.
+    private struct Replaying {
+        let advisor: Advisor
+        var session: Session?
+        var changes: [ReplayChange] = []
+
+        init(advisor: Advisor) { self.advisor = advisor }
+
+        /// Replays `entry`; false once the session has quit (later entries are not replayed).
+        mutating func step(_ entry: Transcript.Entry, role: Role?) -> Bool {
+            let session =
+                self.session ?? Session(advisor: advisor, role: role, recorder: nil, renderer: AnswerRenderer())
+            self.session = session
             switch entry {
             case .command(let command):
-                let outcome = session.run(command: command.line)
-                if outcome.quit { return changes }
+                return !session.run(command: command.line).quit
             case .turn(let turn):
                 let answer = session.ask(turn.question)
                 if answer.topic != turn.answer.topic || answer.answer != turn.answer.answer {
@@ -45,9 +77,9 @@ public enum TranscriptReview {
                             turn: turn.n, question: turn.question, oldTopic: turn.answer.topic, newTopic: answer.topic,
                             oldAnswer: turn.answer.answer, newAnswer: answer.answer))
                 }
+                return true
             }
         }
-        return changes
     }
 
     /// Questions answered `none` or below `threshold` across every transcript, grouped
@@ -59,28 +91,28 @@ public enum TranscriptReview {
         var groups: [String: Gap] = [:]
         var asked: Set<String> = []
         for id in try store.ids() {
-            let transcript: Transcript
+            // One entry at a time: a session of any length is covered in bounded memory.
             do {
-                transcript = try store.read(id)
+                _ = try store.stream(id) { entry, _ in
+                    guard case .turn(let turn) = entry else { return true }
+                    let answer = turn.answer
+                    asked.insert(answer.topic)
+                    guard answer.topic == KnowledgeBase.noneTopic || answer.confidence < threshold,
+                        answer.topic != KnowledgeBase.smalltalkTopic
+                    else { return true }
+                    let key = Tokenizer.tokenize(turn.question).map(\.text).joined(separator: " ")
+                    var gap =
+                        groups[key]
+                        ?? Gap(
+                            question: turn.question, count: 0, topic: answer.topic, confidence: answer.confidence,
+                            examples: [])
+                    gap.count += 1
+                    if gap.examples.count < 3 { gap.examples.append("\(id)#\(turn.n)") }
+                    groups[key] = gap
+                    return true
+                }
             } catch {
                 warn(error.description)
-                continue
-            }
-            for turn in transcript.turns {
-                let answer = turn.answer
-                asked.insert(answer.topic)
-                guard answer.topic == KnowledgeBase.noneTopic || answer.confidence < threshold,
-                    answer.topic != KnowledgeBase.smalltalkTopic
-                else { continue }
-                let key = Tokenizer.tokenize(turn.question).map(\.text).joined(separator: " ")
-                var gap =
-                    groups[key]
-                    ?? Gap(
-                        question: turn.question, count: 0, topic: answer.topic, confidence: answer.confidence,
-                        examples: [])
-                gap.count += 1
-                if gap.examples.count < 3 { gap.examples.append("\(id)#\(turn.n)") }
-                groups[key] = gap
             }
         }
         let sorted = groups.values.sorted { ($1.count, $0.question) < ($0.count, $1.question) }

@@ -60,30 +60,25 @@ extension TranscriptStore {
         for id in try ids() {
             let path = path(of: id)
             if let sinceTime, let modified = Self.modificationTime(path), modified < sinceTime { continue }
-            let data: Data
             do {
-                data = try Self.readFile(path)
-            } catch {
-                warn(error.description)
-                continue
-            }
-            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                TranscriptParser.forEachLine(bytes) { line in
-                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { return }
+                try BoundedFile.forEachLine(
+                    path, followSymlinks: false, maximumLineLength: TranscriptParser.maximumLineLength
+                ) { line, _, _ in
+                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { return true }
                     // The byte screen is exact only on ASCII lines: "Café" must still match "cafe".
-                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { return }
+                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { return true }
                     guard let turn = JSONFieldScanner.fields(line, wanted: Self.searchedFields),
                         let at = turn["at"], let n = turn["n"].flatMap({ Int($0) }), let question = turn["question"],
                         let topic = turn["topic"]
-                    else { return }
-                    if let wanted = query.topic, topic != wanted { return }
-                    if let sinceDate, at < sinceDate { return }
+                    else { return true }
+                    if let wanted = query.topic, topic != wanted { return true }
+                    if let sinceDate, at < sinceDate { return true }
                     // The canned replies of none and smalltalk are not the answer's own words:
                     // only the question of such a turn is searched.
                     let canned = topic == KnowledgeBase.noneTopic || topic == KnowledgeBase.smalltalkTopic
                     let answer = canned ? "" : turn["answer"] ?? ""
                     if !needle.isEmpty, !Self.matches(question, answer, needle: needle, folded: folded) {
-                        return
+                        return true
                     }
                     var hit = SearchHit(transcript: id, turn: n, at: at, topic: topic, question: question)
                     if !folded.isEmpty {
@@ -93,7 +88,10 @@ extension TranscriptStore {
                         hit.snippet = inAnswer.first.map { Self.snippet(answer, around: $0) }
                     }
                     hits.append(hit)
+                    return true
                 }
+            } catch {
+                warn(TranscriptError.cannotRead(path, error.description).description)
             }
         }
         return hits

@@ -51,9 +51,6 @@ public struct TranscriptStore: Sendable {
     public static let environmentVariable = "ADVISOR_TRANSCRIPTS"
     /// Transcript files end with this.
     public static let fileExtension = ".jsonl"
-    /// The largest transcript read, in bytes; the rest of a larger one is ignored with a warning.
-    public static let maximumFileSize = 64 << 20
-
     public let directory: String
 
     public init(directory: String) {
@@ -115,11 +112,15 @@ public struct TranscriptStore: Sendable {
             .sorted()
     }
 
-    /// The id meant by `reference`: a full id, a unique prefix of one, or `last`.
+    /// The id meant by `reference`: a full id, a unique prefix of one, or `last` (the
+    /// newest transcript that is a regular file: a link, folder or FIFO named like a
+    /// transcript is passed over).
     public func resolve(_ reference: String) throws(TranscriptError) -> String {
         let all = try ids()
         if reference == "last" {
-            guard let last = all.last else { throw .notFound(reference, directory) }
+            guard let last = all.last(where: { isRegularFile(path(of: $0)) }) else {
+                throw .notFound(reference, directory)
+            }
             return last
         }
         guard SessionID.isValid(reference) else { throw .invalidID(reference) }
@@ -135,17 +136,31 @@ public struct TranscriptStore: Sendable {
         (directory as NSString).appendingPathComponent(id + Self.fileExtension)
     }
 
-    /// Reads transcript `id` (already resolved) as far as it goes.
-    public func read(_ id: String) throws(TranscriptError) -> Transcript {
-        let path = path(of: id)
-        let data = try Self.readFile(path)
-        return TranscriptParser.parse(data, id: id, path: path)
+    /// Whether `path` is a regular file (not through a symbolic link).
+    private func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
-    /// Reads a regular file, never through a symlink, at most `maximumFileSize` bytes.
-    static func readFile(_ path: String) throws(TranscriptError) -> Data {
+    /// Reads transcript `id` (already resolved) as far as it goes, the whole file.
+    public func read(_ id: String) throws(TranscriptError) -> Transcript {
+        let path = path(of: id)
         do {
-            return try BoundedFile.read(path, limit: maximumFileSize, followSymlinks: false, truncating: true)
+            return try TranscriptParser.parse(path: path, id: id)
+        } catch {
+            throw .cannotRead(path, error.description)
+        }
+    }
+
+    /// Reads transcript `id` one entry at a time, in bounded memory: `body` gets each turn
+    /// or command in order with the session event met so far, and returns false to stop.
+    /// Returns the transcript without its entries (session, end and warnings).
+    public func stream(_ id: String, _ body: (Transcript.Entry, SessionEvent?) -> Bool) throws(TranscriptError)
+        -> Transcript
+    {
+        let path = path(of: id)
+        do {
+            return try TranscriptParser.stream(path: path, id: id, body)
         } catch {
             throw .cannotRead(path, error.description)
         }
@@ -156,10 +171,9 @@ public struct TranscriptStore: Sendable {
         var result: [TranscriptSummary] = []
         for id in try ids().reversed() {
             do {
-                let data = try Self.readFile(path(of: id))
-                result.append(TranscriptParser.summary(data, id: id))
+                result.append(try TranscriptParser.summary(path: path(of: id), id: id))
             } catch {
-                warn(error.description)
+                warn(TranscriptError.cannotRead(path(of: id), error.description).description)
             }
         }
         return result

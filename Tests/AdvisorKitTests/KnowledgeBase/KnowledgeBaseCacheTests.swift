@@ -31,7 +31,8 @@ struct KnowledgeBaseCacheTests {
         let fresh = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
         #expect(cacheFiles(cache.path).count == 1)
         let stored = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
-        let cached = try #require(stored.read(fingerprint: fresh.knowledgeBase.fingerprint))
+        let words = KnowledgeBaseFiles.read(directory: kb.path).words
+        let cached = try #require(stored.read(fingerprint: fresh.knowledgeBase.fingerprint, dictionary: words))
         #expect(cached.router.ruleCount == fresh.router.ruleCount)
         #expect(cached.router.termCount == fresh.router.termCount)
         #expect(cached.knowledgeBase.topics.map(\.id) == fresh.knowledgeBase.topics.map(\.id))
@@ -85,33 +86,224 @@ struct KnowledgeBaseCacheTests {
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: path))
         let stored = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
-        #expect(stored.read(fingerprint: fresh.knowledgeBase.fingerprint) == nil)
+        #expect(stored.read(fingerprint: fresh.knowledgeBase.fingerprint, dictionary: nil) == nil)
         let reloaded = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
         #expect(reloaded.ask("who controls the money?").topic == "alpha")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
     }
 
-    @Test("flipped bytes anywhere in a cache never crash the reader")
+    @Test("any changed byte, a truncated file or an added byte fails the checksum: the reader falls back")
     func corruptedBytes() throws {
         let cache = try TemporaryDirectory()
         defer { cache.remove() }
         let kb = try TestSupport.copyFixture("valid")
         defer { kb.remove() }
         let fresh = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
+        let fingerprint = fresh.knowledgeBase.fingerprint
         let name = try #require(cacheFiles(cache.path).first)
-        let path = cache.file(name)
-        let original = try Data(contentsOf: URL(fileURLWithPath: path))
-        let stored = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cache.file(name))))
+        #expect(KnowledgeBaseCache.decode(original, fingerprint: fingerprint, dictionary: nil) != nil)
         var rng = SplitMix64(seed: 99)
-        for position in 0..<original.count {
+        var accepted: [Int] = []
+        for position in original.indices {
             var damaged = original
-            damaged[damaged.startIndex + position] ^= UInt8.random(in: 1...255, using: &rng)
-            try damaged.write(to: URL(fileURLWithPath: path))
-            if let advisor = stored.read(fingerprint: fresh.knowledgeBase.fingerprint) {
-                // A flip the format cannot detect (inside a text) still gives a usable advisor.
+            damaged[position] ^= UInt8.random(in: 1...255, using: &rng)
+            if KnowledgeBaseCache.decode(damaged, fingerprint: fingerprint, dictionary: nil) != nil {
+                accepted.append(position)
+            }
+        }
+        #expect(accepted.isEmpty, "damage at \(accepted.prefix(10)) went unnoticed")
+        for count in [0, 1, 8, 16, original.count / 2, original.count - 1] {
+            #expect(
+                KnowledgeBaseCache.decode(Array(original.prefix(count)), fingerprint: fingerprint, dictionary: nil)
+                    == nil)
+        }
+        #expect(KnowledgeBaseCache.decode(original + [0], fingerprint: fingerprint, dictionary: nil) == nil)
+        #expect(KnowledgeBaseCache.decode(original, fingerprint: "0123456789abcdef", dictionary: nil) == nil)
+    }
+
+    @Test("a payload the checksum vouches for but that is damaged inside never crashes the decoder")
+    func damagedPayload() throws {
+        let kb = try TestSupport.copyFixture("valid")
+        defer { kb.remove() }
+        let fresh = try Advisor.load(directory: kb.path)
+        var writer = BinaryWriter()
+        KnowledgeBaseCache.encode(fresh, into: &writer)
+        let payload = writer.bytes
+        var rng = SplitMix64(seed: 7)
+        for position in payload.indices {
+            var damaged = payload
+            damaged[position] ^= UInt8.random(in: 1...255, using: &rng)
+            let file = KnowledgeBaseCache.file(fingerprint: "f") { $0.append(raw: damaged) }
+            if let advisor = KnowledgeBaseCache.decode(file, fingerprint: "f", dictionary: nil) {
+                // A flip inside a text still gives a usable advisor.
                 _ = advisor.ask("who controls the money?")
                 _ = advisor.ask("and to a CMO?")
             }
+        }
+    }
+
+    @Test("the fingerprint covers every file the loader reads, manifest and dictionary included")
+    func fingerprintCoversEveryFile() throws {
+        let kb = try TestSupport.copyFixture("valid")
+        defer { kb.remove() }
+        var seen: Set<String> = []
+        func fingerprint() throws -> String {
+            let value = try #require(KnowledgeBaseLoader.fingerprint(directory: kb.path))
+            #expect(value.count == 16)
+            return value
+        }
+        seen.insert(try fingerprint())
+        let edits: [(String, String)] = [
+            ("manifest.yaml", "taxonomy: [alpha, beta, none]\n"),
+            ("manifest.yaml", "taxonomy: [alpha, beta, none]\nbogus: 1\n"),
+            ("dictionary.txt", "money\n"),
+            ("dictionary.txt", "moneys\n"),
+            ("sources.yaml", try String(contentsOfFile: kb.file("sources.yaml"), encoding: .utf8) + "# edited\n"),
+            ("concepts.yaml", try String(contentsOfFile: kb.file("concepts.yaml"), encoding: .utf8) + "# edited\n"),
+            ("topics/alpha.yaml", try String(contentsOfFile: kb.file("topics/alpha.yaml"), encoding: .utf8) + "#\n"),
+            ("topics/gamma.yml", "id: gamma\n"),
+        ]
+        for (name, contents) in edits {
+            try kb.write(name, contents)
+            #expect(seen.insert(try fingerprint()).inserted, "editing \(name) changed the fingerprint")
+        }
+        try FileManager.default.removeItem(atPath: kb.file("manifest.yaml"))
+        #expect(seen.insert(try fingerprint()).inserted, "removing the manifest changed the fingerprint")
+        // Files the loader does not read do not count.
+        let before = try fingerprint()
+        try kb.write("README.md", "notes")
+        try kb.write("topics/notes.txt", "notes")
+        #expect(try fingerprint() == before)
+        // A file that cannot be read leaves no fingerprint to trust a cache with.
+        try FileManager.default.removeItem(atPath: kb.file("dictionary.txt"))
+        #expect(mkfifo(kb.file("dictionary.txt"), 0o600) == 0)
+        #expect(KnowledgeBaseLoader.fingerprint(directory: kb.path) == nil)
+    }
+
+    @Test("with a warm cache, a manifest that kb check rejects is still refused")
+    func warmCacheRefusesBadManifest() throws {
+        let cache = try TemporaryDirectory()
+        defer { cache.remove() }
+        let kb = try TestSupport.copyFixture("valid")
+        defer { kb.remove() }
+        try kb.write("manifest.yaml", "taxonomy: [alpha, beta, none]\n")
+        _ = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
+        #expect(cacheFiles(cache.path).count == 1)
+        try kb.write("manifest.yaml", "taxonomy: [alpha, beta, none]\nbogus: 1\n")
+        #expect(!KnowledgeBaseValidator.check(directory: kb.path).1.isEmpty)
+        #expect(throws: KnowledgeBaseError.self) { try Advisor.load(directory: kb.path, cacheDirectory: cache.path) }
+        try kb.write("manifest.yaml", "taxonomy: [alpha]\n")
+        #expect(throws: KnowledgeBaseError.self) { try Advisor.load(directory: kb.path, cacheDirectory: cache.path) }
+    }
+
+    @Test("cache files are created 0600 and missing folders 0700; an existing folder keeps its mode")
+    func permissions() throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let kb = try TestSupport.fixtureKnowledgeBase("valid")
+        let saved = umask(0o022)
+        defer { umask(saved) }
+        func mode(_ path: String) -> mode_t {
+            var info = stat()
+            return lstat(path, &info) == 0 ? info.st_mode & 0o7777 : 0
+        }
+        let nested = temp.file("a/b/advisor")
+        _ = try Advisor.load(directory: kb, cacheDirectory: nested)
+        #expect(mode(temp.file("a")) == 0o700)
+        #expect(mode(temp.file("a/b")) == 0o700)
+        #expect(mode(nested) == 0o700)
+        let name = try #require(cacheFiles(nested).first)
+        #expect(mode((nested as NSString).appendingPathComponent(name)) == 0o600)
+
+        let shared = temp.file("shared")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
+        #expect(chmod(shared, 0o755) == 0)
+        _ = try Advisor.load(directory: kb, cacheDirectory: shared)
+        #expect(mode(shared) == 0o755, "a folder we did not create keeps its mode")
+        let file = try #require(cacheFiles(shared).first)
+        #expect(mode((shared as NSString).appendingPathComponent(file)) == 0o600)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: shared).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a cache file others may write, or that another user owns, is not trusted")
+    func foreignCache() throws {
+        let cache = try TemporaryDirectory()
+        defer { cache.remove() }
+        let kb = try TestSupport.fixtureKnowledgeBase("valid")
+        let fresh = try Advisor.load(directory: kb, cacheDirectory: cache.path)
+        let stored = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb)
+        let path = cache.file(try #require(cacheFiles(cache.path).first))
+        let fingerprint = fresh.knowledgeBase.fingerprint
+        #expect(stored.read(fingerprint: fingerprint, dictionary: nil) != nil)
+        #expect(chmod(path, 0o620) == 0)
+        #expect(stored.read(fingerprint: fingerprint, dictionary: nil) == nil)
+        #expect(chmod(path, 0o600) == 0)
+        if geteuid() == 0 {
+            #expect(chown(path, 65534, 65534) == 0)
+            #expect(stored.read(fingerprint: fingerprint, dictionary: nil) == nil)
+        }
+        // Loading again rewrites a cache of ours.
+        _ = try Advisor.load(directory: kb, cacheDirectory: cache.path)
+        #expect(stored.read(fingerprint: fingerprint, dictionary: nil) != nil)
+    }
+
+    @Test("the writer never replaces or removes what is not a cache file of ours")
+    func writerTouchesOnlyItsFiles() throws {
+        let cache = try TemporaryDirectory()
+        defer { cache.remove() }
+        let kb = try TestSupport.copyFixture("valid")
+        defer { kb.remove() }
+        let first = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
+        let stored = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
+        let ours = stored.path(for: first.knowledgeBase.fingerprint)
+        // Something that is not a regular file, named like an older cache, stays.
+        try FileManager.default.removeItem(atPath: ours)
+        try FileManager.default.createDirectory(atPath: ours, withIntermediateDirectories: false)
+        try cache.write((ours as NSString).lastPathComponent + "/keep", "x")
+        try kb.write(
+            "topics/alpha.yaml", try String(contentsOfFile: kb.file("topics/alpha.yaml"), encoding: .utf8) + "#\n")
+        let second = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
+        #expect(FileManager.default.fileExists(atPath: ours + "/keep"))
+        // A symbolic link where the new cache goes is neither followed nor replaced.
+        let target = try cache.write("target", "untouched")
+        let next = stored.path(for: second.knowledgeBase.fingerprint)
+        try FileManager.default.removeItem(atPath: next)
+        try FileManager.default.createSymbolicLink(atPath: next, withDestinationPath: target)
+        _ = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "untouched")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: next)) == target)
+    }
+
+    @Test("answers from a crafted cache are shown with their control characters neutralised")
+    func craftedCache() throws {
+        let cache = try TemporaryDirectory()
+        defer { cache.remove() }
+        let kb = try TestSupport.fixtureKnowledgeBase("valid")
+        let fresh = try Advisor.load(directory: kb, cacheDirectory: cache.path)
+        // A cache whose checksum holds, written by someone who put escapes in the texts.
+        var base = fresh.knowledgeBase
+        base.topics = base.topics.map {
+            var topic = $0
+            topic.title = "\u{1B}]0;pwned\u{07}" + topic.title
+            topic.answer = "\u{1B}[31m" + topic.answer + "\u{9B}0m\u{202E}"
+            return topic
+        }
+        KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb).write(
+            Advisor(knowledgeBase: base, router: fresh.router))
+        let crafted = try Advisor.load(directory: kb, cacheDirectory: cache.path)
+        let answer = crafted.ask("who controls the money?")
+        #expect(answer.answer.contains("\u{1B}"), "the crafted cache was used")
+        for colors in [false, true] {
+            let text = AnswerRenderer(style: TextStyle(colors: colors)).render(answer)
+            let controls = text.unicodeScalars.filter { TerminalSafe.isControl($0) && $0 != "\n" }
+            if colors {
+                #expect(!text.contains("\u{1B}]") && !text.contains("\u{1B}[31m"), "\(text.debugDescription)")
+            } else {
+                #expect(controls.isEmpty, "\(text.debugDescription)")
+            }
+            #expect(text.contains("^[]0;pwned^G"))
         }
     }
 

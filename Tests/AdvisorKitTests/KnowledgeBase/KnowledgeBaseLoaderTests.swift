@@ -229,6 +229,62 @@ struct KnowledgeBaseLoaderTests {
         #expect(problem.location.line == 2)
     }
 
+    @Test("a UTF-8 byte order mark at the start of a file is accepted")
+    func byteOrderMark() throws {
+        let temp = try TestSupport.copyFixture("valid")
+        defer { temp.remove() }
+        let plain = KnowledgeBaseLoader.load(directory: temp.path)
+        for name in ["topics/alpha.yaml", "sources.yaml", "concepts.yaml"] {
+            let original = try Data(contentsOf: URL(fileURLWithPath: temp.file(name)))
+            try temp.write(name, Data([0xEF, 0xBB, 0xBF]) + original)
+        }
+        let (base, diagnostics) = KnowledgeBaseLoader.load(directory: temp.path)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(base.topics.map(\.id) == plain.0.topics.map(\.id))
+        #expect(base.topic("alpha")?.title == "Budgets")
+        #expect(base.topic("alpha")?.location.line == 1)
+    }
+
+    @Test("a byte order mark inside a file is reported at its line and column")
+    func byteOrderMarkInside() throws {
+        let (_, diagnostics) = KnowledgeBaseLoader.parseTopicFile(
+            Data("id: alpha\ntitle: Bud\u{FEFF}gets\n".utf8), name: "topics/alpha.yaml")
+        #expect(diagnostics.count == 1, "\(diagnostics)")
+        let problem = try #require(diagnostics.first)
+        #expect(problem.location.line == 2 && problem.location.column == 11, "\(problem)")
+        #expect(problem.message.contains("byte order mark"))
+    }
+
+    @Test(
+        "a control character is reported as FILE:LINE:COLUMN, on one line", arguments: [0x1B, 0x07, 0x08, 0x7F, 0x9B])
+    func controlCharacter(_ value: UInt32) throws {
+        let temp = try TestSupport.copyFixture("valid")
+        defer { temp.remove() }
+        let scalar = try #require(Unicode.Scalar(value))
+        try temp.write(
+            "topics/alpha.yaml",
+            "id: alpha\ntitle: Budgets\nanswer: Alpha é \(Character(scalar))[31m.\nsources: [\"s1\"]\npatterns: [budget]\n"
+        )
+        let diagnostics = KnowledgeBaseLoader.load(directory: temp.path).1
+        let problems = diagnostics.filter { $0.location.file.hasSuffix("topics/alpha.yaml") }
+        #expect(problems.count == 1, "\(diagnostics)")
+        let problem = try #require(problems.first)
+        #expect(problem.location.line == 3 && problem.location.column == 17, "\(problem)")
+        #expect(problem.message.contains("control character U+00"), "\(problem)")
+        #expect(problem.description.hasSuffix("topics/alpha.yaml:3:17: error: \(problem.message)"))
+        #expect(!problem.description.contains("\n"))
+        #expect(!problem.description.unicodeScalars.contains { TerminalSafe.isControl($0) })
+    }
+
+    @Test("tab and carriage return are allowed where YAML allows them")
+    func allowedControls() throws {
+        let (topics, diagnostics) = KnowledgeBaseLoader.parseTopicFile(
+            Data("id: alpha\r\ntitle: \"Bud\tgets\"\r\nanswer: A.\r\npatterns: [budget]\r\n".utf8),
+            name: "alpha.yaml")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(topics.first?.title == "Bud\tgets")
+    }
+
     @Test("a 40 MB file is rejected by its size before it is read")
     func hugeFile() throws {
         let temp = try TestSupport.copyFixture("valid")
