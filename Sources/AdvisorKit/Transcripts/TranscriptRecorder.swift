@@ -129,6 +129,13 @@ public enum SessionID {
         return "\(compact)-\(getpid())-\(String(repeating: "0", count: 6 - random.count))\(random)"
     }
 
+    /// The process id an id made by `make` names (`20261125-122005.123-4242-9f3a1c`: 4242).
+    public static func processID(of id: String) -> pid_t? {
+        let parts = id.split(separator: "-")
+        guard parts.count == 4, let pid = Int32(parts[2]), pid > 0 else { return nil }
+        return pid
+    }
+
     /// Whether `id` is made only of the allowed characters.
     public static func isValid(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 200 && id != "." && id != ".."

@@ -113,12 +113,12 @@ public struct TranscriptStore: Sendable {
     }
 
     /// The id meant by `reference`: a full id, a unique prefix of one, or `last` (the
-    /// newest transcript that is a regular file: a link, folder or FIFO named like a
-    /// transcript is passed over).
+    /// newest finished transcript that is a regular file: a link, folder or FIFO named like
+    /// a transcript is passed over, and so is a session still running).
     public func resolve(_ reference: String) throws(TranscriptError) -> String {
         let all = try ids()
         if reference == "last" {
-            guard let last = all.last(where: { isRegularFile(path(of: $0)) }) else {
+            guard let last = all.last(where: { isRegularFile(path(of: $0)) && !isRunning($0) }) else {
                 throw .notFound(reference, directory)
             }
             return last
@@ -134,6 +134,21 @@ public struct TranscriptStore: Sendable {
     /// The file of transcript `id`.
     public func path(of id: String) -> String {
         (directory as NSString).appendingPathComponent(id + Self.fileExtension)
+    }
+
+    /// Whether the session `id` is still running: its process is alive and its file does not
+    /// end with an `end` event. (A killed session's process id may be reused; such a
+    /// transcript is then passed over by `last` until that process ends, never lost.)
+    func isRunning(_ id: String) -> Bool {
+        guard let pid = SessionID.processID(of: id), kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let handle = FileHandle(forReadingAtPath: path(of: id)) else { return false }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return false }
+        let tail = min(size, 4096)
+        try? handle.seek(toOffset: size - tail)
+        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return true }
+        let lastLine = text.split(separator: "\n").last ?? ""
+        return !lastLine.contains("\"type\":\"end\"")
     }
 
     /// Whether `path` is a regular file (not through a symbolic link).
