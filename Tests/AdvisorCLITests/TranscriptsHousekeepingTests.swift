@@ -128,29 +128,31 @@ struct TranscriptsHousekeepingTests {
 /// `last` never picks a session that is still running.
 @Suite("transcripts last and running sessions")
 struct TranscriptsLastRunningTests {
-    @Test("a session whose process is alive and that has no end event is passed over by 'last'")
+    @Test("a session still running is passed over by 'last'; a dead process's id is not taken as running")
     func lastSkipsRunning() async throws {
         let sandbox = try Sandbox()
         try FileManager.default.createDirectory(at: sandbox.transcripts, withIntermediateDirectories: true)
-        let session = { (id: String) in
-            "{\"at\":\"2026-12-01T10:00:00.000Z\",\"id\":\"\(id)\",\"kb\":\"x\",\"mode\":\"script\",\"role\":null,\"type\":\"session\",\"version\":\"0.1.0\"}\n"
-        }
-        // Finished earlier, by a process that is gone (pid 1 is never ours, but it is alive:
-        // the end event is what marks this one finished).
-        let finished = "20261201-100000.000-1-aaaaaa"
-        try (session(finished) + "{\"at\":\"2026-12-01T10:00:01.000Z\",\"turns\":0,\"type\":\"end\"}\n")
-            .write(
-                to: sandbox.transcripts.appendingPathComponent(finished + ".jsonl"), atomically: true, encoding: .utf8)
-        // Newer, still running: this test's own process, no end event yet.
-        let running = "20261201-110000.000-\(getpid())-bbbbbb"
-        try session(running).write(
-            to: sandbox.transcripts.appendingPathComponent(running + ".jsonl"), atomically: true, encoding: .utf8)
+        // An unfinished session whose id names pid 1 (alive, but not an advisor): not running.
+        let unfinished = "20200101-100000.000-1-aaaaaa"
+        let session =
+            "{\"at\":\"2020-01-01T10:00:00.000Z\",\"id\":\"\(unfinished)\",\"kb\":\"x\",\"mode\":\"script\","
+            + "\"role\":null,\"type\":\"session\",\"version\":\"0.1.0\"}\n"
+        try session.write(
+            to: sandbox.transcripts.appendingPathComponent(unfinished + ".jsonl"), atomically: true, encoding: .utf8)
+        // A real session left running: a scripted advisor waiting on its standard input.
+        let running = try sandbox.startAdvisor(["run", "-"])
+        #expect(running.writeLine("who owns mobile"))
+        #expect(running.readLine(timeout: .seconds(30)) != nil, "the running session answered")
+        let live = try #require(sandbox.transcriptFiles().map { $0.deletingPathExtension().lastPathComponent }.last)
+        #expect(live != unfinished)
         let shown = try await sandbox.advisor(["transcripts", "show", "last"])
         #expect(shown.status == 0, "\(shown)")
-        #expect(shown.out.contains(finished), "\(shown)")
-        #expect(!shown.out.contains(running), "\(shown)")
-        // By its id it is shown all the same.
-        let byID = try await sandbox.advisor(["transcripts", "show", running])
-        #expect(byID.status == 0 && byID.out.contains(running), "\(byID)")
+        #expect(shown.out.contains(unfinished), "the running session is passed over: \(shown)")
+        let byID = try await sandbox.advisor(["transcripts", "show", live])
+        #expect(byID.status == 0 && byID.out.contains("who owns mobile"), "by its id it is shown: \(byID)")
+        running.closeStdin()
+        _ = running.finish(timeout: .seconds(30))
+        let after = try await sandbox.advisor(["transcripts", "show", "last"])
+        #expect(after.out.contains(live), "once it has ended, it is the last: \(after)")
     }
 }

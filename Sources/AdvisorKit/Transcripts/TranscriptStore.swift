@@ -136,11 +136,10 @@ public struct TranscriptStore: Sendable {
         (directory as NSString).appendingPathComponent(id + Self.fileExtension)
     }
 
-    /// Whether the session `id` is still running: its process is alive and its file does not
-    /// end with an `end` event. (A killed session's process id may be reused; such a
-    /// transcript is then passed over by `last` until that process ends, never lost.)
+    /// Whether the session `id` is still running: the process its id names is an advisor
+    /// that is alive, and its file does not end with an `end` event.
     func isRunning(_ id: String) -> Bool {
-        guard let pid = SessionID.processID(of: id), kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let pid = SessionID.processID(of: id), Self.isAdvisorProcess(pid) else { return false }
         guard let handle = FileHandle(forReadingAtPath: path(of: id)) else { return false }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd() else { return false }
@@ -149,6 +148,16 @@ public struct TranscriptStore: Sendable {
         guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return true }
         let lastLine = text.split(separator: "\n").last ?? ""
         return !lastLine.contains("\"type\":\"end\"")
+    }
+
+    /// Whether `pid` is a live process of this program (its command name is ours), so that a
+    /// killed session whose process id was reused by something else is not taken as running.
+    static func isAdvisorProcess(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM,
+            let name = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+            let ours = try? String(contentsOfFile: "/proc/self/comm", encoding: .utf8)
+        else { return false }
+        return name == ours
     }
 
     /// Whether `path` is a regular file (not through a symbolic link).
