@@ -167,30 +167,37 @@ public struct TranscriptFormatter: Sendable {
             }
             return result
         }
-        let lines = header(transcript)
-        var body = "<h1>Advisor session \(h(transcript.id))</h1>\n"
-        if lines.count > 1 { body += "<p class=\"meta\">\(h(lines[1]))</p>\n" }
+        let name = sessionName(transcript)
+        var body = "<h1>\(h(name))</h1>\n"
+        if let session = transcript.session {
+            var parts = ["Session \(session.id)", "started \(Self.localTime(session.at))", "mode \(session.mode)"]
+            if let role = session.role { parts.append("role \(role.rawValue)") }
+            parts.append("advisor \(session.version)")
+            parts.append("knowledge base \(session.kb)")
+            body += "<p class=\"meta\">\(h(parts.joined(separator: ", ")))</p>\n"
+        } else {
+            body += "<p class=\"meta\">Session \(h(transcript.id))</p>\n"
+        }
         for entry in transcript.entries {
             switch entry {
             case .command(let command):
-                body += "<p class=\"command\"><code>\(h(command.line))</code> \(h(command.effect))</p>\n"
-                if let output = command.output { body += "<pre class=\"shown\">\(h(output))</pre>\n" }
+                body +=
+                    "<p class=\"command\">\(time(command.at, h))<code>\(h(command.line))</code> \(h(command.effect))</p>\n"
+                if let output = command.output { body += "<div class=\"shown\">\n\(blocks(output, h))</div>\n" }
             case .turn(let turn):
                 body += "<section class=\"turn\">\n<h2>\(turn.n). \(h(turn.question))</h2>\n"
                 body +=
-                    "<p class=\"title\"><strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
-                for paragraph in turn.answer.answer.split(separator: "\n") {
-                    body += "<p>\(h(String(paragraph)))</p>\n"
-                }
+                    "<p class=\"title\">\(time(turn.at, h))<strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
+                body += blocks(turn.answer.answer, h)
                 if let note = turn.answer.note { body += "<p class=\"note\">\(h(note))</p>\n" }
                 if !turn.answer.sources.isEmpty {
-                    body += "<ul class=\"sources\">\n"
+                    body += "<ol class=\"sources\">\n"
                     for source in turn.answer.sources {
                         body +=
                             "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "")
                             + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
                     }
-                    body += "</ul>\n"
+                    body += "</ol>\n"
                 }
                 body += "</section>\n"
             }
@@ -203,11 +210,14 @@ public struct TranscriptFormatter: Sendable {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <title>Advisor session \(h(transcript.id))</title>
+            <title>\(h(name))</title>
             <style>
             body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
             h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
             .meta, .topic, .command, .sources { color: #666; font-size: 0.9rem; }
+            time { color: #666; font-size: 0.85rem; margin-right: 0.5rem; }
+            pre { white-space: pre-wrap; }
+            .shown { border-left: 3px solid #ddd; padding-left: 0.75rem; }
             .note { border-left: 3px solid #4a90d9; padding-left: 0.75rem; }
             </style>
             </head>
@@ -216,6 +226,80 @@ public struct TranscriptFormatter: Sendable {
             </html>
 
             """
+    }
+
+    /// Text as shown, as HTML blocks: lines starting "- " (figures, next steps) are list
+    /// items, indented or column-aligned lines (`/why`'s candidates) preformatted, the
+    /// others paragraphs.
+    private func blocks(_ text: String, _ h: (String) -> String) -> String {
+        var out = ""
+        var open: String?
+        func close() {
+            if let tag = open { out += tag == "ul" ? "</ul>\n" : "</pre>\n" }
+            open = nil
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("- ") {
+                if open != "ul" {
+                    close()
+                    out += "<ul>\n"
+                    open = "ul"
+                }
+                out += "<li>\(h(String(line.dropFirst(2))))</li>\n"
+            } else if line.hasPrefix(" ") || line.contains("  ") {
+                if open != "pre" {
+                    close()
+                    out += "<pre>"
+                    open = "pre"
+                } else {
+                    out += "\n"
+                }
+                out += h(String(line))
+            } else {
+                close()
+                if !line.trimmingCharacters(in: .whitespaces).isEmpty { out += "<p>\(h(String(line)))</p>\n" }
+            }
+        }
+        close()
+        return out
+    }
+
+    /// What a session is called in an HTML page's title and heading: its first question,
+    /// then the date it started in local time.
+    func sessionName(_ transcript: Transcript) -> String {
+        var question = transcript.turns.first.map { TerminalSafe.neutralize($0.question, keepNewlines: false) }
+        if let text = question, text.count > 80 { question = text.prefix(79) + "…" }
+        let started = transcript.session.map { Self.localTime($0.at, seconds: false) }
+        switch (question, started) {
+        case (let question?, let started?): return "\(question) (\(started))"
+        case (let question?, nil): return question
+        case (nil, let started?): return "Advisor session, \(started)"
+        case (nil, nil): return "Advisor session \(transcript.id)"
+        }
+    }
+
+    /// `<time>` for an event's time, shown in local time with the zone.
+    private func time(_ at: String, _ h: (String) -> String) -> String {
+        guard Self.date(at) != nil else { return "" }
+        return "<time datetime=\"\(h(at))\">\(h(Self.localTime(at, seconds: true, dateToo: false)))</time>"
+    }
+
+    /// An event time (ISO 8601, as saved) parsed, if it is one.
+    static func date(_ at: String) -> Date? {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: at) ?? ISO8601DateFormatter().date(from: at)
+    }
+
+    /// An event time in the local time zone with its offset: `2026-12-01 23:18 +01:00`;
+    /// the text as saved when it is not a time.
+    static func localTime(_ at: String, seconds: Bool = true, dateToo: Bool = true) -> String {
+        guard let date = date(at) else { return at }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = (dateToo ? "yyyy-MM-dd " : "") + (seconds ? "HH:mm:ss" : "HH:mm") + " xxx"
+        return formatter.string(from: date)
     }
 
     func json(_ transcript: Transcript) -> String {
