@@ -71,6 +71,30 @@ struct ReplayAllTests {
         #expect(changes.first?["turn"] as? Int == 1)
     }
 
+    @Test("on a terminal the changed words are red and green, without [- -] markers")
+    func colour() async throws {
+        guard let script = AdvisorProcess.which("script") else { return }
+        let sandbox = try Sandbox()
+        let (base, _, _) = try await Self.twoSessions(sandbox)
+        let file = base.appendingPathComponent("topics/mobile-ownership.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "the omnichannel flashpoint:", with: "the omnichannel battleground:")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let executable = try #require(AdvisorProcess.executable)
+        // script(1) gives the command a terminal as its standard output.
+        let command = [executable, "transcripts", "replay", "--all", "--kb", base.path].map(TmuxSession.quote)
+            .joined(separator: " ")
+        let result = try await sandbox.run(script, ["-qec", command, "/dev/null"], env: ["TERM": "xterm"])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.out.contains("\u{1B}[31mflashpoint:\u{1B}[0m"), "\(result)")
+        #expect(result.out.contains("\u{1B}[32mbattleground:\u{1B}[0m"), "\(result)")
+        #expect(!result.out.contains("[-") && !result.out.contains("{+"), "\(result)")
+        #expect(result.out.contains("2 sessions, 4 turns, 1 changed"), "\(result)")
+        let plain = try await sandbox.run(
+            script, ["-qec", command + " --no-color", "/dev/null"], env: ["TERM": "xterm"])
+        #expect(plain.out.contains("[-flashpoint:-]") && !plain.out.contains("\u{1B}[31m"), "--no-color: \(plain)")
+    }
+
     @Test("replay refuses no id, ids with --all, and an unknown id among several (replaying nothing)")
     func usage() async throws {
         let sandbox = try Sandbox()
