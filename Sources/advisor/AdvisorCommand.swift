@@ -32,7 +32,8 @@ struct ChatCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "The line-editing history file (else $ADVISOR_HISTORY, else $XDG_STATE_HOME/advisor/history).",
-            valueName: "file"))
+            valueName: "file"),
+        completion: .file())
     var history: String?
 
     @Flag(name: .long, help: "With standard input not a terminal: stop at the first error or failed expectation.")

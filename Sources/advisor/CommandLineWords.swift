@@ -32,7 +32,9 @@ enum CommandLineWords {
         var index = 0
         while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "-" {
             let argument = arguments[index]
-            if ["-h", "--help", "--version", "--"].contains(argument) || argument.hasPrefix("--generate") {
+            if ["-h", "--help", "--version", "--"].contains(argument) || argument.hasPrefix("--generate")
+                || argument == "---completion"
+            {
                 return arguments
             }
             leading.append(argument)

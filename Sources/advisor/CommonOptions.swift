@@ -6,7 +6,8 @@ import Foundation
 struct KnowledgeBaseOption: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("The knowledge base folder (else $ADVISOR_KB, else the shipped one).", valueName: "dir"))
+        help: ArgumentHelp("The knowledge base folder (else $ADVISOR_KB, else the shipped one).", valueName: "dir"),
+        completion: .directory)
     var kb: String?
 
     func loadAdvisor() throws -> Advisor { try CommonOptions.loadAdvisor(kb: kb) }
@@ -18,7 +19,8 @@ struct TranscriptsFolderOption: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"))
+            "Where transcripts are saved (else $ADVISOR_TRANSCRIPTS, else the default).", valueName: "dir"),
+        completion: .directory)
     var transcripts: String?
 
     func transcriptsDirectory() -> String { CommonOptions.transcriptsDirectory(option: transcripts) }
@@ -105,7 +107,9 @@ struct CommonOptions: ParsableArguments {
 
 /// Options of commands that hold a conversation.
 struct SessionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Frame answers for this role: cio or cmo.", valueName: "role"))
+    @Option(
+        name: .long, help: ArgumentHelp("Frame answers for this role: cio or cmo.", valueName: "role"),
+        completion: .list(["cio", "cmo"]))
     var role: Role?
 
     @Flag(name: .long, help: "Print answers as JSON objects, one per line.")

@@ -49,7 +49,9 @@ struct KBCommand: ParsableCommand {
         @Option(name: .long, help: "Exit 1 when accuracy is below this share (0 to 1).")
         var minAccuracy: Double?
 
-        @Argument(help: ArgumentHelp("The labelled questions.", valueName: "file.tsv"))
+        @Argument(
+            help: ArgumentHelp("The labelled questions.", valueName: "file.tsv"), completion: .file(extensions: ["tsv"])
+        )
         var file: String
 
         func run() throws {

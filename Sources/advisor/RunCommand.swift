@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Stop at the first error or failed expectation.")
     var bail = false
 
-    @Argument(help: "The script file, or - for standard input.")
+    @Argument(help: "The script file, or - for standard input.", completion: .file())
     var file: String
 
     func run() throws {

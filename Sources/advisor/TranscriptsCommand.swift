@@ -105,7 +105,10 @@ struct TranscriptsCommand: ParsableCommand {
 
         @OptionGroup var options: Options
         @Option(name: .long, help: "text, markdown or json.") var format: Format = .text
-        @Argument(help: "ID, unique prefix, or 'last'; ID#N (as search prints it) starts at turn N.") var id: String
+        @Argument(
+            help: "ID, unique prefix, or 'last'; ID#N (as search prints it) starts at turn N.",
+            completion: Completions.transcriptIDs)
+        var id: String
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
@@ -175,7 +178,8 @@ struct TranscriptsCommand: ParsableCommand {
             commandName: "search", abstract: "Find turns whose question or answer contains TEXT.")
 
         @OptionGroup var options: Options
-        @Option(name: .long, help: "Only turns answered with this topic.") var topic: String?
+        @Option(name: .long, help: "Only turns answered with this topic.", completion: Completions.topicIDs)
+        var topic: String?
         @Option(name: .long, help: "Only turns on or after this date (YYYY-MM-DD).") var since: String?
         @Flag(name: .long, help: "Print JSON Lines.") var json = false
         @Argument(help: "The text to find (case-insensitive).") var text: String = ""
@@ -252,9 +256,10 @@ struct TranscriptsCommand: ParsableCommand {
         var format: Format?
         @Option(
             name: [.short, .long],
-            help: ArgumentHelp("Write to this file (DIR/ for DIR/ID.ext, - for standard output).", valueName: "file"))
+            help: ArgumentHelp("Write to this file (DIR/ for DIR/ID.ext, - for standard output).", valueName: "file"),
+            completion: .file())
         var output: String?
-        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+        @Argument(help: "ID, unique prefix, or 'last'.", completion: Completions.transcriptIDs) var id: String
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case markdown, html, json
@@ -334,54 +339,157 @@ struct TranscriptsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
             abstract:
-                "Ask a transcript's questions again against today's knowledge base; exit 1 when any answer changed.")
+                "Ask transcripts' questions again against today's knowledge base; exit 1 when any answer changed.",
+            discussion: """
+                Each changed answer is shown as a "was" and a "now" line with the changed words \
+                marked: in colour on a terminal, else as [-old words-] and {+new words+}. The \
+                last line sums up: sessions, turns, and how many answers changed.
+                """)
 
         @OptionGroup var options: Options
         @OptionGroup var knowledgeBase: KnowledgeBaseOption
         @Flag(name: .long, help: "Print the changes as JSON Lines.") var json = false
-        @Argument(help: "ID, unique prefix, or 'last'.") var id: String
+        @Flag(name: .long, help: "Replay every saved transcript.") var all = false
+        @Argument(
+            help: "ID, unique prefix, or 'last' (one or more; none with --all).", completion: Completions.transcriptIDs)
+        var ids: [String] = []
+
+        func validate() throws {
+            if all, !ids.isEmpty { throw ValidationError("replay takes IDs or --all, not both") }
+            if !all, ids.isEmpty { throw ValidationError("replay needs an ID (or several), or --all") }
+        }
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            let (store, id) = try options.resolve(self.id)
-            let advisor = try knowledgeBase.loadAdvisor()
-            let (transcript, turns, changes): (Transcript, Int, [ReplayChange])
-            do {
-                (transcript, turns, changes) = try TranscriptReview.replay(id, in: store, advisor: advisor)
-            } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
-            }
-            for warning in transcript.warnings { Console.warning(warning) }
-            if json {
-                Console.write(changes.map(TerminalSafe.jsonLine).joined())
-            } else {
-                let style = TextStyle(colors: options.useColor())
-                var out = ""
-                for change in changes {
-                    out +=
-                        style.bold(
-                            "turn \(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))")
-                        + "\n"
-                    if change.topicChanged {
-                        out +=
-                            "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(TerminalSafe.neutralize(change.newTopic))\n"
-                    } else {
-                        out +=
-                            "  topic: \(TerminalSafe.neutralize(change.newTopic)) (unchanged); the answer's text changed\n"
-                    }
-                    let was = change.oldAnswer.replacingOccurrences(of: "\n", with: " ")
-                    out += style.dim("  was: " + TerminalSafe.neutralize(was, keepNewlines: false)) + "\n"
-                    let now = change.newAnswer.replacingOccurrences(of: "\n", with: " ")
-                    out += "  now: " + TerminalSafe.neutralize(now, keepNewlines: false) + "\n"
+            // Every id is resolved before anything is replayed: one bad id replays nothing.
+            let store = options.store
+            var resolved: [String] = []
+            if all {
+                do {
+                    resolved = try store.ids()
+                } catch {
+                    Console.error("advisor: \(error.description)")
+                    throw ExitCode(2)
                 }
-                out += "\(transcript.id): \(changes.count) of \(turns) turn\(turns == 1 ? "" : "s") changed"
+            } else {
+                for reference in ids {
+                    let id = try options.resolve(reference).1
+                    if !resolved.contains(id) { resolved.append(id) }
+                }
+            }
+            let advisor = try knowledgeBase.loadAdvisor()
+            let style = TextStyle(colors: !json && options.useColor())
+            let width = isatty(STDOUT_FILENO) == 1 ? max(40, min(LineEditor.terminalWidth(), 100)) : 80
+            var sessions = 0
+            var turns = 0
+            var changed = 0
+            for id in resolved {
+                let transcript: Transcript
+                do {
+                    transcript = try store.read(id)
+                } catch {
+                    if !all {
+                        Console.error("advisor: \(error.description)")
+                        throw ExitCode(2)
+                    }
+                    Console.warning(error.description)
+                    continue
+                }
+                for warning in transcript.warnings { Console.warning(warning) }
+                let changes = TranscriptReview.replay(transcript, advisor: advisor)
+                sessions += 1
+                turns += transcript.turns.count
+                changed += changes.count
+                if json {
+                    Console.write(
+                        changes.map { TerminalSafe.jsonLine(ChangeLine(transcript: id, change: $0)) }.joined())
+                    continue
+                }
+                // Several sessions: only those that changed are named, the summary counts the rest.
+                guard !changes.isEmpty || resolved.count == 1 else { continue }
+                var out = ""
+                for change in changes { out += Self.describe(change, in: id, style: style, width: width) }
+                let count = transcript.turns.count
+                out += "\(id): \(changes.count) of \(count) turn\(count == 1 ? "" : "s") changed"
                 if let old = transcript.session?.kb, old != advisor.knowledgeBase.fingerprint {
                     out += " (knowledge base \(TerminalSafe.neutralize(old)) -> \(advisor.knowledgeBase.fingerprint))"
                 }
                 Console.write(out + "\n")
             }
-            if !changes.isEmpty { throw ExitCode(1) }
+            if !json, resolved.count != 1 {
+                Console.write(
+                    "\(sessions) session\(sessions == 1 ? "" : "s"), \(turns) turn\(turns == 1 ? "" : "s"), "
+                        + "\(changed) changed\n")
+            }
+            if changed > 0 { throw ExitCode(1) }
+        }
+
+        /// A change as JSON: the change's keys and the transcript it is in.
+        struct ChangeLine: Encodable {
+            var transcript: String
+            var change: ReplayChange
+
+            private enum Keys: String, CodingKey { case transcript }
+
+            func encode(to encoder: any Encoder) throws {
+                try change.encode(to: encoder)
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(transcript, forKey: .transcript)
+            }
+        }
+
+        /// One changed turn: `ID#N: question`, the topic, and the wrapped was/now lines.
+        static func describe(_ change: ReplayChange, in id: String, style: TextStyle, width: Int) -> String {
+            var out =
+                style.bold("\(id)#\(change.turn): \(TerminalSafe.neutralize(change.question, keepNewlines: false))")
+                + "\n"
+            if change.topicChanged {
+                out += "  topic: \(TerminalSafe.neutralize(change.oldTopic)) -> \(change.newTopic)\n"
+            } else {
+                out += "  topic: \(change.newTopic) (unchanged); the answer's text changed\n"
+            }
+            let diff = WordDiff.diff(
+                TerminalSafe.neutralize(change.oldAnswer, keepNewlines: false),
+                TerminalSafe.neutralize(change.newAnswer, keepNewlines: false))
+            out += marked("  was: ", diff.old, open: "[-", close: "-]", color: "31", style: style, width: width)
+            out += marked("  now: ", diff.new, open: "{+", close: "+}", color: "32", style: style, width: width)
+            return out
+        }
+
+        /// `label` and the words, wrapped to `width` under the label, runs of changed words
+        /// coloured (on a terminal) or between `open` and `close`.
+        static func marked(
+            _ label: String, _ words: [WordDiff.Word], open: String, close: String, color: String, style: TextStyle,
+            width: Int
+        ) -> String {
+            let hang = String(repeating: " ", count: label.count)
+            var out = ""
+            var line = label
+            var length = label.count
+            var empty = true
+            for (index, word) in words.enumerated() {
+                var visible = word.text
+                var shown = word.text
+                if word.changed {
+                    if style.colors {
+                        shown = "\u{1B}[\(color)m\(word.text)\u{1B}[0m"
+                    } else {
+                        if index == 0 || !words[index - 1].changed { visible = open + visible }
+                        if index == words.count - 1 || !words[index + 1].changed { visible += close }
+                        shown = visible
+                    }
+                }
+                if !empty, length + 1 + visible.count > width {
+                    out += line + "\n"
+                    line = hang
+                    length = hang.count
+                    empty = true
+                }
+                line += (empty ? "" : " ") + shown
+                length += (empty ? 0 : 1) + visible.count
+                empty = false
+            }
+            return out + line + "\n"
         }
     }
 
@@ -440,7 +548,7 @@ extension TranscriptsCommand {
             commandName: "rm", abstract: "Delete transcripts: each ID, unique prefix, or 'last'.")
 
         @OptionGroup var options: Options
-        @Argument(help: "ID, unique prefix, or 'last'.") var ids: [String]
+        @Argument(help: "ID, unique prefix, or 'last'.", completion: Completions.transcriptIDs) var ids: [String]
 
         func validate() throws {
             if ids.isEmpty { throw ValidationError("rm needs at least one ID") }
