@@ -106,9 +106,10 @@ struct ReplReviewTests {
 
         try await repl.enter("/clear")
         var screen = ""
-        for _ in 0..<40 {
+        // Cleared, and the fresh prompt drawn: the two can be captured a moment apart.
+        for _ in 0..<100 {
             screen = try await repl.tmux.visibleScreen()
-            if !screen.contains("[mobile-ownership]") { break }
+            if !screen.contains("[mobile-ownership]"), REPL.lastLine(screen) == "advisor>" { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(!screen.contains("[mobile-ownership]"), "the screen is cleared: \(screen)")
