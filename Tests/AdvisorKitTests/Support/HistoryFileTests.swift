@@ -41,6 +41,21 @@ struct HistoryFileTests {
         #expect(HistoryFile.location(option: other, environment: [:], home: "/h") == .file(other))
     }
 
+    @Test("cleaning a test folder never changes what a link in it points at")
+    func cleanupDoesNotFollowLinks() throws {
+        let outside = try TemporaryDirectory()
+        defer { outside.remove() }
+        let target = try outside.write("precious", "keep me\n")
+        #expect(chmod(target, 0o644) == 0)
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link"), withDestinationPath: target)
+        folder.remove()
+        var info = stat()
+        #expect(stat(target, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o644, "the link's target keeps its mode")
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
     @Test("lines survive the round trip, in libedit's format")
     func roundTrip() throws {
         let folder = try TemporaryDirectory()

@@ -101,10 +101,15 @@ struct TemporaryDirectory {
     }
 
     func remove() {
-        // Restore permissions a test may have taken away so the tree can be deleted.
+        // Restore permissions a test may have taken away so the tree can be deleted: only on
+        // the directories it made (unlinking needs nothing of a file), never through a link
+        // (chmod follows one: a test's link to /dev/null must not make it 0700).
         if let enumerator = FileManager.default.enumerator(atPath: path) {
             for case let name as String in enumerator {
-                chmod(url.appendingPathComponent(name).path, 0o700)
+                let entry = url.appendingPathComponent(name).path
+                var info = stat()
+                guard lstat(entry, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+                chmod(entry, 0o700)
             }
         }
         chmod(path, 0o700)
