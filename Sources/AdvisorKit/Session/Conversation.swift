@@ -205,10 +205,9 @@ extension Conversation {
     /// The current topic again in a mode (`/more`), framed for the asker, as a follow-up.
     public func showCurrent(mode: AnswerMode) -> Answer? {
         guard let current = currentTopic else { return nil }
-        var routing = Routing(
+        let routing = Routing(
             words: [], topic: current, confidence: currentConfidence, candidates: [], matchedWords: [],
             matchedRules: [], corrections: [], glossaryMentions: [])
-        routing.confidence = currentConfidence
         let answer = advisor.composer.compose(
             AnswerRequest(
                 topicID: current, asker: role, about: about?.role, mode: mode, routing: routing,

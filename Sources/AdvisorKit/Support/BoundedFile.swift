@@ -25,12 +25,10 @@ enum BoundedFile {
         }
     }
 
-    /// The file's bytes. A larger file fails with `tooLarge`, unless `truncating`, when
-    /// its first `limit` bytes are returned. With `ownedByUser`, a file another user owns,
-    /// or that others may write, fails with `notOurs`.
-    static func read(
-        _ path: String, limit: Int, followSymlinks: Bool = true, truncating: Bool = false, ownedByUser: Bool = false
-    ) throws(Failure) -> Data {
+    /// Opens `path` for reading without blocking (a FIFO never hangs), and only when it is a
+    /// regular file (with `followSymlinks` false, not through a link): the descriptor and
+    /// what `fstat` says of it. The caller closes the descriptor.
+    static func openRegularFile(_ path: String, followSymlinks: Bool) throws(Failure) -> (Int32, stat) {
         var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
         if !followSymlinks { flags |= O_NOFOLLOW }
         let descriptor = open(path, flags)
@@ -41,10 +39,27 @@ enum BoundedFile {
             default: throw .unreadable(String(cString: strerror(errno)))
             }
         }
-        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegular }
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw .unreadable(reason)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw .notRegular
+        }
+        return (descriptor, info)
+    }
+
+    /// The file's bytes. A larger file fails with `tooLarge`, unless `truncating`, when
+    /// its first `limit` bytes are returned. With `ownedByUser`, a file another user owns,
+    /// or that others may write, fails with `notOurs`.
+    static func read(
+        _ path: String, limit: Int, followSymlinks: Bool = true, truncating: Bool = false, ownedByUser: Bool = false
+    ) throws(Failure) -> Data {
+        let (descriptor, info) = try openRegularFile(path, followSymlinks: followSymlinks)
+        defer { close(descriptor) }
         if ownedByUser, info.st_uid != geteuid() || info.st_mode & (S_IWGRP | S_IWOTH) != 0 { throw .notOurs }
         let size = Int(info.st_size)
         if size > limit, !truncating { throw .tooLarge(size, limit: limit) }
@@ -84,20 +99,8 @@ extension BoundedFile {
         _ path: String, followSymlinks: Bool = true, maximumLineLength: Int, chunkSize: Int = 1 << 20,
         _ body: (UnsafeRawBufferPointer, Int, LineEnd) -> Bool
     ) throws(Failure) {
-        var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
-        if !followSymlinks { flags |= O_NOFOLLOW }
-        let descriptor = open(path, flags)
-        guard descriptor >= 0 else {
-            switch errno {
-            case ENOENT, ENOTDIR: throw .notFound
-            case ELOOP: throw followSymlinks ? .unreadable("too many symbolic links") : .symbolicLink
-            default: throw .unreadable(String(cString: strerror(errno)))
-            }
-        }
+        let (descriptor, info) = try openRegularFile(path, followSymlinks: followSymlinks)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegular }
 
         var chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
         var pending: [UInt8] = []  // the start of a line that began in an earlier chunk
