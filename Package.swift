@@ -9,7 +9,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "advisor", targets: ["advisor"]),
-        .library(name: "AdvisorKit", targets: ["AdvisorKit"]),
+        .library(
+            name: "AdvisorKit",
+            targets: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,13 +30,27 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // The engine: knowledge base, text, routing, answers, sessions, transcripts.
+        // The engine, in one-way layers: each target sees only those below it.
+        // Files, hashing, binary and JSON encoding, terminal-safe text: knows no advice.
+        .target(name: "AdvisorSystem", swiftSettings: staticRuntime),
+        // Words: tokenise, normalise, stem, spell-correct. Knows nothing of topics.
+        .target(name: "AdvisorText", dependencies: ["AdvisorSystem", "CStemmer"], swiftSettings: staticRuntime),
+        // The knowledge base: model, YAML loading with located diagnostics, structural checks.
         .target(
-            name: "AdvisorKit",
-            dependencies: [
-                "CStemmer",
-                .product(name: "Yams", package: "Yams"),
-            ],
+            name: "AdvisorKnowledge",
+            dependencies: ["AdvisorSystem", "AdvisorText", .product(name: "Yams", package: "Yams")],
+            swiftSettings: staticRuntime
+        ),
+        // Routing, answers, conversations, session commands, scripts, the compiled cache.
+        .target(
+            name: "AdvisorEngine",
+            dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge"],
+            swiftSettings: staticRuntime
+        ),
+        // Saved sessions: record, read, search, format, replay.
+        .target(
+            name: "AdvisorTranscripts",
+            dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine"],
             swiftSettings: staticRuntime
         ),
         // The only code that knows libedit and the terminal.
@@ -46,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "advisor",
             dependencies: [
-                "AdvisorKit",
+                "AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts",
                 "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -60,13 +77,13 @@ let package = Package(
         .executableTarget(
             name: "advisor-bench",
             dependencies: [
-                "AdvisorKit",
+                "AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "AdvisorKitTests",
-            dependencies: ["AdvisorKit"],
+            dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

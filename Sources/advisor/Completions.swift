@@ -1,4 +1,8 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorSystem
+import AdvisorText
+import AdvisorTranscripts
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,8 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorSystem
+import AdvisorText
+import AdvisorTranscripts
 import Foundation
 
 /// Writes to standard output and error; a closed pipe ends the program quietly.

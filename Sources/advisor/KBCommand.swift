@@ -1,4 +1,8 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorSystem
+import AdvisorText
+import AdvisorTranscripts
 import ArgumentParser
 import Foundation
 
@@ -18,7 +22,7 @@ struct KBCommand: ParsableCommand {
 
         func run() throws {
             let directory = try common.knowledgeBaseDirectory()
-            let (base, problems) = KnowledgeBaseValidator.check(directory: directory)
+            let (base, problems) = KnowledgeBaseCheck.check(directory: directory)
             for problem in problems { Console.error(problem.description) }
             if !problems.isEmpty {
                 Console.error("\(problems.count) problem(s) in \(directory)")

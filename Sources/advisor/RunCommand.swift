@@ -1,4 +1,7 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorSystem
+import AdvisorTranscripts
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,5 @@
-@_spi(Fuzzing) import AdvisorKit
+@_spi(Fuzzing) import AdvisorEngine
+import AdvisorKnowledge
 import Foundation
 
 /// Any bytes as a compiled knowledge base cache file: the checksum must turn damage away,

@@ -1,4 +1,6 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorTranscripts
 import Foundation
 
 /// Any bytes as a topic file: parsing, validation and compiling must never crash or hang.

@@ -1,4 +1,6 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorTranscripts
 import Foundation
 import FuzzSupport
 

@@ -1,4 +1,6 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorTranscripts
 import Foundation
 
 /// The shipped knowledge base's advisor, loaded once per fuzzing process.

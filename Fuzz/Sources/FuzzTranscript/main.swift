@@ -1,4 +1,6 @@
-import AdvisorKit
+import AdvisorEngine
+import AdvisorKnowledge
+import AdvisorTranscripts
 import Foundation
 
 /// Any bytes as a transcript file: reading, summarising and rendering in every format.

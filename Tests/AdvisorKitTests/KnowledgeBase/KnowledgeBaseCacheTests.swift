@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("Compiled knowledge base cache")
 struct KnowledgeBaseCacheTests {
@@ -191,7 +195,7 @@ struct KnowledgeBaseCacheTests {
         _ = try Advisor.load(directory: kb.path, cacheDirectory: cache.path)
         #expect(cacheFiles(cache.path).count == 1)
         try kb.write("manifest.yaml", "taxonomy: [alpha, beta, none]\nbogus: 1\n")
-        #expect(!KnowledgeBaseValidator.check(directory: kb.path).1.isEmpty)
+        #expect(!KnowledgeBaseCheck.check(directory: kb.path).1.isEmpty)
         #expect(throws: KnowledgeBaseError.self) { try Advisor.load(directory: kb.path, cacheDirectory: cache.path) }
         try kb.write("manifest.yaml", "taxonomy: [alpha]\n")
         #expect(throws: KnowledgeBaseError.self) { try Advisor.load(directory: kb.path, cacheDirectory: cache.path) }

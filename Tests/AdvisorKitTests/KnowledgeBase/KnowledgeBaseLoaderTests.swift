@@ -1,14 +1,18 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("Knowledge base loader and validator on broken fixtures")
 struct KnowledgeBaseLoaderTests {
     /// The diagnostics of `kb check` for a fixture, with the fixture's path cut to `<kb>`.
     private func check(_ fixture: String) throws -> (KnowledgeBase, [Diagnostic]) {
         let directory = try TestSupport.fixtureKnowledgeBase(fixture)
-        return KnowledgeBaseValidator.check(directory: directory)
+        return KnowledgeBaseCheck.check(directory: directory)
     }
 
     /// The one diagnostic about `file` (relative to the knowledge base) whose message has `fragment`.
@@ -169,7 +173,7 @@ struct KnowledgeBaseLoaderTests {
         try temp.write(
             "sources.yaml",
             "sources:\n  - {id: \"s1\", seed: a.txt, title: A}\n  - {id: \"s1\", seed: b.txt, title: B}\n")
-        diagnostics = KnowledgeBaseValidator.check(directory: temp.path).1
+        diagnostics = KnowledgeBaseCheck.check(directory: temp.path).1
         #expect(diagnostics.contains { $0.message.contains("source id 's1' is declared twice") })
     }
 
@@ -178,7 +182,7 @@ struct KnowledgeBaseLoaderTests {
         let temp = try TestSupport.copyFixture("valid")
         defer { temp.remove() }
         try temp.write("concepts.yaml", "concepts:\n  budget: [budget, money]\n  cash: [money]\n  Bad_Id: [thing]\n")
-        let diagnostics = KnowledgeBaseValidator.check(directory: temp.path).1
+        let diagnostics = KnowledgeBaseCheck.check(directory: temp.path).1
         #expect(diagnostics.contains { $0.message.contains("'money' belongs to both concepts 'budget' and 'cash'") })
         #expect(diagnostics.contains { $0.message.contains("concept id 'Bad_Id'") })
     }
@@ -188,7 +192,7 @@ struct KnowledgeBaseLoaderTests {
         let temp = try TestSupport.copyFixture("valid")
         defer { temp.remove() }
         try temp.write("topics/gamma.yaml", "id: gamma\ntitle: G\nanswer: Gamma.\n")
-        let diagnostics = KnowledgeBaseValidator.check(directory: temp.path).1
+        let diagnostics = KnowledgeBaseCheck.check(directory: temp.path).1
         #expect(diagnostics.contains { $0.message.contains("topic 'gamma' has no patterns") })
         #expect(diagnostics.contains { $0.message.contains("topic 'gamma' cites no source") })
     }
@@ -200,7 +204,7 @@ struct KnowledgeBaseLoaderTests {
         try temp.write(
             "topics/beta.yaml",
             "id: beta\ntitle: Roadmaps\nanswer: Beta.\nsources: [\"s1\"]\nrelated: [beta]\npatterns: [roadmap]\n")
-        let diagnostics = KnowledgeBaseValidator.check(directory: temp.path).1
+        let diagnostics = KnowledgeBaseCheck.check(directory: temp.path).1
         #expect(diagnostics.contains { $0.message.contains("lists itself as related") && $0.location.line == 5 })
     }
 
@@ -359,14 +363,15 @@ struct KnowledgeBaseLoaderTests {
     @Test("Diagnostic descriptions read like a compiler's")
     func diagnosticDescription() {
         #expect(
-            Diagnostic(AdvisorKit.SourceLocation(file: "a.yaml", line: 3, column: 5), "bad").description
+            Diagnostic(AdvisorKnowledge.SourceLocation(file: "a.yaml", line: 3, column: 5), "bad").description
                 == "a.yaml:3:5: error: bad")
         #expect(
-            Diagnostic(AdvisorKit.SourceLocation(file: "a.yaml", line: 3), "bad").description == "a.yaml:3: error: bad")
-        #expect(Diagnostic(AdvisorKit.SourceLocation(file: "a.yaml"), "bad").description == "a.yaml: error: bad")
+            Diagnostic(AdvisorKnowledge.SourceLocation(file: "a.yaml", line: 3), "bad").description
+                == "a.yaml:3: error: bad")
+        #expect(Diagnostic(AdvisorKnowledge.SourceLocation(file: "a.yaml"), "bad").description == "a.yaml: error: bad")
         let error = KnowledgeBaseError([
-            Diagnostic(AdvisorKit.SourceLocation(file: "b.yaml", line: 1), "second"),
-            Diagnostic(AdvisorKit.SourceLocation(file: "a.yaml", line: 9), "first"),
+            Diagnostic(AdvisorKnowledge.SourceLocation(file: "b.yaml", line: 1), "second"),
+            Diagnostic(AdvisorKnowledge.SourceLocation(file: "a.yaml", line: 9), "first"),
         ])
         #expect(error.description == "a.yaml:9: error: first\nb.yaml:1: error: second")
     }

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("KnowledgeBaseLocator")
 struct KnowledgeBaseLocatorTests {
@@ -30,7 +34,7 @@ struct KnowledgeBaseLocatorTests {
     func fromCurrentDirectory() throws {
         let found = try KnowledgeBaseLocator.locate(
             option: nil, environment: [:], executablePath: "/nonexistent/bin/advisor",
-            currentDirectory: TestSupport.repositoryRoot.appendingPathComponent("Sources/AdvisorKit").path)
+            currentDirectory: TestSupport.repositoryRoot.appendingPathComponent("Sources/AdvisorEngine").path)
         #expect(found == TestSupport.shippedKnowledgeBase)
         let error = try #require(throws: KnowledgeBaseLocator.LocatorError.self) {
             try KnowledgeBaseLocator.locate(

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("next steps, source markers, replies and frames in the knowledge base")
 struct NextStepsSchemaTests {
@@ -12,7 +16,7 @@ struct NextStepsSchemaTests {
         try folder.write("topics/alpha.yaml", alpha)
         if let manifest { try folder.write("manifest.yaml", manifest) }
         if let concepts { try folder.write("concepts.yaml", concepts) }
-        return KnowledgeBaseValidator.check(directory: folder.path).1
+        return KnowledgeBaseCheck.check(directory: folder.path).1
     }
 
     static let alpha = """

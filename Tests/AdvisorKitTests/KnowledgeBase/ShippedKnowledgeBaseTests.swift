@@ -1,13 +1,17 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("The shipped knowledge base")
 struct ShippedKnowledgeBaseTests {
     @Test("passes KnowledgeBaseValidator.check with zero diagnostics")
     func checkPasses() {
-        let (base, diagnostics) = KnowledgeBaseValidator.check(directory: TestSupport.shippedKnowledgeBase)
+        let (base, diagnostics) = KnowledgeBaseCheck.check(directory: TestSupport.shippedKnowledgeBase)
         #expect(diagnostics.isEmpty, "\(diagnostics.map(\.description).joined(separator: "\n"))")
         #expect(base.topics.count >= 25)
     }
@@ -60,7 +64,7 @@ struct ShippedKnowledgeBaseTests {
         let temp = try TestSupport.copyShippedKnowledgeBase()
         defer { temp.remove() }
         try FileManager.default.removeItem(atPath: temp.file("topics/listening.yaml"))
-        let diagnostics = KnowledgeBaseValidator.check(directory: temp.path).1
+        let diagnostics = KnowledgeBaseCheck.check(directory: temp.path).1
         #expect(diagnostics.contains { $0.message == "topic 'listening' of the taxonomy has no topic file" })
     }
 

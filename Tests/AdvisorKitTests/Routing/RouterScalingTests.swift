@@ -1,6 +1,10 @@
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 /// A seedable generator, so the synthetic knowledge base is the same on every run.
 struct SplitMix64: RandomNumberGenerator {
@@ -58,7 +62,7 @@ struct RouterScalingTests {
             }
             if seen.insert(rule.sorted()).inserted { rules.append(rule) }
         }
-        let location = AdvisorKit.SourceLocation(file: "synthetic.yaml", line: 1, column: 1)
+        let location = AdvisorKnowledge.SourceLocation(file: "synthetic.yaml", line: 1, column: 1)
         let topics = rules.enumerated().map { index, rule in
             Topic(
                 id: "r\(index)", title: "Rule \(index)", answer: "Synthetic answer.", more: nil, advice: [:],

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 /// A question as a busy executive would type it, and the topic it should reach.
 struct Phrasing: CustomTestStringConvertible, Sendable {

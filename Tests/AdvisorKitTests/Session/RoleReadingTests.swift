@@ -1,6 +1,9 @@
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorTranscripts
 
 @Suite("Who asks and whom the question is about")
 struct RoleReadingTests {

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 /// Paths and shared objects the tests use: the repository, the shipped knowledge base,
 /// the shared spec and seeds, fixtures, and temporary directories.

@@ -1,6 +1,10 @@
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("Normalizer")
 struct NormalizerTests {

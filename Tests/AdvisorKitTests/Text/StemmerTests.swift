@@ -1,6 +1,9 @@
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 @Suite("Stemmer (libstemmer, English)")
 struct StemmerTests {

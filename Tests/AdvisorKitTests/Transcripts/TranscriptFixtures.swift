@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 /// Builds transcripts for tests: recorded through a real session, or written line by line.
 enum TranscriptFixtures {

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import AdvisorKit
+@testable import AdvisorEngine
+@testable import AdvisorKnowledge
+@testable import AdvisorSystem
+@testable import AdvisorText
+@testable import AdvisorTranscripts
 
 /// Reading transcripts one line at a time, in bounded memory (issue 12).
 @Suite("Transcripts read as a stream")

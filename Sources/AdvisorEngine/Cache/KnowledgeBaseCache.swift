@@ -1,0 +1,497 @@
+import AdvisorKnowledge
+import AdvisorSystem
+import AdvisorText
+import Foundation
+
+/// The compiled knowledge base cache: the parsed topics and the router's index in a
+/// compact binary file, keyed by the content hash of the knowledge base's files, so a
+/// large knowledge base starts without parsing YAML or compiling patterns again.
+///
+/// The cache is an optimisation only, and never trusted: a file that is missing, stale,
+/// not ours, or whose checksum does not hold falls back to loading the YAML files, and the
+/// cache is rewritten.
+///
+/// A cache file is `magic`, the format version, the engine identity and the fingerprint,
+/// the encoded advisor, then the XXH64 of every byte before it (8 bytes, little-endian).
+/// Files are created 0600, and the folders created for them 0700.
+public struct KnowledgeBaseCache: Sendable {
+    package static let magic = Array("ADVKBC\u{1}\n".utf8)
+    /// Bump whenever the format or what the router compiles changes.
+    package static let formatVersion = 6
+    /// The checksum that ends the file.
+    package static let checksumSize = 8
+    /// The largest cache file read.
+    package static let maximumFileSize = 1 << 30
+
+    /// The running executable's size and modification time: a rebuilt advisor, whose router
+    /// may compile differently, never trusts a cache an older build wrote.
+    package static let engineIdentity: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "unknown" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }()
+
+    /// The folder holding cache files.
+    public let cacheDirectory: String
+    private let prefix: String
+
+    public init(cacheDirectory: String, knowledgeBaseDirectory: String) {
+        self.cacheDirectory = cacheDirectory
+        var hasher = FNV1a64()
+        hasher.combine(field: URL(fileURLWithPath: knowledgeBaseDirectory).standardizedFileURL.path)
+        prefix = "kb-" + hasher.hexDigest + "-"
+    }
+
+    /// The default folder: `$ADVISOR_CACHE`, else `$XDG_CACHE_HOME/advisor`, else
+    /// `~/.cache/advisor`; nil when `ADVISOR_CACHE=off`.
+    public static func defaultDirectory(environment: [String: String]) -> String? {
+        if let value = environment["ADVISOR_CACHE"], !value.isEmpty {
+            return value == "off" ? nil : value
+        }
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/advisor" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.cache/advisor"
+    }
+
+    package func path(for fingerprint: String) -> String {
+        (cacheDirectory as NSString).appendingPathComponent(prefix + fingerprint + ".bin")
+    }
+
+    /// The advisor stored for `fingerprint`, or nil when there is no usable cache: missing,
+    /// not a regular file owned by this user and writable by no one else, damaged, or
+    /// written by another build or for other files. `dictionary` is the knowledge base's
+    /// dictionary of real words (read with the files the fingerprint covers).
+    package func read(fingerprint: String, dictionary: WordList?) -> Advisor? {
+        guard
+            let data = try? BoundedFile.read(
+                path(for: fingerprint), limit: Self.maximumFileSize, followSymlinks: false, ownedByUser: true)
+        else { return nil }
+        return Self.decode([UInt8](data), fingerprint: fingerprint, dictionary: dictionary)
+    }
+
+    /// The advisor a cache file's bytes hold, when its checksum and header hold.
+    package static func decode(_ bytes: [UInt8], fingerprint: String, dictionary: WordList?) -> Advisor? {
+        guard bytes.count >= magic.count + checksumSize, bytes.starts(with: magic) else { return nil }
+        let bodyEnd = bytes.count - checksumSize
+        var stored: UInt64 = 0
+        for index in (bodyEnd..<bytes.count).reversed() { stored = stored << 8 | UInt64(bytes[index]) }
+        let actual = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[..<bodyEnd])) }
+        guard actual == stored else { return nil }
+        var reader = BinaryReader(bytes, from: magic.count, to: bodyEnd)
+        do {
+            guard try reader.int() == formatVersion, try reader.string() == engineIdentity,
+                try reader.string() == fingerprint
+            else { return nil }
+            return try decodeAdvisor(&reader, fingerprint: fingerprint, dictionary: dictionary)
+        } catch {
+            return nil
+        }
+    }
+
+    /// For the fuzzer (`Fuzz/Sources/FuzzCache`): decodes `bytes` as a whole cache file,
+    /// then decodes their payload framed as a file whose header and checksum hold (the
+    /// payload of `bytes` when they are a cache file, else all of them), so that arbitrary
+    /// bytes reach the decoder behind the checksum. Returns what the second decoding gave.
+    @_spi(Fuzzing) public static func fuzzDecode(_ bytes: [UInt8]) -> Advisor? {
+        _ = decode(bytes, fingerprint: "fuzz", dictionary: nil)
+        var payload = bytes[...]
+        if bytes.starts(with: magic), bytes.count >= magic.count + checksumSize {
+            var reader = BinaryReader(bytes, from: magic.count, to: bytes.count - checksumSize)
+            if (try? reader.int()) != nil, (try? reader.string()) != nil, (try? reader.string()) != nil {
+                payload = bytes[reader.position..<(bytes.count - checksumSize)]
+            }
+        }
+        return decode(file(fingerprint: "fuzz") { $0.append(raw: payload) }, fingerprint: "fuzz", dictionary: nil)
+    }
+
+    /// A whole cache file: header, `payload`, checksum.
+    package static func file(fingerprint: String, payload: (inout BinaryWriter) -> Void) -> [UInt8] {
+        var writer = BinaryWriter()
+        for byte in magic { writer.write(Int(byte)) }
+        writer.write(formatVersion)
+        writer.write(engineIdentity)
+        writer.write(fingerprint)
+        payload(&writer)
+        var bytes = writer.bytes
+        let checksum = XXH64.hash(bytes)
+        for shift in stride(from: 0, to: 64, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: checksum >> UInt64(shift)))
+        }
+        return bytes
+    }
+
+    /// Stores `advisor` and removes older caches of the same knowledge base.
+    ///
+    /// The file is written to a new temporary file (0600, created exclusively) and renamed
+    /// into place, so a reader never sees half a cache; the place is replaced only when it
+    /// is missing or a regular file. Only regular files named like this knowledge base's
+    /// caches and owned by this user are removed.
+    package func write(_ advisor: Advisor) {
+        let fingerprint = advisor.knowledgeBase.fingerprint
+        let bytes = Self.file(fingerprint: fingerprint) { Self.encode(advisor, into: &$0) }
+        guard Self.prepareDirectory(cacheDirectory) else { return }
+        let destination = path(for: fingerprint)
+        var info = stat()
+        if lstat(destination, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG { return }
+        let temporary = destination + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + written, buffer.count - written)
+            }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            written += count
+        }
+        if close(descriptor) != 0 || written != bytes.count || rename(temporary, destination) != 0 {
+            unlink(temporary)
+            return
+        }
+        removeOtherCaches(keeping: (destination as NSString).lastPathComponent)
+    }
+
+    /// Removes this knowledge base's other caches, and temporary files left by a writer
+    /// that died more than ten minutes ago.
+    private func removeOtherCaches(keeping kept: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory) else { return }
+        let now = time(nil)
+        for name in names where name.hasPrefix(prefix) && name != kept {
+            let isCache = name.hasSuffix(".bin")
+            guard isCache || name.contains(".bin.tmp-") else { continue }
+            let path = (cacheDirectory as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
+                continue
+            }
+            if isCache || now - info.st_mtim.tv_sec > 600 { unlink(path) }
+        }
+    }
+
+    /// Makes sure `directory` is a folder, creating it and any missing parent 0700 (never
+    /// changing the mode of a folder that already exists).
+    package static func prepareDirectory(_ directory: String) -> Bool {
+        var info = stat()
+        if stat(directory, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR }
+        guard errno == ENOENT else { return false }
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != directory, !prepareDirectory(parent) { return false }
+        if mkdir(directory, 0o700) == 0 { return true }
+        return errno == EEXIST && stat(directory, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    // MARK: Encoding
+
+    package static func encode(_ advisor: Advisor, into w: inout BinaryWriter) {
+        let base = advisor.knowledgeBase
+        var files: [String: Int] = [:]
+        var fileNames: [String] = []
+        func file(_ name: String) -> Int {
+            if let index = files[name] { return index }
+            files[name] = fileNames.count
+            fileNames.append(name)
+            return fileNames.count - 1
+        }
+        // Locations refer to a table of file names, written first.
+        for topic in base.topics {
+            _ = file(topic.location.file)
+            for pattern in topic.patterns { _ = file(pattern.location.file) }
+        }
+        for concept in base.concepts { _ = file(concept.location.file) }
+        w.write(fileNames) { $0.write($1) }
+        func location(_ l: SourceLocation, _ w: inout BinaryWriter) {
+            w.write(file(l.file))
+            w.write(l.line)
+            w.write(l.column)
+        }
+
+        w.write(base.directory)
+        w.write(base.sources) { w, s in
+            w.write(s.id)
+            w.write(s.seed)
+            w.write(s.title)
+            w.write(s.author)
+            w.write(s.date)
+        }
+        w.write(base.concepts) { w, c in
+            w.write(c.id)
+            w.write(c.synonyms) { $0.write($1) }
+            location(c.location, &w)
+        }
+        w.write(base.topics) { w, t in
+            w.write(t.id)
+            w.write(t.title)
+            w.write(t.answer)
+            w.write(t.more)
+            w.write(t.advice[.cio])
+            w.write(t.advice[.cmo])
+            for role in Role.allCases {
+                w.write(t.nextSteps[role] ?? []) { w, step in
+                    w.write(step.text)
+                    w.write(step.source)
+                    w.write(step.inferred)
+                    location(step.location, &w)
+                }
+            }
+            w.write(t.replies) { w, reply in
+                w.write(reply.when) { $0.write($1) }
+                w.write(reply.answer)
+                location(reply.location, &w)
+            }
+            w.write(t.glossary != nil)
+            if let g = t.glossary {
+                w.write(g.term)
+                w.write(g.aliases) { $0.write($1) }
+                w.write(g.meanings[.cio])
+                w.write(g.meanings[.cmo])
+                w.write(g.note)
+            }
+            w.write(t.facts) { w, f in
+                w.write(f.text)
+                w.write(f.source)
+            }
+            w.write(t.sources) { $0.write($1) }
+            w.write(t.related) { w, r in
+                w.write(r.value)
+                location(r.location, &w)
+            }
+            w.write(t.patterns) { w, p in
+                w.write(p.value)
+                w.write(p.weight)
+                location(p.location, &w)
+            }
+            w.write(t.samples) { w, s in
+                w.write(s.value)
+                location(s.location, &w)
+            }
+            location(t.location, &w)
+        }
+
+        let router = advisor.router
+        let normalizer = router.normalizer
+        var terms = [String](repeating: "", count: router.termIDs.count)
+        for (term, id) in router.termIDs { terms[Int(id)] = term }
+        w.write(terms) { $0.write($1) }
+        w.write(router.termWeights) { $0.write($1) }
+        w.write(router.stopTerms.sorted()) { $0.write($1) }
+        w.write(router.rules) { w, r in
+            w.write(r.topic)
+            w.write(r.terms) { $0.write($1) }
+            w.write(r.text)
+            w.write(r.weight)
+            w.write(r.stopOnly)
+        }
+        w.write(router.postings) { w, list in w.write(list) { $0.write($1) } }
+        w.write(router.framePhrases.sorted { $0.key < $1.key }) { w, entry in
+            w.write(entry.key)
+            w.write(entry.value) { w, phrase in
+                w.write(phrase.name)
+                w.write(phrase.terms) { $0.write($1) }
+                w.write(phrase.topics) { $0.write($1) }
+            }
+        }
+        w.write(router.textPostings) { w, list in
+            w.write(list) { w, posting in
+                w.write(posting.topic)
+                w.write(posting.impact)
+            }
+        }
+        w.write(router.glossaryByFirstTerm.sorted { $0.key < $1.key }) { w, entry in
+            w.write(entry.key)
+            w.write(entry.value) { w, phrase in
+                w.write(phrase.terms) { $0.write($1) }
+                w.write(phrase.topic)
+            }
+        }
+        w.write(router.glossaryTerms.sorted { $0.key < $1.key }) { w, entry in
+            w.write(entry.key)
+            w.write(entry.value.sorted()) { $0.write($1) }
+        }
+        w.write(router.framingTermIDs.sorted()) { $0.write($1) }
+        w.write(normalizer.phrases.sorted { $0.key < $1.key }) { w, entry in
+            w.write(entry.key)
+            w.write(entry.value) { w, p in
+                w.write(p.stems) { $0.write($1) }
+                w.write(p.caseSensitive)
+                w.write(p.concept)
+            }
+        }
+        w.write(normalizer.knownStems.sorted()) { $0.write($1) }
+        w.write(normalizer.speller.entries) { w, e in
+            w.write(e.word)
+            w.write(e.frequency)
+        }
+    }
+
+    package static func decodeAdvisor(_ r: inout BinaryReader, fingerprint: String, dictionary: WordList?)
+        throws(BinaryReader.Damaged) -> Advisor
+    {
+        let fileNames = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.string() }
+        func location(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> SourceLocation {
+            let index = try r.int()
+            guard fileNames.indices.contains(index) else { throw BinaryReader.Damaged() }
+            return SourceLocation(file: fileNames[index], line: try r.int(), column: try r.int())
+        }
+        func strings(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> [String] {
+            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.string() }
+        }
+        func int32s(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> [Int32] {
+            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.int32() }
+        }
+
+        let directory = try r.string()
+        let sources = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            Source(
+                id: try r.string(), seed: try r.string(), title: try r.string(), author: try r.optionalString(),
+                date: try r.optionalString())
+        }
+        let concepts = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            Concept(id: try r.string(), synonyms: try strings(&r), location: try location(&r))
+        }
+        let topics = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) -> Topic in
+            let id = try r.string()
+            let title = try r.string()
+            let answer = try r.string()
+            let more = try r.optionalString()
+            var advice: [Role: String] = [:]
+            advice[.cio] = try r.optionalString()
+            advice[.cmo] = try r.optionalString()
+            var nextSteps: [Role: [NextStep]] = [:]
+            for role in Role.allCases {
+                let steps = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    NextStep(text: try r.string(), source: try r.string(), inferred: try r.bool(), at: try location(&r))
+                }
+                if !steps.isEmpty { nextSteps[role] = steps }
+            }
+            let replies = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Reply(when: try strings(&r), answer: try r.string(), location: try location(&r))
+            }
+            var glossary: GlossaryEntry?
+            if try r.bool() {
+                let term = try r.string()
+                let aliases = try strings(&r)
+                var meanings: [Role: String] = [:]
+                meanings[.cio] = try r.optionalString()
+                meanings[.cmo] = try r.optionalString()
+                glossary = GlossaryEntry(term: term, aliases: aliases, meanings: meanings, note: try r.optionalString())
+            }
+            let facts = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Fact(text: try r.string(), source: try r.string())
+            }
+            let sources = try strings(&r)
+            let related = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Located(try r.string(), at: try location(&r))
+            }
+            let patterns = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Pattern(try r.string(), weight: try r.double(), at: try location(&r))
+            }
+            let samples = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Located(try r.string(), at: try location(&r))
+            }
+            var topic = Topic(
+                id: id, title: title, answer: answer, more: more, advice: advice, glossary: glossary, facts: facts,
+                sources: sources, related: related, patterns: patterns, samples: samples, location: try location(&r))
+            topic.nextSteps = nextSteps
+            topic.replies = replies
+            return topic
+        }
+        let base = KnowledgeBase(
+            directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: fingerprint)
+
+        let terms = try strings(&r)
+        let weights = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.double() }
+        let stopTerms = try int32s(&r)
+        let rules = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            Router.Rule(
+                topic: try r.int32(), terms: try int32s(&r), text: try r.string(), weight: try r.double(),
+                stopOnly: try r.bool())
+        }
+        let postings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try int32s(&r) }
+        let framePhrases = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (
+                try r.int32(),
+                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    Router.FramePhrase(name: try r.string(), terms: try int32s(&r), topics: try int32s(&r))
+                }
+            )
+        }
+        let textPostings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                Router.TextPosting(topic: try r.int32(), impact: try r.double())
+            }
+        }
+        let glossaryByFirstTerm = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (
+                try r.string(),
+                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    (terms: try strings(&r), topic: try r.string())
+                }
+            )
+        }
+        let glossaryTerms = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (try r.int32(), Set(try int32s(&r)))
+        }
+        let framing = try int32s(&r)
+        let phrases = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (
+                try r.string(),
+                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+                    ConceptPhrase(stems: try strings(&r), caseSensitive: try r.bool(), concept: try r.string())
+                }
+            )
+        }
+        let knownStems = try strings(&r)
+        let speller = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+            (word: try r.string(), frequency: try r.int())
+        }
+        guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count,
+            textPostings.count == terms.count
+        else {
+            throw BinaryReader.Damaged()
+        }
+
+        // Every index must point inside its table: a damaged cache must not crash.
+        let termCount = Int32(terms.count)
+        let topicCount = Int32(topics.count)
+        for rule in rules
+        where !(0..<topicCount).contains(rule.topic) || rule.terms.contains(where: { !(0..<termCount).contains($0) }) {
+            throw BinaryReader.Damaged()
+        }
+        for list in textPostings where list.contains(where: { !(0..<topicCount).contains($0.topic) }) {
+            throw BinaryReader.Damaged()
+        }
+        for (key, phrases) in framePhrases {
+            guard (0..<termCount).contains(key) else { throw BinaryReader.Damaged() }
+            for phrase in phrases
+            where phrase.terms.isEmpty || phrase.terms.contains(where: { !(0..<termCount).contains($0) })
+                || phrase.topics.contains(where: { !(0..<topicCount).contains($0) })
+            {
+                throw BinaryReader.Damaged()
+            }
+        }
+        let ruleCount = Int32(rules.count)
+        for list in postings where list.contains(where: { !(0..<ruleCount).contains($0) }) {
+            throw BinaryReader.Damaged()
+        }
+
+        let normalizer = Normalizer()
+        normalizer.dictionary = dictionary
+        normalizer.phrases = Dictionary(phrases, uniquingKeysWith: { a, _ in a })
+        normalizer.knownStems = Set(knownStems)
+        normalizer.speller = SpellCorrector(entries: speller)
+        let router = Router(restoring: normalizer, topicIDs: topics.map(\.id))
+        router.termIDs = Dictionary(terms.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        router.termWeights = weights
+        router.stopTerms = Set(stopTerms)
+        router.rules = rules
+        router.postings = postings
+        router.textPostings = textPostings
+        router.framePhrases = Dictionary(framePhrases, uniquingKeysWith: { a, _ in a })
+        router.glossaryByFirstTerm = Dictionary(glossaryByFirstTerm, uniquingKeysWith: { a, _ in a })
+        router.glossaryTerms = Dictionary(glossaryTerms, uniquingKeysWith: { a, _ in a })
+        router.framingTermIDs = Set(framing)
+        return Advisor(knowledgeBase: base, router: router)
+    }
+}

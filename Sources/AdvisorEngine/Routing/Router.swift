@@ -1,0 +1,683 @@
+import AdvisorKnowledge
+import AdvisorText
+import Foundation
+
+/// A topic that scored for a question.
+public struct Candidate: Sendable, Equatable, Codable {
+    public var topic: String
+    public var score: Double
+}
+
+/// How a question was routed: the winning topic, why, and who came close.
+public struct Routing: Sendable {
+    /// The words of the question after normalisation.
+    public var words: [NormalizedWord]
+    /// The best topic, or `none` when nothing scored high enough.
+    public var topic: String
+    /// From 0 (a guess) to 1 (certain).
+    public var confidence: Double
+    /// Topics that scored, best first (at most five).
+    public var candidates: [Candidate]
+    /// The words of the question that matched the winner's patterns.
+    public var matchedWords: [String]
+    /// The winner's patterns that matched, as written in the knowledge base.
+    public var matchedRules: [String]
+    /// Typos corrected on the way, as (typed, corrected).
+    public var corrections: [(typed: String, corrected: String)]
+    /// Glossary topics whose word the question used ("platform" gives `term-platform`).
+    public var glossaryMentions: [String]
+    /// A close runner-up that explains words of the question the winner does not.
+    public var alsoRelevant: AlsoCandidate? = nil
+    /// Which evidence decided, strongest first: "pattern 2.61, retrieval 0.84, frame 'who owns' 1.00".
+    public var evidence: String = ""
+
+    /// A second topic worth a line in the answer, and the words only it explains.
+    public struct AlsoCandidate: Sendable, Equatable {
+        public var topic: String
+        public var explains: [String]
+    }
+
+    /// The concept ids (without "@") the question used.
+    public var concepts: Set<String> {
+        Set(words.filter { $0.term.hasPrefix(Normalizer.conceptPrefix) }.map { String($0.term.dropFirst()) })
+    }
+
+    /// Content words that are neither concepts in `ignoring` nor stop words.
+    public func contentWords(ignoring concepts: Set<String>) -> [NormalizedWord] {
+        words.filter { word in
+            guard !word.isStopWord else { return false }
+            if word.term.hasPrefix(Normalizer.conceptPrefix) {
+                return !concepts.contains(String(word.term.dropFirst()))
+            }
+            return true
+        }
+    }
+}
+
+/// Routes questions to topics through an inverted index of the knowledge base's patterns.
+///
+/// Every pattern becomes a rule: the set of its terms. A rule is filed under its two
+/// rarest terms only, so the rules looked at for a question are those sharing a rare
+/// term with it, and the cost of a question does not grow with the number of rules.
+public final class Router {
+    package struct Rule {
+        package var topic: Int32
+        /// Distinct term ids, in pattern order.
+        package var terms: [Int32]
+        package var text: String
+        package var weight: Double
+        /// Made only of stop words ("what can you do"): matches only as a phrase.
+        package var stopOnly: Bool
+    }
+
+    /// What one topic gathered for a question.
+    package struct TopicScore {
+        package var best = 0.0
+        package var total = 0.0
+        package var rules: [Int32] = []
+        package var terms: Set<Int32> = []
+        /// Terms matched by full-weight rules: evidence of what the question is about.
+        package var specificTerms: Set<Int32> = []
+        /// What matched frames added, and their names.
+        package var frameScore = 0.0
+        package var frames: [String] = []
+    }
+
+    /// How much the retrieval score counts beside the patterns' score.
+    package static let textShare = 0.3
+
+    /// The lowest confidence still answered; below it the topic is `none`.
+    public static let answerThreshold = 0.3
+    /// The weight of a stop word in a pattern made only of stop words.
+    package static let stopWordWeight = 0.3
+
+    public let normalizer: Normalizer
+    package var topicIDs: [String]
+    package var rules: [Rule] = []
+    package var termIDs: [String: Int32] = [:]
+    package var termWeights: [Double] = []
+    package var stopTerms: Set<Int32> = []
+    package var postings: [[Int32]] = []
+    /// Glossary words and aliases as term sequences, filed under their first term.
+    package var glossaryByFirstTerm: [String: [(terms: [String], topic: String)]] = [:]
+    /// For each glossary topic, the term ids of its word and aliases.
+    package var glossaryTerms: [Int32: Set<Int32>] = [:]
+    package var framingTermIDs: Set<Int32> = []
+    /// Retrieval postings: for each term id, the topics whose whole text holds the term and
+    /// its BM25F impact there, strongest first, at most `textPostingLimit` of them.
+    package var textPostings: [[TextPosting]] = []
+
+    /// Question frames as term sequences (stop words included), filed under their first term.
+    package var framePhrases: [Int32: [FramePhrase]] = [:]
+
+    /// One phrase of a frame ("who should own") and the topics the frame leans to.
+    package struct FramePhrase: Equatable {
+        package var name: String
+        package var terms: [Int32]
+        package var topics: [Int32]
+    }
+
+    /// What a frame adds to each of its topics that the question's other words point at.
+    package static let frameBonus = 1.0
+    /// What a frame adds to its first topic when the other words point at none of its topics.
+    package static let frameBase = 1.6
+
+    /// A topic whose text holds a term, and how much the term counts for it.
+    package struct TextPosting: Equatable {
+        package var topic: Int32
+        package var impact: Double
+    }
+
+    /// Concept terms that frame a question rather than say what it is about (the roles,
+    /// "figures"): they do not count against how much of a question a topic explains.
+    package static let framingTerms: Set<String> = Set(
+        KnowledgeBase.framingConcepts.map { Normalizer.conceptPrefix + $0 })
+
+    /// Scratch marks for one question: `ruleMarks[r] == mark` when rule r was already
+    /// scored, `termMarks[t] == mark` when the question holds term t. Stamping instead of
+    /// clearing keeps each question's cost independent of the number of rules.
+    private var ruleMarks: [UInt32] = []
+    private var termMarks: [UInt32] = []
+    private var mark: UInt32 = 0
+
+    private func nextMark() -> UInt32 {
+        if ruleMarks.count != rules.count { ruleMarks = [UInt32](repeating: 0, count: rules.count) }
+        if termMarks.count != termWeights.count { termMarks = [UInt32](repeating: 0, count: termWeights.count) }
+        if mark == UInt32.max {
+            mark = 0
+            for index in ruleMarks.indices { ruleMarks[index] = 0 }
+            for index in termMarks.indices { termMarks[index] = 0 }
+        }
+        mark += 1
+        return mark
+    }
+
+    /// The number of compiled rules.
+    public var ruleCount: Int { rules.count }
+    /// The number of distinct terms in the rules.
+    public var termCount: Int { termIDs.count }
+
+    /// Compiles the patterns of `knowledgeBase`; patterns that cannot compile are reported.
+    public convenience init(knowledgeBase: KnowledgeBase) {
+        self.init(knowledgeBase: knowledgeBase, dictionary: Self.dictionary(for: knowledgeBase))
+    }
+
+    /// Compiles the patterns of `knowledgeBase`, with its dictionary of real words already read.
+    package init(knowledgeBase: KnowledgeBase, dictionary: WordList?) {
+        normalizer = Normalizer(concepts: knowledgeBase.concepts.map { ($0.id, $0.synonyms) })
+        normalizer.dictionary = dictionary
+        topicIDs = knowledgeBase.topics.map(\.id)
+        diagnostics = []
+        compile(knowledgeBase)
+    }
+
+    /// Problems found while compiling patterns.
+    public internal(set) var diagnostics: [Diagnostic]
+
+    /// The knowledge base's dictionary of real words, when it has one.
+    package static func dictionary(for base: KnowledgeBase) -> WordList? {
+        let path = (base.directory as NSString).appendingPathComponent(KnowledgeBaseLoader.dictionaryFile)
+        return FileManager.default.fileExists(atPath: path) ? WordList(path: path) : nil
+    }
+
+    /// A router restored from the compiled cache; the caller fills in its state.
+    package init(restoring normalizer: Normalizer, topicIDs: [String]) {
+        self.normalizer = normalizer
+        self.topicIDs = topicIDs
+        diagnostics = []
+    }
+
+    private func termID(_ term: String, isStop: Bool) -> Int32 {
+        if let id = termIDs[term] { return id }
+        let id = Int32(termWeights.count)
+        termIDs[term] = id
+        termWeights.append(0)
+        postings.append([])
+        if isStop { stopTerms.insert(id) }
+        return id
+    }
+
+    private func compile(_ base: KnowledgeBase) {
+        // Typos are corrected against every word the knowledge base writes (samples
+        // aside: they hold typos on purpose), so that a real word such as "change" is
+        // known and not "corrected" to a pattern's "charge".
+        for topic in base.topics {
+            for pattern in topic.patterns { normalizer.learnVocabulary(from: pattern.value) }
+            var prose = [topic.title, topic.answer, topic.more ?? ""] + topic.advice.values
+            prose += topic.nextSteps.values.flatMap { $0.map(\.text) }
+            if let glossary = topic.glossary {
+                prose += [glossary.term] + glossary.aliases + glossary.meanings.values
+            }
+            for text in prose { normalizer.learnVocabulary(from: text) }
+        }
+        var topicsPerTerm: [Int32: Set<Int32>] = [:]
+        var seen: [[Int32]: String] = [:]
+        for (topicIndex, topic) in base.topics.enumerated() {
+            for pattern in topic.patterns {
+                let words = normalizer.normalize(pattern.value, correctTypos: false)
+                let content = words.filter { !$0.isStopWord }
+                let chosen = content.isEmpty ? words : content
+                guard !chosen.isEmpty else {
+                    diagnostics.append(Diagnostic(pattern.location, "pattern '\(pattern.value)' has no words to match"))
+                    continue
+                }
+                var terms: [Int32] = []
+                for word in chosen {
+                    let id = termID(word.term, isStop: word.isStopWord)
+                    if !terms.contains(id) { terms.append(id) }
+                }
+                let key = [Int32(topicIndex)] + terms.sorted()
+                if let earlier = seen[key] {
+                    diagnostics.append(
+                        Diagnostic(
+                            pattern.location,
+                            "pattern '\(pattern.value)' matches the same words as '\(earlier)' once normalised"))
+                    continue
+                }
+                seen[key] = pattern.value
+                for term in terms { topicsPerTerm[term, default: []].insert(Int32(topicIndex)) }
+                rules.append(
+                    Rule(
+                        topic: Int32(topicIndex), terms: terms, text: pattern.value, weight: pattern.weight,
+                        stopOnly: content.isEmpty))
+            }
+            if let glossary = topic.glossary {
+                for phrase in [glossary.term] + glossary.aliases {
+                    let terms = normalizer.normalize(phrase, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
+                    if let first = terms.first { glossaryByFirstTerm[first, default: []].append((terms, topic.id)) }
+                    for term in terms {
+                        if let id = termIDs[term] { glossaryTerms[Int32(topicIndex), default: []].insert(id) }
+                    }
+                }
+            }
+        }
+        // How informative a term is: measured on each topic's whole text (title, answer,
+        // patterns, samples), so words used everywhere, such as the role names, weigh little.
+        for (topicIndex, topic) in base.topics.enumerated() {
+            for text in [topic.title, topic.answer] + topic.samples.map(\.value) {
+                for word in normalizer.normalize(text, correctTypos: false) {
+                    if let id = termIDs[word.term] { topicsPerTerm[id, default: []].insert(Int32(topicIndex)) }
+                }
+            }
+        }
+        framingTermIDs = Set(Self.framingTerms.compactMap { termIDs[$0] })
+        let topicCount = Double(max(base.topics.count, 1))
+        for (term, topics) in topicsPerTerm {
+            termWeights[Int(term)] =
+                stopTerms.contains(term) ? Self.stopWordWeight : log(1 + topicCount / Double(topics.count))
+        }
+        compileFrames(base)
+        buildTextIndex(base)
+        // Each rule is filed under its rarest term, which every full match contains; a
+        // rule of three or more terms also under its second rarest, so that it is still
+        // found with its rarest word missing, unless that term is so common that filing
+        // under it would make every question containing it scan a long list.
+        var ruleFrequency = [Int](repeating: 0, count: termWeights.count)
+        for rule in rules { for term in rule.terms { ruleFrequency[Int(term)] += 1 } }
+        let cap = Self.secondaryPostingCap(ruleCount: rules.count)
+        for (index, rule) in rules.enumerated() {
+            let byRarity = rule.terms.sorted { (ruleFrequency[Int($0)], $0) < (ruleFrequency[Int($1)], $1) }
+            postings[Int(byRarity[0])].append(Int32(index))
+            if byRarity.count >= 3, ruleFrequency[Int(byRarity[1])] <= cap {
+                postings[Int(byRarity[1])].append(Int32(index))
+            }
+        }
+    }
+
+    // MARK: Frames
+
+    private func compileFrames(_ base: KnowledgeBase) {
+        let index = Dictionary(base.topics.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        for frame in base.frames {
+            let topics = frame.topics.compactMap { index[$0.value] }
+            guard !topics.isEmpty else { continue }
+            for phrase in frame.when {
+                let words = normalizer.normalize(phrase, correctTypos: false)
+                // A phrase that normalises to one term ("whose job" is the concept `own`)
+                // would fire on that word alone: frames are ways of putting a question.
+                guard words.count >= 2 else {
+                    diagnostics.append(
+                        Diagnostic(
+                            frame.location, "frame '\(frame.name)': '\(phrase)' is a single term once normalised"))
+                    continue
+                }
+                let terms = words.map { termID($0.term, isStop: $0.isStopWord) }
+                framePhrases[terms[0], default: []].append(FramePhrase(name: frame.name, terms: terms, topics: topics))
+            }
+        }
+    }
+
+    /// The frames whose phrase the question holds, in order, each once.
+    private func matchedFrames(_ sequence: [Int32]) -> [FramePhrase] {
+        var found: [FramePhrase] = []
+        for (start, term) in sequence.enumerated() where term >= 0 {
+            for phrase in framePhrases[term] ?? [] where !found.contains(where: { $0.name == phrase.name }) {
+                guard start + phrase.terms.count <= sequence.count,
+                    Array(sequence[start..<(start + phrase.terms.count)]) == phrase.terms
+                else { continue }
+                found.append(phrase)
+            }
+        }
+        return found
+    }
+
+    // MARK: Retrieval over each topic's whole text
+
+    /// The fields of a topic's text and how much each counts (BM25F field weights): the
+    /// patterns and title say most precisely what a topic is about, its prose least. The
+    /// next steps and advice are left out: they are the advisor's own everyday wording
+    /// ("book a meeting this week"), which matched out-of-scope questions on the dev corpus.
+    package static let fieldWeights: [(field: TextField, weight: Double)] = [
+        (.title, 3), (.patterns, 2.5), (.samples, 2), (.glossary, 2), (.answer, 1.5), (.more, 0.5),
+    ]
+    package enum TextField { case title, patterns, samples, glossary, answer, steps, more }
+    /// BM25's term-frequency saturation and length normalisation.
+    package static let bm25K1 = 1.2
+    package static let bm25B = 0.75
+    /// The most topics a term's retrieval posting keeps (its strongest), which bounds the
+    /// cost of a question whatever the size of the knowledge base.
+    package static let textPostingLimit = 32
+
+    package static func texts(of topic: Topic, _ field: TextField) -> [String] {
+        switch field {
+        case .title: [topic.title]
+        case .patterns: topic.patterns.map(\.value)
+        case .samples: topic.samples.map(\.value)
+        case .glossary:
+            topic.glossary.map { [$0.term] + $0.aliases + $0.meanings.values + [$0.note ?? ""] } ?? []
+        case .answer: [SourceMarkers.stripped(topic.answer)]
+        case .steps: topic.nextSteps.values.flatMap { $0.map(\.text) } + topic.advice.values
+        case .more: [SourceMarkers.stripped(topic.more ?? "")]
+        }
+    }
+
+    /// Builds `textPostings`: BM25F over title, patterns, samples, glossary, answer, steps and
+    /// more, on the same normalised terms as the patterns. Terms only the prose holds get ids
+    /// (and weights) of their own, so that the question's words the knowledge base knows are
+    /// told from words it has never seen.
+    private func buildTextIndex(_ base: KnowledgeBase) {
+        let skip: Set<String> = Set(Self.framingTerms)
+        var counts: [[Int32: Double]] = []  // per topic: term -> weighted, length-normalised frequency
+        var fieldLengths: [[Double]] = []
+        for topic in base.topics {
+            var lengths: [Double] = []
+            for (field, _) in Self.fieldWeights {
+                let words = Self.texts(of: topic, field).flatMap { normalizer.normalize($0, correctTypos: false) }
+                lengths.append(Double(words.filter { !$0.isStopWord }.count))
+            }
+            fieldLengths.append(lengths)
+        }
+        let topicCount = max(base.topics.count, 1)
+        var averages = [Double](repeating: 0, count: Self.fieldWeights.count)
+        for lengths in fieldLengths { for (index, length) in lengths.enumerated() { averages[index] += length } }
+        averages = averages.map { max(1, $0 / Double(topicCount)) }
+        var documentFrequency: [Int32: Int] = [:]
+        // `none` and `smalltalk` are reached by their patterns only: their prose names the
+        // topics the advisor covers, which must not pull questions to them.
+        let patternOnly: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+        for (topicIndex, topic) in base.topics.enumerated() {
+            var frequencies: [Int32: Double] = [:]
+            guard !patternOnly.contains(topic.id) else {
+                counts.append(frequencies)
+                continue
+            }
+            for (fieldIndex, (field, weight)) in Self.fieldWeights.enumerated() {
+                let norm = 1 - Self.bm25B + Self.bm25B * fieldLengths[topicIndex][fieldIndex] / averages[fieldIndex]
+                for text in Self.texts(of: topic, field) {
+                    for word in normalizer.normalize(text, correctTypos: false)
+                    where !word.isStopWord && !skip.contains(word.term) {
+                        let id = termID(word.term, isStop: false)
+                        frequencies[id, default: 0] += weight / norm
+                    }
+                }
+            }
+            for id in frequencies.keys { documentFrequency[id, default: 0] += 1 }
+            counts.append(frequencies)
+        }
+        // Terms only the prose holds weigh by how many topics use them, like the others.
+        for (id, frequency) in documentFrequency where termWeights[Int(id)] == 0 {
+            termWeights[Int(id)] = log(1 + Double(topicCount) / Double(frequency))
+        }
+        textPostings = [[TextPosting]](repeating: [], count: termWeights.count)
+        for (topicIndex, frequencies) in counts.enumerated() {
+            for (id, frequency) in frequencies {
+                let df = Double(documentFrequency[id] ?? 1)
+                let idf = log(1 + (Double(topicCount) - df + 0.5) / (df + 0.5))
+                let impact = idf * frequency * (Self.bm25K1 + 1) / (Self.bm25K1 + frequency)
+                textPostings[Int(id)].append(TextPosting(topic: Int32(topicIndex), impact: impact))
+            }
+        }
+        for index in textPostings.indices where !textPostings[index].isEmpty {
+            textPostings[index].sort { ($0.impact, $1.topic) > ($1.impact, $0.topic) }
+            if textPostings[index].count > Self.textPostingLimit {
+                textPostings[index].removeLast(textPostings[index].count - Self.textPostingLimit)
+            }
+        }
+        if postings.count < termWeights.count {
+            postings.append(contentsOf: [[Int32]](repeating: [], count: termWeights.count - postings.count))
+        }
+    }
+
+    // MARK: Routing
+
+    /// Routes one question.
+    public func route(_ question: String) -> Routing {
+        let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
+        let mark = nextMark()
+        var allTerms: [Int32] = []
+        var sequence: [Int32] = []
+        var contentTerms: [Int32] = []
+        var questionWeight = 0.0
+        for word in words {
+            let id = termIDs[word.term]
+            if let id, termMarks[Int(id)] != mark {
+                termMarks[Int(id)] = mark  // the question holds this term
+                allTerms.append(id)
+            }
+            sequence.append(id ?? -1)
+            if !word.isStopWord, !Self.framingTerms.contains(word.term) {
+                if let id {
+                    contentTerms.append(id)
+                    questionWeight += termWeights[Int(id)]
+                } else {
+                    contentTerms.append(-1)
+                    questionWeight += 1
+                }
+            }
+        }
+
+        var scores: [Int32: TopicScore] = [:]
+        for term in allTerms {
+            for ruleIndex in postings[Int(term)] where ruleMarks[Int(ruleIndex)] != mark {
+                ruleMarks[Int(ruleIndex)] = mark
+                let rule = rules[Int(ruleIndex)]
+                guard let score = score(rule, mark: mark, contentTerms: contentTerms, sequence: sequence) else {
+                    continue
+                }
+                var entry = scores[rule.topic] ?? TopicScore()
+                entry.total += score
+                entry.best = max(entry.best, score)
+                entry.rules.append(ruleIndex)
+                let present = rule.terms.filter { termMarks[Int($0)] == mark }
+                entry.terms.formUnion(present)
+                if rule.weight >= 1 { entry.specificTerms.formUnion(present) }
+                scores[rule.topic] = entry
+            }
+        }
+
+        // A glossary word used in a question about something else ("our platform budget
+        // keeps growing") does not make the question about the word: the term's topic
+        // then yields to the topic of the other words, and the answer notes the word.
+        for (topic, entry) in scores where glossaryTerms[topic] != nil {
+            let own = (glossaryTerms[topic] ?? []).union(entry.terms)
+            let elsewhere = scores.contains { other, otherEntry in
+                other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingTermIDs).isEmpty
+            }
+            if elsewhere {
+                scores[topic]?.best = entry.best * Self.glossaryYield
+                scores[topic]?.total = entry.total * Self.glossaryYield
+            }
+        }
+
+        // The second evidence: each topic's whole text, scored as a ranked retrieval.
+        var textScores: [Int32: (score: Double, terms: Int)] = [:]
+        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
+            for posting in textPostings[Int(term)] {
+                // A word the topic's own patterns matched already counts there: the text adds
+                // only what the patterns did not explain.
+                if let entry = scores[posting.topic], entry.terms.contains(term) { continue }
+                textScores[posting.topic, default: (0, 0)].score += posting.impact
+                textScores[posting.topic, default: (0, 0)].terms += 1
+            }
+        }
+        // A single word in common with a topic's prose, with no pattern behind it, is no
+        // evidence ("best", "translate"): such a topic does not rank.
+        for (topic, text) in textScores where text.terms < 2 && scores[topic] == nil {
+            textScores[topic] = nil
+        }
+        // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
+        // choose among them, and alone the frame leans to its first.
+        for frame in matchedFrames(sequence) {
+            let pointed = frame.topics.filter { scores[$0] != nil || textScores[$0] != nil }
+            for topic in pointed.isEmpty ? Array(frame.topics.prefix(1)) : pointed {
+                scores[topic, default: TopicScore()].frameScore += pointed.isEmpty ? Self.frameBase : Self.frameBonus
+                scores[topic, default: TopicScore()].frames.append(frame.name)
+            }
+        }
+        for topic in textScores.keys where scores[topic] == nil { scores[topic] = TopicScore() }
+        var ranked = scores.map { topic, entry in
+            (
+                topic: topic,
+                score: entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic]?.score ?? 0)
+                    + entry.frameScore,
+                entry: entry
+            )
+        }
+        ranked.sort { ($0.score, topicIDs[Int($1.topic)]) > ($1.score, topicIDs[Int($0.topic)]) }
+
+        var routing = Routing(
+            words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
+            matchedRules: [], corrections: words.compactMap { word in word.correction.map { (word.surface, $0) } },
+            glossaryMentions: glossaryMentions(in: words))
+        routing.candidates = ranked.prefix(5).map {
+            Candidate(topic: topicIDs[Int($0.topic)], score: (($0.score * 100).rounded() / 100))
+        }
+        guard let best = ranked.first else { return routing }
+
+        let runnerUp = ranked.count > 1 ? ranked[1].score : 0
+        // A glossary word in a question about something else is covered by the jargon note.
+        var explained = best.entry.terms
+        // The winner's text support for the words its patterns matched: left out of the
+        // ranking (it would count those words twice) but part of how sure the match is.
+        var ownTextSupport = 0.0
+        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
+            guard let posting = textPostings[Int(term)].first(where: { $0.topic == best.topic }) else { continue }
+            explained.insert(term)
+            if best.entry.terms.contains(term) { ownTextSupport += posting.impact }
+        }
+        if glossaryTerms[best.topic] == nil {
+            for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
+        }
+        var covered = 0.0
+        for term in contentTerms where term >= 0 && explained.contains(term) { covered += termWeights[Int(term)] }
+        let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
+        let strength = 1 - exp(-(best.score + Self.textShare * ownTextSupport) / 2.0)
+        let margin = (best.score - runnerUp) / best.score
+        // Calibrated on the dev corpus with the patterns switched off (how an unseen phrasing
+        // is routed): retrieval alone needs no discount of its own; a weak one is hedged.
+        let confidence = strength * (0.7 + 0.3 * margin) * (0.6 + 0.4 * coverage)
+
+        routing.confidence = (confidence * 100).rounded() / 100
+        routing.matchedRules = best.entry.rules.map { rules[Int($0)].text }
+        routing.matchedWords = words.filter { word in
+            termIDs[word.term].map { explained.contains($0) } ?? false
+        }.map { $0.correction ?? $0.surface }
+        let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
+        let textPart = best.score - patternPart - best.entry.frameScore
+        var parts = [
+            (name: "pattern", value: patternPart), (name: "retrieval", value: textPart),
+            (name: best.entry.frames.map { "frame '\($0)'" }.joined(separator: ", "), value: best.entry.frameScore),
+        ].filter { $0.value > 0 }
+        parts.sort { $0.value > $1.value }
+        routing.evidence = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
+        if routing.confidence >= Self.answerThreshold {
+            routing.topic = topicIDs[Int(best.topic)]
+            routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)
+        }
+        return routing
+    }
+
+    /// The runner-up, when it scores at least `alsoShare` of the winner and its specific
+    /// patterns matched words of the question that the winner's did not.
+    private func alsoRelevant(
+        _ second: (topic: Int32, score: Double, entry: TopicScore)?,
+        best: (topic: Int32, score: Double, entry: TopicScore),
+        words: [NormalizedWord]
+    ) -> Routing.AlsoCandidate? {
+        guard let second, second.score >= best.score * Self.alsoShare, glossaryTerms[second.topic] == nil else {
+            return nil
+        }
+        let own = second.entry.specificTerms.subtracting(best.entry.terms).subtracting(framingTermIDs)
+        guard !own.isEmpty else { return nil }
+        var explains: [String] = []
+        for word in words {
+            guard let id = termIDs[word.term], own.contains(id) else { continue }
+            let text = word.correction ?? word.surface
+            if !explains.contains(text) { explains.append(text) }
+        }
+        return explains.isEmpty ? nil : Routing.AlsoCandidate(topic: topicIDs[Int(second.topic)], explains: explains)
+    }
+
+    /// How close a runner-up must score to the winner to be mentioned as also relevant.
+    package static let alsoShare = 0.5
+
+    /// The most rules a term may hold to be used as a rule's second index entry.
+    package static func secondaryPostingCap(ruleCount: Int) -> Int {
+        max(256, Int(Double(ruleCount).squareRoot()) * 2)
+    }
+
+    /// What a glossary topic's score is multiplied by when the question is about something else.
+    package static let glossaryYield = 0.35
+
+    /// The longest question routed, in characters; the rest of a longer one is ignored.
+    public static let maximumQuestionLength = 2_000
+
+    package static func bounded(_ question: String) -> String {
+        guard question.utf8.count > maximumQuestionLength else { return question }
+        return String(question.prefix(maximumQuestionLength))
+    }
+
+    /// The score of `rule` for a question, or nil when it does not match.
+    private func score(_ rule: Rule, mark: UInt32, contentTerms: [Int32], sequence: [Int32]) -> Double? {
+        if rule.stopOnly {
+            return isContiguous(rule.terms, in: sequence)
+                ? Double(rule.terms.count) * Self.stopWordWeight * rule.weight * 1.5 : nil
+        }
+        var matched = 0.0
+        var missing = 0
+        for term in rule.terms {
+            if termMarks[Int(term)] == mark {
+                matched += termWeights[Int(term)]
+            } else {
+                missing += 1
+            }
+        }
+        matched *= rule.weight
+        if missing == 0 {
+            if rule.terms.count > 1, isContiguous(rule.terms, in: contentTerms) { return matched * 1.15 }
+            return matched
+        }
+        // A long pattern still matches with one word missing, at a discount.
+        if missing == 1, rule.terms.count >= 3 { return matched * 0.6 }
+        return nil
+    }
+
+    private func isContiguous(_ terms: [Int32], in sequence: [Int32]) -> Bool {
+        guard terms.count <= sequence.count else { return false }
+        for start in 0...(sequence.count - terms.count) where sequence[start] == terms[0] {
+            if Array(sequence[start..<(start + terms.count)]) == terms { return true }
+        }
+        return false
+    }
+
+    private func glossaryMentions(in words: [NormalizedWord]) -> [String] {
+        var mentions: [String] = []
+        let terms = words.filter { !$0.isStopWord }.map(\.term)
+        for (start, term) in terms.enumerated() {
+            guard let phrases = glossaryByFirstTerm[term] else { continue }
+            for (phrase, topic) in phrases where !mentions.contains(topic) && start + phrase.count <= terms.count {
+                var matches = true
+                for offset in 1..<max(1, phrase.count) where terms[start + offset] != phrase[offset] {
+                    matches = false
+                    break
+                }
+                if matches { mentions.append(topic) }
+            }
+        }
+        return mentions
+    }
+
+    /// What `topic` would have needed to match the question: its closest patterns
+    /// with the words the question lacked, as the pattern writes them (a stem or concept
+    /// id only when no word of the pattern gives it).
+    public func explainMiss(topic: String, for question: String) -> [(pattern: String, missing: [String])] {
+        guard let topicIndex = topicIDs.firstIndex(of: topic) else { return [] }
+        let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
+        let present = Set(words.compactMap { termIDs[$0.term] })
+        let names = Dictionary(termIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        var result: [(pattern: String, missing: [String], count: Int)] = []
+        for rule in rules where rule.topic == Int32(topicIndex) {
+            // The pattern's own words as written ("expensive"), not their stems ("expens").
+            var written: [String: String] = [:]
+            for word in normalizer.normalize(rule.text, correctTypos: false) where written[word.term] == nil {
+                written[word.term] = word.surface
+            }
+            let missing = rule.terms.filter { !present.contains($0) }.compactMap { names[$0] }.map {
+                written[$0] ?? $0
+            }
+            result.append((rule.text, missing, missing.count))
+        }
+        result.sort { ($0.count, $0.pattern) < ($1.count, $1.pattern) }
+        return result.prefix(5).map { ($0.pattern, $0.missing) }
+    }
+}

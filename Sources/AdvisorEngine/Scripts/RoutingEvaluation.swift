@@ -1,0 +1,104 @@
+import AdvisorKnowledge
+import AdvisorSystem
+import Foundation
+
+/// How well the router does on a labelled set of questions (`advisor kb eval FILE.tsv`).
+///
+/// The file is tab-separated: a question, the topic a reader of the articles would route it
+/// to (`none` when out of scope), and optionally where the question comes from. A first line
+/// starting with `question` is a header. Each question is asked on its own, with no role.
+public struct RoutingEvaluation: Sendable {
+    /// One labelled question and what the router made of it.
+    public struct Case: Sendable {
+        public var line: Int
+        public var question: String
+        public var expected: String
+        public var got: String
+        public var confidence: Double
+        public var isRight: Bool { expected == got }
+    }
+
+    public private(set) var cases: [Case] = []
+    /// Lines that could not be read, as `LINE: message`.
+    public private(set) var problems: [String] = []
+
+    /// Evaluates the labelled questions of `text` with `advisor`.
+    public init(text: String, advisor: Advisor) {
+        let topics = Set(advisor.knowledgeBase.topics.map(\.id)).union([KnowledgeBase.noneTopic])
+        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = offset + 1
+            let fields = raw.split(separator: "\t", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            guard let question = fields.first, !question.isEmpty, !question.hasPrefix("#") else { continue }
+            if line == 1, question.lowercased() == "question" { continue }
+            guard fields.count >= 2, !fields[1].isEmpty else {
+                problems.append("\(line): expected QUESTION<tab>TOPIC")
+                continue
+            }
+            guard topics.contains(fields[1]) else {
+                problems.append("\(line): unknown topic '\(TerminalSafe.neutralize(fields[1]))'")
+                continue
+            }
+            let answer = advisor.ask(question)
+            cases.append(
+                Case(
+                    line: line, question: question, expected: fields[1], got: answer.topic,
+                    confidence: answer.confidence))
+        }
+    }
+
+    /// The share of questions routed to their labelled topic.
+    public var accuracy: Double { share(cases.filter(\.isRight).count, of: cases.count) }
+
+    /// Of the out-of-scope questions, the share answered `none`.
+    public var outOfScopeRecall: Double {
+        let outOfScope = cases.filter { $0.expected == KnowledgeBase.noneTopic }
+        return share(outOfScope.filter(\.isRight).count, of: outOfScope.count)
+    }
+
+    /// Of the in-scope questions, the share wrongly answered `none`.
+    public var falseNone: Double {
+        let inScope = cases.filter { $0.expected != KnowledgeBase.noneTopic }
+        return share(inScope.filter { $0.got == KnowledgeBase.noneTopic }.count, of: inScope.count)
+    }
+
+    /// Misroutings as (expected, got, count), most frequent first.
+    public var confusions: [(expected: String, got: String, count: Int)] {
+        var counts: [String: (String, String, Int)] = [:]
+        for item in cases where !item.isRight {
+            let key = item.expected + "\t" + item.got
+            counts[key, default: (item.expected, item.got, 0)].2 += 1
+        }
+        return counts.values.map { (expected: $0.0, got: $0.1, count: $0.2) }
+            .sorted { ($0.count, $1.expected, $1.got) > ($1.count, $0.expected, $0.got) }
+    }
+
+    /// The report `kb eval` prints.
+    public func report(file: String, listMisses: Bool) -> String {
+        let inScope = cases.filter { $0.expected != KnowledgeBase.noneTopic }.count
+        let outOfScope = cases.count - inScope
+        var lines = [
+            "questions          \(cases.count) (\(inScope) in scope, \(outOfScope) out of scope)",
+            "accuracy           \(percent(accuracy)) (\(cases.filter(\.isRight).count)/\(cases.count))",
+            "out-of-scope recall \(percent(outOfScopeRecall))",
+            "false none         \(percent(falseNone))",
+        ]
+        let confusions = self.confusions
+        if !confusions.isEmpty {
+            lines.append("confusions (expected -> got):")
+            for item in confusions { lines.append("  \(item.expected) -> \(item.got): \(item.count)") }
+        }
+        if listMisses {
+            for item in cases where !item.isRight {
+                lines.append(
+                    "\(file):\(item.line): expected \(item.expected), got \(item.got) (\(String(format: "%.2f", item.confidence))): \(TerminalSafe.neutralize(item.question))"
+                )
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func share(_ part: Int, of whole: Int) -> Double { whole == 0 ? 1 : Double(part) / Double(whole) }
+    private func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+}

@@ -1,0 +1,133 @@
+import AdvisorSystem
+import AdvisorText
+import Foundation
+
+/// Every file of a knowledge base folder the advisor reads, read once.
+///
+/// The loader parses these bytes, the validator checks the manifest from them, the router's
+/// dictionary is built from them, and the fingerprint is their hash: what the cache is keyed
+/// by is exactly what was parsed, and a cold start reads each file once.
+package struct KnowledgeBaseFiles {
+    /// One file, by its path relative to the folder.
+    package struct File {
+        /// The path inside the knowledge base folder (`topics/x.yaml`).
+        package var name: String
+        /// The path as shown in diagnostics.
+        package var path: String
+        package var contents: Result<Data, BoundedFile.Failure>
+    }
+
+    package let directory: String
+    /// Whether `directory` is a folder at all.
+    package let isDirectory: Bool
+    package let sources: File
+    package let concepts: File
+    /// `manifest.yaml`; nil when there is none.
+    package let manifest: File?
+    /// `dictionary.txt`; nil when there is none.
+    package let dictionary: File?
+    /// The topic files, sorted by name, at most `KnowledgeBaseLoader.maximumTopicFiles`.
+    package let topics: [File]
+    /// How many topic files the folder holds (more than `topics` when over the limit); nil
+    /// when the topics folder cannot be listed.
+    package let topicFileCount: Int?
+    /// A hash over every file's name and contents, 16 hexadecimal digits.
+    package let fingerprint: String
+    /// Whether every file was read: only then may a compiled cache stand in for the files.
+    package let isComplete: Bool
+
+    /// Reads file `name` of the folder `directory`.
+    package static func file(_ name: String, in directory: String) -> File {
+        let path = (directory as NSString).appendingPathComponent(name)
+        let contents: Result<Data, BoundedFile.Failure>
+        do {
+            contents = .success(try BoundedFile.read(path, limit: YAMLDocument.maximumFileSize))
+        } catch {
+            contents = .failure(error)
+        }
+        return File(name: name, path: path, contents: contents)
+    }
+
+    /// Reads file `name` of the folder `directory`; nil when there is no such file.
+    package static func optionalFile(_ name: String, in directory: String) -> File? {
+        let found = file(name, in: directory)
+        if case .failure(.notFound) = found.contents { return nil }
+        return found
+    }
+
+    /// Reads every file of the knowledge base in `directory`.
+    package static func read(directory: String) -> KnowledgeBaseFiles {
+        func file(_ name: String) -> File { Self.file(name, in: directory) }
+        func optional(_ name: String) -> File? { optionalFile(name, in: directory) }
+
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        let topicsPath = (directory as NSString).appendingPathComponent(KnowledgeBaseLoader.topicsFolder)
+        var names: [String]?
+        if exists, isDirectory.boolValue {
+            names = try? FileManager.default.contentsOfDirectory(atPath: topicsPath)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .sorted()
+        }
+        let topics = (names ?? []).prefix(KnowledgeBaseLoader.maximumTopicFiles).map {
+            file((KnowledgeBaseLoader.topicsFolder as NSString).appendingPathComponent($0))
+        }
+        let files = KnowledgeBaseFiles(
+            directory: directory, isDirectory: exists && isDirectory.boolValue,
+            sources: file(KnowledgeBaseLoader.sourcesFile), concepts: file(KnowledgeBaseLoader.conceptsFile),
+            manifest: optional(KnowledgeBaseValidator.manifestFile),
+            dictionary: optional(KnowledgeBaseLoader.dictionaryFile), topics: Array(topics),
+            topicFileCount: names?.count)
+        return files
+    }
+
+    private init(
+        directory: String, isDirectory: Bool, sources: File, concepts: File, manifest: File?, dictionary: File?,
+        topics: [File], topicFileCount: Int?
+    ) {
+        self.directory = directory
+        self.isDirectory = isDirectory
+        self.sources = sources
+        self.concepts = concepts
+        self.manifest = manifest
+        self.dictionary = dictionary
+        self.topics = topics
+        self.topicFileCount = topicFileCount
+
+        // Each file adds its name, then its size and the XXH64 of its bytes, or why it could
+        // not be read; an absent optional file adds its name and a marker.
+        var hasher = FNV1a64()
+        var complete = isDirectory && topicFileCount != nil
+        func add(_ name: String, _ file: File?) {
+            hasher.combine(field: name)
+            guard let file else {
+                hasher.combine(byte: 0)
+                return
+            }
+            switch file.contents {
+            case .success(let data):
+                hasher.combine(byte: 1)
+                hasher.combine(UInt64(data.count))
+                hasher.combine(XXH64.hash(data))
+            case .failure(let failure):
+                complete = false
+                hasher.combine(byte: 2)
+                hasher.combine(field: failure.description)
+            }
+        }
+        add(sources.name, sources)
+        add(concepts.name, concepts)
+        add(KnowledgeBaseValidator.manifestFile, manifest)
+        hasher.combine(UInt64(topicFileCount ?? 0))
+        for topic in topics { add(topic.name, topic) }
+        add(KnowledgeBaseLoader.dictionaryFile, dictionary)
+        fingerprint = hasher.hexDigest
+        isComplete = complete && (topicFileCount ?? 0) <= KnowledgeBaseLoader.maximumTopicFiles
+    }
+
+    /// The dictionary of real words, when the folder has a readable one.
+    package var words: WordList? {
+        guard let dictionary, case .success(let data) = dictionary.contents else { return nil }
+        return WordList(contents: data)
+    }
+}

@@ -1,0 +1,196 @@
+import AdvisorText
+import Foundation
+internal import Yams
+
+/// Checks a knowledge base beyond what loading it checks.
+public enum KnowledgeBaseValidator {
+    /// The optional file naming the topic ids the knowledge base must have, exactly.
+    public static let manifestFile = "manifest.yaml"
+
+    /// The checks that need no routing: load problems, structure and the manifest, in file
+    /// order. `files` are those `base` was loaded from (the manifest comes from them).
+    package static func structuralCheck(_ base: KnowledgeBase, loadProblems: [Diagnostic], files: KnowledgeBaseFiles)
+        -> [Diagnostic]
+    {
+        loadProblems + structuralProblems(base) + manifestProblems(base, manifest: files.manifest)
+    }
+
+    /// Ids, references and required fields: the problems that make a knowledge base unusable.
+    public static func structuralProblems(_ base: KnowledgeBase) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        let sourcesFile = SourceLocation(
+            file: (base.directory as NSString).appendingPathComponent(KnowledgeBaseLoader.sourcesFile))
+        var sourceIDs: Set<String> = []
+        for source in base.sources where !sourceIDs.insert(source.id).inserted {
+            problems.append(Diagnostic(sourcesFile, "source id '\(source.id)' is declared twice"))
+        }
+        var conceptIDs: Set<String> = []
+        var owners: [String: String] = [:]
+        for concept in base.concepts {
+            if !conceptIDs.insert(concept.id).inserted {
+                problems.append(Diagnostic(concept.location, "concept '\(concept.id)' is declared twice"))
+            }
+            if !isIdentifier(concept.id) {
+                problems.append(
+                    Diagnostic(
+                        concept.location, "concept id '\(concept.id)' must be lower-case letters, digits and hyphens"))
+            }
+            if concept.synonyms.isEmpty {
+                problems.append(Diagnostic(concept.location, "concept '\(concept.id)' has no words"))
+            }
+            for word in concept.synonyms {
+                let key = isAllCapitals(word) ? word : word.lowercased()
+                if let owner = owners[key], owner != concept.id {
+                    problems.append(
+                        Diagnostic(
+                            concept.location, "'\(word)' belongs to both concepts '\(owner)' and '\(concept.id)'"))
+                }
+                owners[key] = concept.id
+            }
+        }
+        var topicIDs: Set<String> = []
+        for topic in base.topics {
+            if !topicIDs.insert(topic.id).inserted {
+                problems.append(Diagnostic(topic.location, "topic id '\(topic.id)' is declared twice"))
+            }
+            if !isIdentifier(topic.id) {
+                problems.append(
+                    Diagnostic(topic.location, "topic id '\(topic.id)' must be lower-case letters, digits and hyphens"))
+            }
+        }
+        for frame in base.frames {
+            for topic in frame.topics where !topicIDs.contains(topic.value) {
+                problems.append(
+                    Diagnostic(topic.location, "frame '\(frame.name)' names unknown topic '\(topic.value)'"))
+            }
+        }
+        let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+        for topic in base.topics {
+            if !exempt.contains(topic.id), topic.sources.isEmpty, !base.sources.isEmpty {
+                problems.append(Diagnostic(topic.location, "topic '\(topic.id)' cites no source"))
+            }
+            for source in topic.sources where !sourceIDs.contains(source) {
+                problems.append(Diagnostic(topic.location, "topic '\(topic.id)' cites unknown source '\(source)'"))
+            }
+            for fact in topic.facts where !sourceIDs.contains(fact.source) {
+                problems.append(
+                    Diagnostic(topic.location, "a fact of '\(topic.id)' cites unknown source '\(fact.source)'"))
+            }
+            for fact in topic.facts where !topic.sources.contains(fact.source) && sourceIDs.contains(fact.source) {
+                problems.append(
+                    Diagnostic(
+                        topic.location,
+                        "a fact of '\(topic.id)' cites source '\(fact.source)', missing from the topic's sources"))
+            }
+            for related in topic.related {
+                if related.value == topic.id {
+                    problems.append(Diagnostic(related.location, "topic '\(topic.id)' lists itself as related"))
+                } else if !topicIDs.contains(related.value) {
+                    problems.append(Diagnostic(related.location, "related topic '\(related.value)' does not exist"))
+                }
+            }
+            for (role, steps) in topic.nextSteps.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                for step in steps {
+                    if !sourceIDs.contains(step.source) {
+                        problems.append(
+                            Diagnostic(
+                                step.location, "a next step for \(role.rawValue) cites unknown source '\(step.source)'")
+                        )
+                    } else if !topic.sources.contains(step.source) {
+                        problems.append(
+                            Diagnostic(
+                                step.location,
+                                "a next step for \(role.rawValue) cites source '\(step.source)', missing from the topic's sources"
+                            ))
+                    }
+                }
+            }
+            let prose =
+                [topic.answer, topic.more ?? "", topic.glossary?.note ?? ""]
+                + Role.allCases.compactMap { topic.advice[$0] }
+            for marker in Set(prose.flatMap(SourceMarkers.ids(in:))).sorted() {
+                if !sourceIDs.contains(marker) {
+                    problems.append(
+                        Diagnostic(topic.location, "topic '\(topic.id)' has a marker [\(marker)] of no known source"))
+                } else if !topic.sources.contains(marker) {
+                    problems.append(
+                        Diagnostic(
+                            topic.location,
+                            "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
+                }
+            }
+            if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {
+                problems.append(
+                    Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))
+            }
+        }
+        return problems
+    }
+
+    /// The manifest's taxonomy against the topic ids, when the knowledge base has a manifest.
+    package static func manifestProblems(_ base: KnowledgeBase) -> [Diagnostic] {
+        manifestProblems(base, manifest: KnowledgeBaseFiles.optionalFile(manifestFile, in: base.directory))
+    }
+
+    /// The manifest's taxonomy against the topic ids, from the manifest file already read.
+    package static func manifestProblems(_ base: KnowledgeBase, manifest: KnowledgeBaseFiles.File?) -> [Diagnostic] {
+        guard let manifest else { return [] }
+        let doc: YAMLDocument
+        do {
+            doc = try YAMLDocument.parse(manifest)
+        } catch {
+            return [error]
+        }
+        var taxonomy: [Located<String>] = []
+        var requireNextSteps = false
+        do {
+            guard let root = doc.root else { return [] }
+            for (key, keyNode, value) in try doc.mapping(root, what: "manifest.yaml") {
+                switch key {
+                case "taxonomy": taxonomy = try doc.strings(value, what: "'taxonomy'")
+                case "name", "description": _ = try doc.string(value, what: "'\(key)'")
+                case "require_next_steps":
+                    requireNextSteps = try doc.requiredString(value, what: "'require_next_steps'") == "true"
+                default:
+                    return [
+                        Diagnostic(
+                            doc.location(of: keyNode),
+                            "unknown key '\(key)' (expected name, description, taxonomy, require_next_steps)")
+                    ]
+                }
+            }
+        } catch {
+            return [error]
+        }
+        var problems: [Diagnostic] = []
+        let declared = Set(base.topics.map(\.id))
+        let expected = Set(taxonomy.map(\.value))
+        for id in taxonomy where !declared.contains(id.value) {
+            problems.append(Diagnostic(id.location, "topic '\(id.value)' of the taxonomy has no topic file"))
+        }
+        for topic in base.topics where !expected.contains(topic.id) {
+            problems.append(Diagnostic(topic.location, "topic '\(topic.id)' is not in the taxonomy of \(manifestFile)"))
+        }
+        if requireNextSteps {
+            let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+            for topic in base.topics where !exempt.contains(topic.id) {
+                for role in Role.allCases {
+                    let count = topic.nextSteps[role]?.count ?? 0
+                    if !(2...4).contains(count) {
+                        problems.append(
+                            Diagnostic(
+                                topic.location,
+                                "topic '\(topic.id)' has \(count) next steps for \(role.rawValue); give 2 to 4 (\(manifestFile) requires them)"
+                            ))
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    package static func isIdentifier(_ id: String) -> Bool {
+        !id.isEmpty
+            && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}

@@ -1,0 +1,180 @@
+/// One word (or synonym phrase) of normalised text.
+public struct NormalizedWord: Sendable, Equatable {
+    /// The words as typed, folded ("Platfrom" gives "platfrom").
+    public var surface: String
+    /// The vocabulary word a typo was corrected to, if any.
+    public var correction: String?
+    /// What routing compares: a stem ("platform") or a concept ("@budget").
+    public var term: String
+    /// A function word ("the", "what"): ignored unless a pattern is made only of them.
+    public var isStopWord: Bool
+}
+
+/// A synonym phrase of a concept, as stems.
+package struct ConceptPhrase: Sendable {
+    package var stems: [String]
+    package var caseSensitive: Bool
+    package var concept: String
+
+    /// Every stored property, as the memberwise initialiser takes them.
+    package init(stems: [String], caseSensitive: Bool, concept: String) {
+        self.stems = stems
+        self.caseSensitive = caseSensitive
+        self.concept = concept
+    }
+}
+
+/// Turns text into routing terms: tokenise, correct typos, stem, map synonyms to concepts.
+///
+/// Questions and patterns go through the same steps, so they meet on equal terms.
+public final class Normalizer {
+    private let stemmer = Stemmer()
+    private var stemCache: [String: String] = [:]
+    package var phrases: [String: [ConceptPhrase]] = [:]
+    package var knownStems: Set<String> = []
+    package var speller = SpellCorrector()
+    private var corrections: [String: String?] = [:]
+    /// Real words that are never corrected as typos ("night" is not "fight"), if any.
+    public var dictionary: WordList?
+    /// The prefix that marks a concept term.
+    public static let conceptPrefix = "@"
+
+    /// A normaliser that knows the concepts `synonyms` (concept id to its words).
+    public init(concepts: [(id: String, synonyms: [String])] = []) {
+        for concept in concepts {
+            for synonym in concept.synonyms {
+                let tokens = Tokenizer.tokenize(synonym)
+                guard let first = tokens.first else { continue }
+                let caseSensitive = isAllCapitals(synonym)
+                let stems = tokens.map { stem($0.text) }
+                let phrase = ConceptPhrase(stems: stems, caseSensitive: caseSensitive, concept: concept.id)
+                phrases[stem(first.text), default: []].append(phrase)
+                for (token, stem) in zip(tokens, stems) {
+                    knownStems.insert(stem)
+                    speller.add(token.text)
+                }
+            }
+        }
+        for key in phrases.keys {
+            phrases[key]?.sort { $0.stems.count > $1.stems.count }
+        }
+    }
+
+    /// Adds the words of `text` to the vocabulary that typos are corrected against.
+    public func learnVocabulary(from text: String) {
+        corrections.removeAll()
+        // Words with digits (ids, figures) are no words to correct a typo into.
+        for token in Tokenizer.tokenize(text)
+        where !StopWords.english.contains(token.text) && !token.text.contains(where: \.isNumber) {
+            knownStems.insert(stem(token.text))
+            speller.add(token.text)
+        }
+    }
+
+    /// The number of distinct words typos are corrected against.
+    public var vocabularySize: Int { speller.count }
+
+    /// Whether `word` (folded) belongs to the vocabulary.
+    public func isKnown(_ word: String) -> Bool {
+        speller.contains(word) || knownStems.contains(stem(word))
+    }
+
+    /// The stem of a folded word, cached.
+    public func stem(_ word: String) -> String {
+        if let cached = stemCache[word] { return cached }
+        let result = stemmer.stem(word)
+        if stemCache.count > 100_000 { stemCache.removeAll(keepingCapacity: true) }
+        stemCache[word] = result
+        return result
+    }
+
+    /// Normalises `text`; `correctTypos` is on for questions and off for patterns.
+    public func normalize(_ text: String, correctTypos: Bool) -> [NormalizedWord] {
+        let tokens = Tokenizer.tokenize(text)
+        var surfaces: [String] = []
+        var corrections: [String?] = []
+        var stems: [String] = []
+        surfaces.reserveCapacity(tokens.count)
+        for (position, token) in tokens.enumerated() {
+            var word = token.text
+            var correction: String?
+            // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
+            let isName = position > 0 && token.startsUppercase && !token.isCapitalized
+            if correctTypos, !isName, !StopWords.english.contains(word), !isKnown(word),
+                let fixed = cachedCorrection(for: word)
+            {
+                correction = fixed
+                word = fixed
+            }
+            surfaces.append(token.text)
+            corrections.append(correction)
+            stems.append(stem(word))
+        }
+
+        var words: [NormalizedWord] = []
+        words.reserveCapacity(tokens.count)
+        var index = 0
+        while index < tokens.count {
+            if let phrase = longestPhrase(at: index, stems: stems, tokens: tokens) {
+                let range = index..<(index + phrase.stems.count)
+                let corrected = range.compactMap { corrections[$0] }
+                words.append(
+                    NormalizedWord(
+                        surface: range.map { surfaces[$0] }.joined(separator: " "),
+                        correction: corrected.isEmpty
+                            ? nil : range.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
+                        term: Self.conceptPrefix + phrase.concept,
+                        isStopWord: false))
+                index = range.upperBound
+                continue
+            }
+            let surface = surfaces[index]
+            words.append(
+                NormalizedWord(
+                    surface: surface, correction: corrections[index], term: stems[index],
+                    isStopWord: corrections[index] == nil && StopWords.english.contains(surface)))
+            index += 1
+        }
+        return words
+    }
+
+    /// The spelling correction of an unknown word, remembered (a bounded cache).
+    private func cachedCorrection(for word: String) -> String? {
+        if let cached = corrections[word] { return cached }
+        var result = speller.correction(for: word)
+        if result != nil, dictionary?.contains(word) ?? false { result = nil }
+        if corrections.count > 50_000 { corrections.removeAll(keepingCapacity: true) }
+        corrections[word] = result
+        return result
+    }
+
+    private func longestPhrase(at index: Int, stems: [String], tokens: [Token]) -> ConceptPhrase? {
+        guard let candidates = phrases[stems[index]] else { return nil }
+        for phrase in candidates {
+            let end = index + phrase.stems.count
+            guard end <= stems.count else { continue }
+            var matches = true
+            for offset in 0..<phrase.stems.count {
+                let position = index + offset
+                if stems[position] != phrase.stems[offset]
+                    || (phrase.caseSensitive && !tokens[position].isCapitalized)
+                {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return phrase }
+        }
+        return nil
+    }
+}
+
+/// Whether a synonym is written in capitals ("IT"), which makes it case-sensitive.
+package func isAllCapitals(_ text: String) -> Bool {
+    var letters = 0
+    for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+        if scalar.properties.isLowercase { return false }
+        letters += 1
+    }
+    return letters >= 2
+}

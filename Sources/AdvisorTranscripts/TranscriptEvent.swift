@@ -1,0 +1,130 @@
+import AdvisorEngine
+import AdvisorKnowledge
+import Foundation
+
+/// The kinds of line in a transcript.
+public enum TranscriptEventType: String, Sendable, Codable {
+    case session, turn, command, end
+}
+
+/// The first line of a transcript.
+public struct SessionEvent: Sendable, Codable, Equatable {
+    public var type = TranscriptEventType.session
+    public var at: String
+    public var id: String
+    /// `interactive` or `script`.
+    public var mode: String
+    public var version: String
+    /// The knowledge base's fingerprint when the session started.
+    public var kb: String
+    public var role: Role?
+    /// The script file, for a scripted session.
+    public var script: String?
+
+    public init(at: String, id: String, mode: String, version: String, kb: String, role: Role?, script: String?) {
+        self.at = at
+        self.id = id
+        self.mode = mode
+        self.version = version
+        self.kb = kb
+        self.role = role
+        self.script = script
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(at, forKey: .at)
+        try container.encode(id, forKey: .id)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(version, forKey: .version)
+        try container.encode(kb, forKey: .kb)
+        try container.encode(role, forKey: .role)
+        try container.encodeIfPresent(script, forKey: .script)
+    }
+}
+
+/// One question and its answer.
+public struct TurnEvent: Sendable, Codable, Equatable {
+    public var at: String
+    /// 1-based turn number in the session.
+    public var n: Int
+    public var question: String
+    /// The answer object, as `--json` prints it.
+    public var answer: Answer
+
+    package enum CodingKeys: String, CodingKey { case type, at, n, question }
+
+    public init(at: String, n: Int, question: String, answer: Answer) {
+        self.at = at
+        self.n = n
+        self.question = question
+        self.answer = answer
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        at = try container.decode(String.self, forKey: .at)
+        n = try container.decode(Int.self, forKey: .n)
+        question = try container.decode(String.self, forKey: .question)
+        answer = try Answer(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(TranscriptEventType.turn, forKey: .type)
+        try container.encode(at, forKey: .at)
+        try container.encode(n, forKey: .n)
+        try container.encode(question, forKey: .question)
+        try answer.encode(to: encoder)
+    }
+}
+
+/// A slash command and what it did.
+public struct CommandEvent: Sendable, Codable, Equatable {
+    public var type = TranscriptEventType.command
+    public var at: String
+    /// The command line as typed ("/role cmo").
+    public var line: String
+    /// What it changed or showed ("role set to cmo").
+    public var effect: String
+    /// The text shown, as the user read it (an answer shown by /more, /why's
+    /// explanation, /sources' citations); absent when nothing was shown.
+    public var output: String?
+
+    public init(at: String, line: String, effect: String, output: String? = nil) {
+        self.at = at
+        self.line = line
+        self.effect = effect
+        self.output = output
+    }
+}
+
+/// The last line of a transcript, written on a clean exit.
+public struct EndEvent: Sendable, Codable, Equatable {
+    public var type = TranscriptEventType.end
+    public var at: String
+    public var turns: Int
+
+    public init(at: String, turns: Int) {
+        self.at = at
+        self.turns = turns
+    }
+}
+
+/// Timestamps for transcripts: ISO-8601 UTC with milliseconds.
+public enum Timestamp {
+    /// Now, formatted.
+    public static func now() -> String { format(Date()) }
+
+    /// `date` as `2026-11-25T12:20:05.123Z`.
+    public static func format(_ date: Date) -> String {
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+    }
+}

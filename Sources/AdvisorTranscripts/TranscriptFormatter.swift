@@ -1,0 +1,301 @@
+import AdvisorEngine
+import AdvisorSystem
+import Foundation
+
+/// Formats of a transcript for people and programs.
+public enum TranscriptFormat: String, Sendable, CaseIterable {
+    case text, markdown, html, json
+
+    /// The format a file name asks for by its extension (`.txt`, `.md`, `.html`, `.json`), if any.
+    public init?(fileName: String) {
+        switch (fileName as NSString).pathExtension.lowercased() {
+        case "txt", "text": self = .text
+        case "md", "markdown": self = .markdown
+        case "html", "htm": self = .html
+        case "json", "jsonl": self = .json
+        default: return nil
+        }
+    }
+
+    /// The usual file extension.
+    public var fileExtension: String {
+        switch self {
+        case .text: return "txt"
+        case .markdown: return "md"
+        case .html: return "html"
+        case .json: return "json"
+        }
+    }
+}
+
+/// Renders a transcript as text, Markdown, a self-contained HTML page, or JSON Lines.
+///
+/// Everything read from the file is untrusted: control characters and escape sequences
+/// are neutralised in text and Markdown, and HTML is escaped.
+public struct TranscriptFormatter: Sendable {
+    public var renderer: AnswerRenderer
+    /// The session is still running (saved from inside it): a missing end event is expected.
+    public var running: Bool
+
+    public init(renderer: AnswerRenderer = AnswerRenderer(), running: Bool = false) {
+        self.renderer = renderer
+        self.running = running
+    }
+
+    public func render(_ transcript: Transcript, as format: TranscriptFormat) -> String {
+        var out = begin(id: transcript.id, session: transcript.session, as: format)
+        for entry in transcript.entries { out += render(entry, as: format) }
+        return out + finish(end: transcript.end, as: format)
+    }
+
+    // MARK: Piece by piece
+
+    // A transcript is rendered as it is read: `begin` once the session event is known,
+    // `render(_:as:)` for each turn or command in order, `finish` with the end event (or
+    // nil when there is none). The pieces joined are `render(_:as:)` of the whole.
+
+    /// The start of the document: the title and what the session event says.
+    public func begin(id: String, session: SessionEvent?, as format: TranscriptFormat) -> String {
+        let lines = header(id: id, session: session)
+        switch format {
+        case .text:
+            return lines.map { renderer.style.bold($0) }.joined(separator: "\n") + "\n\n"
+        case .markdown:
+            var out = "# Advisor session \(md(id))\n\n"
+            if lines.count > 1 { out += md(lines[1]) + "\n\n" }
+            return out
+        case .html:
+            var out = Self.htmlStart(title: "Advisor session \(h(id))")
+            out += "<h1>Advisor session \(h(id))</h1>\n"
+            if lines.count > 1 { out += "<p class=\"meta\">\(h(lines[1]))</p>\n" }
+            return out
+        case .json:
+            return session.map(TerminalSafe.jsonLine) ?? ""
+        }
+    }
+
+    /// One turn or command.
+    public func render(_ entry: Transcript.Entry, as format: TranscriptFormat) -> String {
+        switch format {
+        case .text: return text(entry)
+        case .markdown: return markdown(entry)
+        case .html: return html(entry)
+        case .json:
+            switch entry {
+            case .command(let command): return TerminalSafe.jsonLine(command)
+            case .turn(let turn): return TerminalSafe.jsonLine(turn)
+            }
+        }
+    }
+
+    /// The end of the document: says when the session did not exit cleanly.
+    public func finish(end: EndEvent?, as format: TranscriptFormat) -> String {
+        let footer = end == nil && !running ? "(no end event: the session did not exit cleanly)" : nil
+        switch format {
+        case .text: return footer.map { renderer.style.dim($0) + "\n" } ?? ""
+        case .markdown: return footer.map { "*\($0)*\n" } ?? ""
+        case .html: return (footer.map { "<p class=\"meta\">\(h($0))</p>\n" } ?? "") + "</body>\n</html>\n"
+        case .json: return end.map(TerminalSafe.jsonLine) ?? ""
+        }
+    }
+
+    private func safe(_ text: String) -> String { TerminalSafe.neutralize(text) }
+
+    private func header(id: String, session: SessionEvent?) -> [String] {
+        guard let session else { return ["Session \(id)"] }
+        var parts = ["started \(session.at)", "mode \(session.mode)"]
+        if let role = session.role { parts.append("role \(role.rawValue)") }
+        parts.append("advisor \(session.version)")
+        parts.append("knowledge base \(session.kb)")
+        return ["Session \(id)", parts.map(safe).joined(separator: ", ")]
+    }
+
+    private func text(_ entry: Transcript.Entry) -> String {
+        switch entry {
+        case .command(let command):
+            if let output = command.output {
+                // What the user read: the command as typed, then the text it showed.
+                return renderer.style.accent("> \(safe(command.line))") + "\n"
+                    + renderer.wrap(safe(output), table: true)
+                    + "\n"
+            }
+            return renderer.style.dim("> \(safe(command.line))  (\(safe(command.effect)))") + "\n\n"
+        case .turn(let turn):
+            // The renderer neutralises every text of the answer.
+            return renderer.style.accent("[\(turn.n)] > \(safe(turn.question))") + "\n" + renderer.render(turn.answer)
+                + "\n"
+        }
+    }
+
+    /// Neutralise controls, and keep Markdown/HTML syntax in the text literal.
+    private func md(_ text: String) -> String {
+        let text = safe(text)
+        if let escaped = Self.escapeASCII(text, Self.markdownEscape) { return escaped }
+        var result = ""
+        for character in text {
+            switch character {
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\\", "`", "*", "_", "[", "]", "#", "|": result += "\\\(character)"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    private func markdown(_ entry: Transcript.Entry) -> String {
+        var out = ""
+        switch entry {
+        case .command(let command):
+            out +=
+                "*Command* `\(safe(command.line).replacingOccurrences(of: "`", with: "'"))`: \(md(command.effect))\n\n"
+            if let output = command.output {
+                // Shown as it was read, in a fence no line of it can close.
+                let text = safe(output).replacingOccurrences(of: "~~~", with: "~ ~ ~")
+                out += "~~~text\n\(text)\n~~~\n\n"
+            }
+        case .turn(let turn):
+            out += "## \(turn.n). \(md(turn.question))\n\n"
+            out +=
+                "**\(md(turn.answer.title))** (topic `\(safe(turn.answer.topic).replacingOccurrences(of: "`", with: "'"))`"
+            if let role = turn.answer.role { out += ", for a \(role.displayName)" }
+            out += ")\n\n"
+            for paragraph in Self.paragraphs(turn.answer.answer) { out += md(paragraph) + "\n\n" }
+            if let note = turn.answer.note { out += "> \(md(note))\n\n" }
+            if !turn.answer.sources.isEmpty {
+                out += "Sources:\n\n"
+                for source in turn.answer.sources {
+                    out +=
+                        "- \(md(source.title))" + (source.author.map { ", \(md($0))" } ?? "")
+                        + (source.date.map { ", \(md($0))" } ?? "") + "\n"
+                }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    private func h(_ text: String) -> String {
+        if let escaped = Self.escapeASCII(text, Self.htmlEscape) { return escaped }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default:
+                if TerminalSafe.isControl(scalar), scalar != "\n", scalar != "\t" {
+                    result += "&#xFFFD;"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
+
+    private func html(_ entry: Transcript.Entry) -> String {
+        var body = ""
+        switch entry {
+        case .command(let command):
+            body += "<p class=\"command\"><code>\(h(command.line))</code> \(h(command.effect))</p>\n"
+            if let output = command.output { body += "<pre class=\"shown\">\(h(output))</pre>\n" }
+        case .turn(let turn):
+            body += "<section class=\"turn\">\n<h2>\(turn.n). \(h(turn.question))</h2>\n"
+            body +=
+                "<p class=\"title\"><strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
+            for paragraph in Self.paragraphs(turn.answer.answer) {
+                body += "<p>\(h(paragraph))</p>\n"
+            }
+            if let note = turn.answer.note { body += "<p class=\"note\">\(h(note))</p>\n" }
+            if !turn.answer.sources.isEmpty {
+                body += "<ul class=\"sources\">\n"
+                for source in turn.answer.sources {
+                    body +=
+                        "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "")
+                        + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
+                }
+                body += "</ul>\n"
+            }
+            body += "</section>\n"
+        }
+        return body
+    }
+
+    /// The non-empty lines of `text`, as `split(separator: "\n")` gives them (byte by byte
+    /// when there is no carriage return, which would join "\r\n" into one character).
+    private static func paragraphs(_ text: String) -> [String] {
+        guard !text.utf8.contains(0x0D) else { return text.split(separator: "\n").map(String.init) }
+        return text.utf8.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// What `md` writes for an ASCII byte, when not the byte itself: < > & \ ` * _ [ ] # |
+    /// (bytes as numbers: this runs for every byte of a long transcript).
+    private static func markdownEscape(_ byte: UInt8) -> String? {
+        switch byte {
+        case 0x3C: return "&lt;"
+        case 0x3E: return "&gt;"
+        case 0x26: return "&amp;"
+        case 0x5C, 0x60, 0x2A, 0x5F, 0x5B, 0x5D, 0x23, 0x7C: return "\\" + String(UnicodeScalar(byte))
+        default: return nil
+        }
+    }
+
+    /// What `h` writes for an ASCII byte, when not the byte itself: < > & " ' and controls
+    /// other than newline and tab.
+    private static func htmlEscape(_ byte: UInt8) -> String? {
+        switch byte {
+        case 0x3C: return "&lt;"
+        case 0x3E: return "&gt;"
+        case 0x26: return "&amp;"
+        case 0x22: return "&quot;"
+        case 0x27: return "&#39;"
+        case 0x0A, 0x09: return nil
+        case 0..<0x20, 0x7F: return "&#xFFFD;"
+        default: return nil
+        }
+    }
+
+    /// `text` with each byte `escape` names replaced, when `text` is ASCII without carriage
+    /// returns (a character is then a byte): the fast path of long transcripts. Nil otherwise.
+    private static func escapeASCII(_ text: String, _ escape: (UInt8) -> String?) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            for byte in bytes {
+                if byte >= 0x80 || byte == 0x0D { return nil }
+                if let replacement = escape(byte) {
+                    out.append(contentsOf: replacement.utf8)
+                } else {
+                    out.append(byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    private static func htmlStart(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <title>\(title)</title>
+        <style>
+        body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
+        h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+        .meta, .topic, .command, .sources { color: #666; font-size: 0.9rem; }
+        .note { border-left: 3px solid #4a90d9; padding-left: 0.75rem; }
+        </style>
+        </head>
+        <body>
+
+        """
+    }
+}

@@ -1,0 +1,201 @@
+import AdvisorKnowledge
+import AdvisorSystem
+import Foundation
+
+/// A turn that matched a search.
+public struct SearchHit: Sendable, Codable, Equatable {
+    public var transcript: String
+    public var turn: Int
+    public var at: String
+    public var topic: String
+    public var question: String
+    /// A piece of the answer around the first match, when the answer matched.
+    public var snippet: String?
+    /// How well the turn matched: three per match in the question, one per match in the
+    /// answer. Results are shown best first.
+    public var score: Int = 0
+
+    public init(
+        transcript: String, turn: Int, at: String, topic: String, question: String, snippet: String? = nil,
+        score: Int = 0
+    ) {
+        self.transcript = transcript
+        self.turn = turn
+        self.at = at
+        self.topic = topic
+        self.question = question
+        self.snippet = snippet
+        self.score = score
+    }
+}
+
+/// What to look for across transcripts.
+public struct SearchQuery: Sendable {
+    /// Text to find in questions and answers (case- and accent-insensitive); empty matches all.
+    public var text: String
+    /// Only turns answered with this topic.
+    public var topic: String?
+    /// Only turns at or after this ISO-8601 date or timestamp ("2026-11-01").
+    public var since: String?
+
+    public init(text: String, topic: String? = nil, since: String? = nil) {
+        self.text = text
+        self.topic = topic
+        self.since = since
+    }
+}
+
+extension TranscriptStore {
+    /// Every turn matching `query`, oldest transcript first, in turn order.
+    ///
+    /// Lines are screened on their raw bytes before any JSON is decoded, so a search
+    /// over thousands of transcripts decodes only the turns that can match.
+    public func search(_ query: SearchQuery, warn: (String) -> Void) throws(TranscriptError) -> [SearchHit] {
+        let folded = query.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let needle = Array(folded.lowercased().utf8)
+        let rawScreen =
+            !needle.isEmpty
+            && folded.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
+        let sinceDate = query.since
+        let sinceTime = sinceDate.flatMap(Self.epoch(of:))
+        var hits: [SearchHit] = []
+        for id in try ids() {
+            let path = path(of: id)
+            if let sinceTime, let modified = Self.modificationTime(path), modified < sinceTime { continue }
+            do {
+                try BoundedFile.forEachLine(
+                    path, followSymlinks: false, maximumLineLength: TranscriptParser.maximumLineLength
+                ) { line, _, _ in
+                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { return true }
+                    // The byte screen is exact only on ASCII lines: "Café" must still match "cafe".
+                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { return true }
+                    guard let turn = JSONFieldScanner.fields(line, wanted: Self.searchedFields),
+                        let at = turn["at"], let n = turn["n"].flatMap({ Int($0) }), let question = turn["question"],
+                        let topic = turn["topic"]
+                    else { return true }
+                    if let wanted = query.topic, topic != wanted { return true }
+                    if let sinceDate, at < sinceDate { return true }
+                    // The canned replies of none and smalltalk are not the answer's own words:
+                    // only the question of such a turn is searched.
+                    let canned = topic == KnowledgeBase.noneTopic || topic == KnowledgeBase.smalltalkTopic
+                    let answer = canned ? "" : turn["answer"] ?? ""
+                    if !needle.isEmpty, !Self.matches(question, answer, needle: needle, folded: folded) {
+                        return true
+                    }
+                    var hit = SearchHit(transcript: id, turn: n, at: at, topic: topic, question: question)
+                    if !folded.isEmpty {
+                        let inQuestion = Self.matchRanges(of: query.text, in: question).count
+                        let inAnswer = Self.matchRanges(of: query.text, in: answer)
+                        hit.score = 3 * inQuestion + inAnswer.count
+                        hit.snippet = inAnswer.first.map { Self.snippet(answer, around: $0) }
+                    }
+                    hits.append(hit)
+                    return true
+                }
+            } catch {
+                warn(TranscriptError.cannotRead(path, error.description).description)
+            }
+        }
+        return hits
+    }
+
+    /// Whether the question or answer holds the needle, case- and accent-insensitively:
+    /// byte by byte for ASCII text (the common case), through Foundation otherwise.
+    package static func matches(_ question: String, _ answer: String, needle: [UInt8], folded: String) -> Bool {
+        for text in [question, answer] {
+            var text = text
+            let found = text.withUTF8 { bytes -> Bool? in
+                let raw = UnsafeRawBufferPointer(bytes)
+                guard isASCII(raw), folded.utf8.count == needle.count else { return nil }
+                return containsASCIIInsensitive(raw, needle)
+            }
+            switch found {
+            case true?: return true
+            case false?: continue
+            case nil:
+                if text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(folded) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// Where `text` occurs in `string`, case- and accent-insensitively.
+    public static func matchRanges(of text: String, in string: String) -> [Range<String.Index>] {
+        guard !text.isEmpty else { return [] }
+        var ranges: [Range<String.Index>] = []
+        var start = string.startIndex
+        while let range = string.range(
+            of: text, options: [.caseInsensitive, .diacriticInsensitive], range: start..<string.endIndex)
+        {
+            ranges.append(range)
+            start = range.upperBound
+        }
+        return ranges
+    }
+
+    /// About 100 characters of `text` around `range`, cut at spaces, on one line.
+    package static func snippet(_ text: String, around range: Range<String.Index>) -> String {
+        var start = text.index(range.lowerBound, offsetBy: -40, limitedBy: text.startIndex) ?? text.startIndex
+        var end = text.index(range.upperBound, offsetBy: 60, limitedBy: text.endIndex) ?? text.endIndex
+        if start > text.startIndex, let space = text[start..<range.lowerBound].firstIndex(of: " ") {
+            start = text.index(after: space)
+        }
+        if end < text.endIndex, let space = text[range.upperBound..<end].lastIndex(of: " ") { end = space }
+        let piece = text[start..<end].replacingOccurrences(of: "\n", with: " ")
+        return (start > text.startIndex ? "…" : "") + piece + (end < text.endIndex ? "…" : "")
+    }
+
+    package static let searchedFields: Set<String> = ["at", "n", "question", "answer", "topic"]
+
+    package static func containsASCIIInsensitive(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        let last = haystack.count - needle.count
+        var index = 0
+        while index <= last {
+            if lower(haystack[index]) == first {
+                var offset = 1
+                while offset < needle.count, lower(haystack[index + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    package static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes where byte >= 0x80 { return false }
+        return true
+    }
+
+    @inline(__always) package static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+    }
+
+    package static func modificationTime(_ path: String) -> Double? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Double(info.st_mtim.tv_sec)
+    }
+
+    /// Seconds since the epoch of "YYYY-MM-DD" or a longer ISO-8601 timestamp (UTC).
+    package static func epoch(of date: String) -> Double? {
+        let digits = date.prefix(10).split(separator: "-").compactMap { Int($0) }
+        guard digits.count == 3 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(digits[0] - 1900)
+        parts.tm_mon = Int32(digits[1] - 1)
+        parts.tm_mday = Int32(digits[2])
+        return Double(timegm(&parts))
+    }
+
+    /// Whether `date` reads as YYYY-MM-DD (optionally followed by a time).
+    public static func isValidDate(_ date: String) -> Bool {
+        let head = date.prefix(10)
+        guard head.count == 10, epoch(of: String(head)) != nil else { return false }
+        return head.enumerated().allSatisfy { index, character in
+            index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+        }
+    }
+}

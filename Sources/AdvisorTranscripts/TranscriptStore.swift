@@ -1,0 +1,206 @@
+import AdvisorKnowledge
+import Foundation
+
+/// A saved transcript, read back as far as it goes.
+public struct Transcript: Sendable {
+    /// One line of the conversation after the session header.
+    public enum Entry: Sendable {
+        case turn(TurnEvent)
+        case command(CommandEvent)
+    }
+
+    public var id: String
+    public var path: String
+    public var session: SessionEvent?
+    public var entries: [Entry] = []
+    public var end: EndEvent?
+    /// Problems met while reading, as `FILE:LINE: message`.
+    public var warnings: [String] = []
+
+    /// The questions and answers, in order.
+    public var turns: [TurnEvent] {
+        entries.compactMap { if case let .turn(turn) = $0 { return turn } else { return nil } }
+    }
+}
+
+/// A transcript's summary for `transcripts list`.
+public struct TranscriptSummary: Sendable, Codable {
+    public var id: String
+    public var started: String?
+    public var mode: String?
+    public var role: Role?
+    public var turns: Int
+    public var firstQuestion: String?
+    /// Whether the session ended cleanly (it has an end event).
+    public var ended: Bool
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(started, forKey: .started)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(role, forKey: .role)
+        try container.encode(turns, forKey: .turns)
+        try container.encode(firstQuestion, forKey: .firstQuestion)
+        try container.encode(ended, forKey: .ended)
+    }
+}
+
+/// The transcripts directory: finding, resolving and reading transcripts.
+public struct TranscriptStore: Sendable {
+    /// The environment variable naming the transcripts directory.
+    public static let environmentVariable = "ADVISOR_TRANSCRIPTS"
+    /// Transcript files end with this.
+    public static let fileExtension = ".jsonl"
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The default directory: `Transcripts/` of the checkout the executable was built in,
+    /// else `$XDG_DATA_HOME/advisor/transcripts` (`~/.local/share/advisor/transcripts`).
+    public static func defaultDirectory(executablePath: String, environment: [String: String]) -> String {
+        var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let package = directory.appendingPathComponent("Package.swift").path
+            let transcripts = directory.appendingPathComponent("Transcripts").path
+            if FileManager.default.fileExists(atPath: package), FileManager.default.fileExists(atPath: transcripts) {
+                return transcripts
+            }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { break }
+            directory = parent
+        }
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            return data + "/advisor/transcripts"
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/share/advisor/transcripts"
+    }
+
+    /// Creates `directory` (user-only) if it is missing and checks it is a writable directory.
+    public static func prepareDirectory(_ directory: String) throws(TranscriptError) {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotWrite(directory, "cannot create the directory")
+            }
+        } else if !isDirectory.boolValue {
+            throw .cannotWrite(directory, "not a directory")
+        }
+        if access(directory, W_OK | X_OK) != 0 {
+            throw .cannotWrite(directory, String(cString: strerror(errno)))
+        }
+    }
+
+    /// Transcript ids in the directory, oldest first (ids sort by time).
+    public func ids() throws(TranscriptError) -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) { return [] }
+            throw .cannotRead(directory, "cannot list the directory")
+        }
+        return names.filter { $0.hasSuffix(Self.fileExtension) }
+            .map { String($0.dropLast(Self.fileExtension.count)) }
+            .filter(SessionID.isValid)
+            .sorted()
+    }
+
+    /// The id meant by `reference`: a full id, a unique prefix of one, or `last` (the
+    /// newest finished transcript that is a regular file: a link, folder or FIFO named like
+    /// a transcript is passed over, and so is a session still running).
+    public func resolve(_ reference: String) throws(TranscriptError) -> String {
+        let all = try ids()
+        if reference == "last" {
+            guard let last = all.last(where: { isRegularFile(path(of: $0)) && !isRunning($0) }) else {
+                throw .notFound(reference, directory)
+            }
+            return last
+        }
+        guard SessionID.isValid(reference) else { throw .invalidID(reference) }
+        if all.contains(reference) { return reference }
+        let matches = all.filter { $0.hasPrefix(reference) }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty { throw .notFound(reference, directory) }
+        throw .ambiguous(reference, matches)
+    }
+
+    /// The file of transcript `id`.
+    public func path(of id: String) -> String {
+        (directory as NSString).appendingPathComponent(id + Self.fileExtension)
+    }
+
+    /// Whether the session `id` is still running: the process its id names is an advisor
+    /// that is alive, and its file does not end with an `end` event.
+    package func isRunning(_ id: String) -> Bool {
+        guard let pid = SessionID.processID(of: id), Self.isAdvisorProcess(pid) else { return false }
+        guard let handle = FileHandle(forReadingAtPath: path(of: id)) else { return false }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return false }
+        let tail = min(size, 4096)
+        try? handle.seek(toOffset: size - tail)
+        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else { return true }
+        let lastLine = text.split(separator: "\n").last ?? ""
+        return !lastLine.contains("\"type\":\"end\"")
+    }
+
+    /// Whether `pid` is a live process of this program (its command name is ours), so that a
+    /// killed session whose process id was reused by something else is not taken as running.
+    package static func isAdvisorProcess(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM,
+            let name = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+            let ours = try? String(contentsOfFile: "/proc/self/comm", encoding: .utf8)
+        else { return false }
+        return name == ours
+    }
+
+    /// Whether `path` is a regular file (not through a symbolic link).
+    private func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Reads transcript `id` (already resolved) as far as it goes, the whole file.
+    public func read(_ id: String) throws(TranscriptError) -> Transcript {
+        let path = path(of: id)
+        do {
+            return try TranscriptParser.parse(path: path, id: id)
+        } catch {
+            throw .cannotRead(path, error.description)
+        }
+    }
+
+    /// Reads transcript `id` one entry at a time, in bounded memory: `body` gets each turn
+    /// or command in order with the session event met so far, and returns false to stop.
+    /// Returns the transcript without its entries (session, end and warnings).
+    public func stream(_ id: String, _ body: (Transcript.Entry, SessionEvent?) -> Bool) throws(TranscriptError)
+        -> Transcript
+    {
+        let path = path(of: id)
+        do {
+            return try TranscriptParser.stream(path: path, id: id, body)
+        } catch {
+            throw .cannotRead(path, error.description)
+        }
+    }
+
+    /// Summaries of every transcript, newest first; unreadable ones are skipped with a warning.
+    public func summaries(warn: (String) -> Void) throws(TranscriptError) -> [TranscriptSummary] {
+        var result: [TranscriptSummary] = []
+        for id in try ids().reversed() {
+            do {
+                result.append(try TranscriptParser.summary(path: path(of: id), id: id))
+            } catch {
+                warn(TranscriptError.cannotRead(path(of: id), error.description).description)
+            }
+        }
+        return result
+    }
+}
