@@ -6,7 +6,6 @@ let staticRuntime: [SwiftSetting] = [.unsafeFlags(["-static-stdlib"], .when(conf
 
 let package = Package(
     name: "advisor",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "advisor", targets: ["advisor"]),
         .library(

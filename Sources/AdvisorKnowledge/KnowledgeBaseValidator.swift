@@ -143,6 +143,8 @@ public enum KnowledgeBaseValidator {
         }
         var taxonomy: [Located<String>] = []
         var requireNextSteps = false
+        var reserved: (key: SourceLocation, ids: [Located<String>])?
+        var special: [(role: String, id: Located<String>)] = []
         do {
             guard let root = doc.root else { return [] }
             for (key, keyNode, value) in try doc.mapping(root, what: "manifest.yaml") {
@@ -151,11 +153,19 @@ public enum KnowledgeBaseValidator {
                 case "name", "description": _ = try doc.string(value, what: "'\(key)'")
                 case "require_next_steps":
                     requireNextSteps = try doc.requiredString(value, what: "'require_next_steps'") == "true"
+                case "reserved_concepts":
+                    reserved = (doc.location(of: keyNode), try doc.strings(value, what: "'reserved_concepts'"))
+                case "special_topics":
+                    for (role, _, id) in try doc.mapping(value, what: "'special_topics'") {
+                        special.append(
+                            (role, Located(try doc.requiredString(id, what: "'\(role)'"), at: doc.location(of: id))))
+                    }
                 default:
                     return [
                         Diagnostic(
                             doc.location(of: keyNode),
-                            "unknown key '\(key)' (expected name, description, taxonomy, require_next_steps)")
+                            "unknown key '\(key)' (expected name, description, taxonomy, require_next_steps, "
+                                + "reserved_concepts, special_topics)")
                     ]
                 }
             }
@@ -171,6 +181,8 @@ public enum KnowledgeBaseValidator {
         for topic in base.topics where !expected.contains(topic.id) {
             problems.append(Diagnostic(topic.location, "topic '\(topic.id)' is not in the taxonomy of \(manifestFile)"))
         }
+        if let reserved { problems += reservedConceptProblems(base, listed: reserved.ids, at: reserved.key) }
+        problems += specialTopicProblems(base, declared: special)
         if requireNextSteps {
             let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
             for topic in base.topics where !exempt.contains(topic.id) {
@@ -184,6 +196,59 @@ public enum KnowledgeBaseValidator {
                             ))
                     }
                 }
+            }
+        }
+        return problems
+    }
+
+    /// The manifest's `reserved_concepts` must be exactly the concepts the engine reserves,
+    /// each defined in `concepts.yaml`: the engine reads them as framing, not as subject.
+    static func reservedConceptProblems(_ base: KnowledgeBase, listed: [Located<String>], at key: SourceLocation)
+        -> [Diagnostic]
+    {
+        var problems: [Diagnostic] = []
+        let engine = Dictionary(ReservedConcept.all.map { ($0.id, $0.meaning) }, uniquingKeysWith: { a, _ in a })
+        let defined = Set(base.concepts.map(\.id))
+        for id in listed {
+            if engine[id.value] == nil {
+                let known = ReservedConcept.all.map(\.id).joined(separator: ", ")
+                problems.append(
+                    Diagnostic(id.location, "'\(id.value)' is not a reserved concept (the engine reserves \(known))"))
+            } else if !defined.contains(id.value) {
+                problems.append(
+                    Diagnostic(
+                        id.location,
+                        "reserved concept '\(id.value)' (\(engine[id.value] ?? "")) is not defined in concepts.yaml"))
+            }
+        }
+        let named = Set(listed.map(\.value))
+        for (id, meaning) in ReservedConcept.all where !named.contains(id) {
+            problems.append(Diagnostic(key, "reserved_concepts lacks '\(id)' (\(meaning)), which the engine reads"))
+        }
+        return problems
+    }
+
+    /// The manifest's `special_topics` (`fallback`, `smalltalk`) must name the ids the engine
+    /// gives a meaning of their own, and each must have a topic file.
+    static func specialTopicProblems(_ base: KnowledgeBase, declared: [(role: String, id: Located<String>)])
+        -> [Diagnostic]
+    {
+        let engine = ["fallback": KnowledgeBase.noneTopic, "smalltalk": KnowledgeBase.smalltalkTopic]
+        let topics = Set(base.topics.map(\.id))
+        var problems: [Diagnostic] = []
+        for (role, id) in declared {
+            guard let expected = engine[role] else {
+                problems.append(
+                    Diagnostic(id.location, "unknown special topic '\(role)' (expected fallback, smalltalk)"))
+                continue
+            }
+            if id.value != expected {
+                problems.append(
+                    Diagnostic(
+                        id.location, "the \(role) topic is '\(expected)' in this version of advisor, not '\(id.value)'")
+                )
+            } else if !topics.contains(id.value) {
+                problems.append(Diagnostic(id.location, "special topic '\(id.value)' (\(role)) has no topic file"))
             }
         }
         return problems

@@ -271,4 +271,13 @@ public enum ReservedConcept {
     public static let example = "example"
     /// "what should I do first?", "next steps?"
     public static let firstStep = "first-step"
+
+    /// Every reserved concept and what the engine reads it as; `manifest.yaml` lists them
+    /// under `reserved_concepts` and `kb check` verifies each is defined in `concepts.yaml`.
+    public static let all: [(id: String, meaning: String)] = [
+        (cio, "the CIO, as asker or subject"), (cmo, "the CMO, as asker or subject"),
+        (figures, "a request for the figures"), (more, "a request for more on the topic"),
+        (reason, "a request for the reasons"), (example, "a request for an example"),
+        (firstStep, "a request for next steps"),
+    ]
 }

@@ -65,10 +65,8 @@ public struct HistoryFile: Sendable {
             path = option
         } else if let value = environment["ADVISOR_HISTORY"] {
             path = value
-        } else if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-            path = state + "/advisor/history"
         } else {
-            path = home + "/.local/state/advisor/history"
+            path = UserDirectory.state.path(environment: environment, home: home) + "/history"
         }
         if path.isEmpty || path == "/dev/null" { return .off }
         if case .symbolicLink(let target) = SafeFile.kind(of: path), target == "/dev/null" { return .off }

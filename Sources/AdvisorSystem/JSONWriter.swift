@@ -144,4 +144,37 @@ extension JSONWriter {
         }
         endObject()
     }
+
+    /// Writes an array of objects.
+    package mutating func array(_ values: [some JSONWritable]) {
+        beginArray()
+        for value in values { object(value.jsonFields) }
+        endArray()
+    }
+
+    /// A JSON array of objects, newline included.
+    package static func line(array values: [some JSONWritable]) -> String {
+        var writer = JSONWriter()
+        writer.array(values)
+        return writer.text + "\n"
+    }
+
+    /// One JSON object from `fields` (sorted by key), newline included.
+    package static func line(_ fields: [JSONField]) -> String {
+        var writer = JSONWriter()
+        writer.object(fields)
+        return writer.text + "\n"
+    }
+}
+
+/// A value advisor writes as one JSON object: every JSON line the project emits (answers,
+/// transcript events, `--json` output) goes through ``JSONWriter`` by way of this.
+package protocol JSONWritable {
+    /// The object's fields, in any order (they are written sorted by key).
+    var jsonFields: [JSONField] { get }
+}
+
+extension JSONWritable {
+    /// The object as one line of JSON (sorted keys), newline included.
+    package func jsonLine() -> String { JSONWriter.line(jsonFields) }
 }

@@ -48,32 +48,4 @@ public enum TerminalSafe {
         return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
             || (0x2066...0x2069).contains(value)
     }
-
-    /// JSON text with C1 controls and bidi overrides written as `\uXXXX` escapes: JSON
-    /// allows them raw, but output shown on a terminal must stay inert. They can only
-    /// stand inside JSON strings, so escaping them keeps the document's meaning.
-    public static func escapingControlsInJSON(_ json: String) -> String {
-        // Below DEL there is nothing to escape (the encoder escaped C0 controls).
-        var copy = json
-        if copy.withUTF8({ bytes in !bytes.contains { $0 >= 0x7F } }) { return json }
-        guard json.unicodeScalars.contains(where: isControl) else { return json }
-        var text = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            if isControl(scalar) {
-                let hex = String(scalar.value, radix: 16)
-                text.append(contentsOf: "\\u\(String(repeating: "0", count: 4 - hex.count))\(hex)".unicodeScalars)
-            } else {
-                text.append(scalar)
-            }
-        }
-        return String(text)
-    }
-
-    /// One line of JSON for `value` (sorted keys), controls escaped as above; newline included.
-    public static func jsonLine(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "null\n" }
-        return escapingControlsInJSON(String(decoding: data, as: UTF8.self)) + "\n"
-    }
 }

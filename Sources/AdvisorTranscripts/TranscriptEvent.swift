@@ -8,7 +8,7 @@ public enum TranscriptEventType: String, Sendable, Codable {
 }
 
 /// The first line of a transcript.
-public struct SessionEvent: Sendable, Codable, Equatable {
+public struct SessionEvent: Sendable, Decodable, Equatable {
     public var type = TranscriptEventType.session
     public var at: String
     public var id: String
@@ -30,22 +30,10 @@ public struct SessionEvent: Sendable, Codable, Equatable {
         self.role = role
         self.script = script
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(at, forKey: .at)
-        try container.encode(id, forKey: .id)
-        try container.encode(mode, forKey: .mode)
-        try container.encode(version, forKey: .version)
-        try container.encode(kb, forKey: .kb)
-        try container.encode(role, forKey: .role)
-        try container.encodeIfPresent(script, forKey: .script)
-    }
 }
 
 /// One question and its answer.
-public struct TurnEvent: Sendable, Codable, Equatable {
+public struct TurnEvent: Sendable, Decodable, Equatable {
     public var at: String
     /// 1-based turn number in the session.
     public var n: Int
@@ -69,19 +57,10 @@ public struct TurnEvent: Sendable, Codable, Equatable {
         question = try container.decode(String.self, forKey: .question)
         answer = try Answer(from: decoder)
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(TranscriptEventType.turn, forKey: .type)
-        try container.encode(at, forKey: .at)
-        try container.encode(n, forKey: .n)
-        try container.encode(question, forKey: .question)
-        try answer.encode(to: encoder)
-    }
 }
 
 /// A slash command and what it did.
-public struct CommandEvent: Sendable, Codable, Equatable {
+public struct CommandEvent: Sendable, Decodable, Equatable {
     public var type = TranscriptEventType.command
     public var at: String
     /// The command line as typed ("/role cmo").
@@ -101,7 +80,7 @@ public struct CommandEvent: Sendable, Codable, Equatable {
 }
 
 /// The last line of a transcript, written on a clean exit.
-public struct EndEvent: Sendable, Codable, Equatable {
+public struct EndEvent: Sendable, Decodable, Equatable {
     public var type = TranscriptEventType.end
     public var at: String
     public var turns: Int

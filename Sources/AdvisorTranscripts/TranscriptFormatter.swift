@@ -70,7 +70,7 @@ public struct TranscriptFormatter: Sendable {
             if lines.count > 1 { out += "<p class=\"meta\">\(h(lines[1]))</p>\n" }
             return out
         case .json:
-            return session.map(TerminalSafe.jsonLine) ?? ""
+            return session.map { $0.jsonLine() } ?? ""
         }
     }
 
@@ -82,8 +82,8 @@ public struct TranscriptFormatter: Sendable {
         case .html: return html(entry)
         case .json:
             switch entry {
-            case .command(let command): return TerminalSafe.jsonLine(command)
-            case .turn(let turn): return TerminalSafe.jsonLine(turn)
+            case .command(let command): return command.jsonLine()
+            case .turn(let turn): return turn.jsonLine()
             }
         }
     }
@@ -95,7 +95,7 @@ public struct TranscriptFormatter: Sendable {
         case .text: return footer.map { renderer.style.dim($0) + "\n" } ?? ""
         case .markdown: return footer.map { "*\($0)*\n" } ?? ""
         case .html: return (footer.map { "<p class=\"meta\">\(h($0))</p>\n" } ?? "") + "</body>\n</html>\n"
-        case .json: return end.map(TerminalSafe.jsonLine) ?? ""
+        case .json: return end.map { $0.jsonLine() } ?? ""
         }
     }
 

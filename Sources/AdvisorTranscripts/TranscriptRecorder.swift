@@ -38,7 +38,7 @@ public final class TranscriptRecorder {
             let event = SessionEvent(
                 at: Timestamp.now(), id: id, mode: mode, version: version, kb: knowledgeBase, role: role, script: script
             )
-            recorder.append(TerminalSafe.jsonLine(event), what: "the session header")
+            recorder.append(event.jsonLine(), what: "the session header")
             if let failure = recorder.failure {
                 unlink(path)
                 throw TranscriptError.cannotWrite(directory, failure)
@@ -75,13 +75,13 @@ public final class TranscriptRecorder {
     @discardableResult
     public func recordCommand(line: String, effect: String, output: String? = nil) -> Bool {
         append(
-            TerminalSafe.jsonLine(CommandEvent(at: Timestamp.now(), line: line, effect: effect, output: output)),
+            CommandEvent(at: Timestamp.now(), line: line, effect: effect, output: output).jsonLine(),
             what: "a command")
     }
 
     /// Writes the end event and closes the file.
     public func finish() {
-        append(TerminalSafe.jsonLine(EndEvent(at: Timestamp.now(), turns: turnCount)), what: "the end of the session")
+        append(EndEvent(at: Timestamp.now(), turns: turnCount).jsonLine(), what: "the end of the session")
         if descriptor >= 0 {
             close(descriptor)
             descriptor = -1

@@ -4,7 +4,7 @@ import AdvisorText
 import Foundation
 
 /// A turn whose answer differs when asked again against today's knowledge base.
-public struct ReplayChange: Sendable, Codable, Equatable {
+public struct ReplayChange: Sendable, Equatable {
     public var turn: Int
     public var question: String
     public var oldTopic: String
@@ -17,7 +17,7 @@ public struct ReplayChange: Sendable, Codable, Equatable {
 }
 
 /// A question the knowledge base answered badly, with how often it was asked.
-public struct Gap: Sendable, Codable, Equatable {
+public struct Gap: Sendable, Equatable {
     public var question: String
     public var count: Int
     /// `none`, or the low-confidence topic it went to.

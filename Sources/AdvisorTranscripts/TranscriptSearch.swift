@@ -3,7 +3,7 @@ import AdvisorSystem
 import Foundation
 
 /// A turn that matched a search.
-public struct SearchHit: Sendable, Codable, Equatable {
+public struct SearchHit: Sendable, Equatable {
     public var transcript: String
     public var turn: Int
     public var at: String

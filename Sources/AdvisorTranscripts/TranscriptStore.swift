@@ -1,4 +1,5 @@
 import AdvisorKnowledge
+import AdvisorSystem
 import Foundation
 
 /// A saved transcript, read back as far as it goes.
@@ -24,7 +25,7 @@ public struct Transcript: Sendable {
 }
 
 /// A transcript's summary for `transcripts list`.
-public struct TranscriptSummary: Sendable, Codable {
+public struct TranscriptSummary: Sendable {
     public var id: String
     public var started: String?
     public var mode: String?
@@ -33,17 +34,6 @@ public struct TranscriptSummary: Sendable, Codable {
     public var firstQuestion: String?
     /// Whether the session ended cleanly (it has an end event).
     public var ended: Bool
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(started, forKey: .started)
-        try container.encode(mode, forKey: .mode)
-        try container.encode(role, forKey: .role)
-        try container.encode(turns, forKey: .turns)
-        try container.encode(firstQuestion, forKey: .firstQuestion)
-        try container.encode(ended, forKey: .ended)
-    }
 }
 
 /// The transcripts directory: finding, resolving and reading transcripts.
@@ -58,25 +48,10 @@ public struct TranscriptStore: Sendable {
         self.directory = directory
     }
 
-    /// The default directory: `Transcripts/` of the checkout the executable was built in,
-    /// else `$XDG_DATA_HOME/advisor/transcripts` (`~/.local/share/advisor/transcripts`).
-    public static func defaultDirectory(executablePath: String, environment: [String: String]) -> String {
-        var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let package = directory.appendingPathComponent("Package.swift").path
-            let transcripts = directory.appendingPathComponent("Transcripts").path
-            if FileManager.default.fileExists(atPath: package), FileManager.default.fileExists(atPath: transcripts) {
-                return transcripts
-            }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { break }
-            directory = parent
-        }
-        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
-            return data + "/advisor/transcripts"
-        }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.local/share/advisor/transcripts"
+    /// The default directory for a user: `$XDG_DATA_HOME/advisor/transcripts`
+    /// (`~/.local/share/advisor/transcripts`).
+    public static func userDirectory(environment: [String: String]) -> String {
+        UserDirectory.data.path(environment: environment) + "/transcripts"
     }
 
     /// Creates `directory` (user-only) if it is missing and checks it is a writable directory.

@@ -141,7 +141,25 @@ extension CommonOptions {
         if let transcripts { return transcripts }
         let environment = ProcessInfo.processInfo.environment
         if let value = environment[TranscriptStore.environmentVariable], !value.isEmpty { return value }
-        return TranscriptStore.defaultDirectory(executablePath: executablePath(), environment: environment)
+        return checkoutTranscripts(executablePath: executablePath())
+            ?? TranscriptStore.userDirectory(environment: environment)
+    }
+
+    /// `Transcripts/` of the checkout the executable was built in (a folder up from it that
+    /// holds `Package.swift` and `Transcripts/`), so a developer's sessions stay in the repo.
+    static func checkoutTranscripts(executablePath: String) -> String? {
+        var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let package = directory.appendingPathComponent("Package.swift").path
+            let transcripts = directory.appendingPathComponent("Transcripts").path
+            if FileManager.default.fileExists(atPath: package), FileManager.default.fileExists(atPath: transcripts) {
+                return transcripts
+            }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { break }
+            directory = parent
+        }
+        return nil
     }
 
     /// Starts recording a session, unless --no-transcript; on failure warns once and goes on.

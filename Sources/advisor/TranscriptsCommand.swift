@@ -70,7 +70,7 @@ struct TranscriptsCommand: ParsableCommand {
             }
             if let limit { summaries = Array(summaries.prefix(max(0, limit))) }
             if json {
-                Console.write(TerminalSafe.jsonLine(summaries))
+                Console.write(JSONWriter.line(array: summaries))
                 return
             }
             guard !summaries.isEmpty else {
@@ -224,7 +224,7 @@ struct TranscriptsCommand: ParsableCommand {
             hits = hits.enumerated().sorted { ($0.element.score, $0.offset) > ($1.element.score, $1.offset) }
                 .map(\.element)
             if json {
-                Console.write(hits.map(TerminalSafe.jsonLine).joined())
+                Console.write(hits.map { $0.jsonLine() }.joined())
                 return
             }
             let style = TextStyle(colors: options.useColor())
@@ -406,7 +406,7 @@ struct TranscriptsCommand: ParsableCommand {
                 changed += changes.count
                 if json {
                     Console.write(
-                        changes.map { TerminalSafe.jsonLine(ChangeLine(transcript: id, change: $0)) }.joined())
+                        changes.map { JSONWriter.line($0.jsonFields + [("transcript", { $0.value(id) })]) }.joined())
                     continue
                 }
                 // Several sessions: only those that changed are named, the summary counts the rest.
@@ -426,20 +426,6 @@ struct TranscriptsCommand: ParsableCommand {
                         + "\(changed) changed\n")
             }
             if changed > 0 { throw ExitCode(1) }
-        }
-
-        /// A change as JSON: the change's keys and the transcript it is in.
-        struct ChangeLine: Encodable {
-            var transcript: String
-            var change: ReplayChange
-
-            private enum Keys: String, CodingKey { case transcript }
-
-            func encode(to encoder: any Encoder) throws {
-                try change.encode(to: encoder)
-                var container = encoder.container(keyedBy: Keys.self)
-                try container.encode(transcript, forKey: .transcript)
-            }
         }
 
         /// One changed turn: `ID#N: question`, the topic, and the wrapped was/now lines.
@@ -523,11 +509,10 @@ struct TranscriptsCommand: ParsableCommand {
                 !result.askedTopics.contains($0) && !exempt.contains($0)
             }
             if json {
-                struct Report: Encodable {
-                    var gaps: [Gap]
-                    var unaskedTopics: [String]
-                }
-                Console.write(TerminalSafe.jsonLine(Report(gaps: result.gaps, unaskedTopics: unasked)))
+                Console.write(
+                    JSONWriter.line([
+                        ("gaps", { $0.array(result.gaps) }), ("unaskedTopics", { $0.value(unasked) }),
+                    ]))
                 return
             }
             var out = "Questions answered none or below confidence \(threshold):\n"

@@ -63,7 +63,7 @@ public struct AlsoRelevant: Sendable, Codable, Equatable {
 }
 
 /// The answer to one question: the JSON answer object of the public contract.
-public struct Answer: Sendable, Codable, Equatable {
+public struct Answer: Sendable, Decodable, Equatable {
     public var topic: String
     public var title: String
     /// The answer text, framed for `role`.
@@ -137,23 +137,5 @@ public struct Answer: Sendable, Codable, Equatable {
         nextSteps = try container.decodeIfPresent([StepCitation].self, forKey: .nextSteps) ?? []
         also = try container.decodeIfPresent(AlsoRelevant.self, forKey: .also)
         notice = try container.decodeIfPresent(String.self, forKey: .notice)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(topic, forKey: .topic)
-        try container.encode(title, forKey: .title)
-        try container.encode(answer, forKey: .answer)
-        try container.encode(role, forKey: .role)  // null, not absent, when there is no role
-        try container.encode(about, forKey: .about)
-        try container.encode(nextSteps, forKey: .nextSteps)
-        try container.encodeIfPresent(also, forKey: .also)
-        try container.encodeIfPresent(notice, forKey: .notice)
-        try container.encode(confidence, forKey: .confidence)
-        try container.encode(sources, forKey: .sources)
-        try container.encode(related, forKey: .related)
-        try container.encodeIfPresent(note, forKey: .note)
-        try container.encodeIfPresent(facts, forKey: .facts)
-        try container.encode(why, forKey: .why)
     }
 }

@@ -1,7 +1,7 @@
 import AdvisorKnowledge
 import AdvisorSystem
 
-extension Answer {
+extension Answer: JSONWritable {
     /// The answer object's fields; transcript turn events add theirs beside them.
     package var jsonFields: [JSONField] {
         var fields: [JSONField] = [
@@ -102,9 +102,5 @@ extension Answer {
     }
 
     /// The answer object as one line of JSON (sorted keys), newline included.
-    public func jsonLine() -> String {
-        var writer = JSONWriter()
-        writer.object(jsonFields)
-        return writer.text + "\n"
-    }
+    public func jsonLine() -> String { JSONWriter.line(jsonFields) }
 }

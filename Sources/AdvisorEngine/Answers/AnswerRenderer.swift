@@ -66,6 +66,9 @@ public struct AnswerRenderer: Sendable {
         return out
     }
 
+    /// A word of a line, the spaces before it, and the terminal columns it takes.
+    private typealias Word = (gap: Int, word: Substring, width: Int)
+
     private func wrapLine(_ line: Substring, table: Bool) -> String {
         let leading = line.prefix { $0 == " " }
         let body = line.dropFirst(leading.count)
@@ -78,49 +81,52 @@ public struct AnswerRenderer: Sendable {
             hang = String(leading) + String(repeating: " ", count: body.distance(from: body.startIndex, to: close) + 2)
         }
         // Each word with the number of spaces before it (collapsed to one unless a table).
-        var words: [(gap: Int, word: Substring)] = []
+        var words: [Word] = []
         var gap = 0
         for piece in body.split(separator: " ", omittingEmptySubsequences: false) {
             if piece.isEmpty {
                 gap += 1
                 continue
             }
-            words.append((words.isEmpty ? 0 : (table ? gap + 1 : 1), piece))
+            words.append((words.isEmpty ? 0 : (table ? gap + 1 : 1), piece, DisplayWidth.of(piece)))
             gap = 0
         }
         if words.isEmpty { return "" }
         if table, let column = words.firstIndex(where: { $0.gap >= 2 }) {
-            let indent = leading.count + words[..<column].reduce(0) { $0 + $1.gap + $1.word.count } + words[column].gap
+            let indent = leading.count + words[..<column].reduce(0) { $0 + $1.gap + $1.width } + words[column].gap
             if indent <= width / 2 { hang = String(repeating: " ", count: indent) }
         }
         var current = String(leading)
         var length = leading.count
         var empty = true
-        for (gap, word) in words {
-            if !empty, length + gap + word.count > width {
+        for (gap, word, columns) in words {
+            if !empty, length + gap + columns > width {
                 let trimmed = current.reversed().drop { $0 == " " }
                 current = String(trimmed.reversed())
                 return current + "\n" + wrapRest(hang: hang, after: words, from: word)
             }
             current += String(repeating: " ", count: gap) + word
-            length += gap + word.count
+            length += gap + columns
             empty = false
         }
         return current
     }
 
     /// The rest of a wrapped line: every word from `first` on, single-spaced under `hang`.
-    private func wrapRest(hang: String, after words: [(gap: Int, word: Substring)], from first: Substring) -> String {
+    private func wrapRest(hang: String, after words: [Word], from first: Substring) -> String {
         guard let start = words.firstIndex(where: { $0.word.startIndex == first.startIndex }) else { return "" }
         var out = ""
         var current = hang
+        var length = DisplayWidth.of(hang)
         var empty = true
-        for (_, word) in words[start...] {
-            if !empty, current.count + 1 + word.count > width {
+        for (_, word, columns) in words[start...] {
+            if !empty, length + 1 + columns > width {
                 out += current + "\n"
                 current = hang + word
+                length = DisplayWidth.of(hang) + columns
             } else {
                 current += (empty ? "" : " ") + word
+                length += (empty ? 0 : 1) + columns
                 empty = false
             }
         }

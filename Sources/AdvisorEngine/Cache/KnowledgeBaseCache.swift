@@ -48,9 +48,7 @@ public struct KnowledgeBaseCache: Sendable {
         if let value = environment["ADVISOR_CACHE"], !value.isEmpty {
             return value == "off" ? nil : value
         }
-        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/advisor" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.cache/advisor"
+        return UserDirectory.cache.path(environment: environment)
     }
 
     package func path(for fingerprint: String) -> String {

@@ -30,10 +30,7 @@ public struct Preferences: Sendable, Equatable {
     /// The file's path: `$XDG_CONFIG_HOME/advisor/config` when that is absolute, else
     /// `HOME/.config/advisor/config`.
     public static func path(environment: [String: String], home: String) -> String {
-        let base =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-            ?? (home as NSString).appendingPathComponent(".config")
-        return ((base as NSString).appendingPathComponent("advisor") as NSString).appendingPathComponent("config")
+        UserDirectory.config.path(environment: environment, home: home) + "/config"
     }
 
     /// Reads the file at `path`; a missing file is no preferences and no warning.

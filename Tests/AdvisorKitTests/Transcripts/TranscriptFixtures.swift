@@ -31,10 +31,8 @@ enum TranscriptFixtures {
     }
 
     /// One JSON line of an encodable event.
-    static func line(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    static func line(_ value: some JSONWritable) throws -> String {
+        String(value.jsonLine().dropLast())
     }
 
     /// An answer object with the given fields, for hand-made turns.

@@ -102,21 +102,15 @@ struct TranscriptStoreTests {
         #expect(summaries[1].firstQuestion == "Who owns mobile?")
     }
 
-    @Test("the default directory is the checkout's Transcripts folder, else XDG_DATA_HOME, else HOME")
-    func defaultDirectory() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.remove() }
-        let executable = temp.file("bin/advisor")
+    @Test("the user's transcripts directory is XDG_DATA_HOME's, else HOME's, never a relative XDG path")
+    func userDirectory() {
         #expect(
-            TranscriptStore.defaultDirectory(executablePath: executable, environment: ["XDG_DATA_HOME": "/data"])
-                == "/data/advisor/transcripts")
+            TranscriptStore.userDirectory(environment: ["XDG_DATA_HOME": "/data"]) == "/data/advisor/transcripts")
         #expect(
-            TranscriptStore.defaultDirectory(executablePath: executable, environment: ["HOME": "/home/exec"])
+            TranscriptStore.userDirectory(environment: ["HOME": "/home/exec"])
                 == "/home/exec/.local/share/advisor/transcripts")
-        try temp.write("Package.swift", "// package")
-        try FileManager.default.createDirectory(atPath: temp.file("Transcripts"), withIntermediateDirectories: true)
-        let resolved = URL(fileURLWithPath: temp.file("Transcripts")).resolvingSymlinksInPath().path
-        let found = TranscriptStore.defaultDirectory(executablePath: executable, environment: [:])
-        #expect(URL(fileURLWithPath: found).resolvingSymlinksInPath().path == resolved)
+        #expect(
+            TranscriptStore.userDirectory(environment: ["XDG_DATA_HOME": "rel", "HOME": "/h"])
+                == "/h/.local/share/advisor/transcripts")
     }
 }
