@@ -43,66 +43,15 @@ struct ChatSession {
             Console.error("advisor: cannot start the line editor on this terminal")
             throw ExitCode(2)
         }
-        var history = SavedHistory(location: Self.historyLocation(option: historyFile))
+        let history = SavedHistory(location: Self.historyLocation(option: historyFile))
         for line in history.load() { editor.remember(line) }
 
         Console.write(Self.banner(session: session, style: style))
 
-        while true {
-            editor.prompt = session.conversation.role.map { "advisor[\($0.rawValue)]> " } ?? "advisor> "
-            let input = editor.readLine()
-            // Read when the line is returned: the first answer after a resize fits the new width.
-            session.renderer.width = Self.readingWidth()
-            switch input {
-            case .endOfFile:
-                Console.write("\n")
-                session.finish()
-                return
-            case .interrupted:
-                Console.write("^C\n")
-                continue
-            case .terminated(let signal):
-                // The transcript gets its end event and the terminal is restored before the
-                // signal ends this process (and only this one) as it would have. The newline
-                // bypasses Console: on a hung-up terminal it fails, and that is not exit 2.
-                session.finish()
-                editor.close()
-                _ = write(STDOUT_FILENO, "\n", 1)
-                LineEditor.reraise(signal)
-            case .line(let line):
-                let text = line.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty { continue }
-                if text.utf8.count > LineReader.maximumLineLength {
-                    Console.error(
-                        "advisor: line of \(text.utf8.count) bytes is longer than the \(LineReader.maximumLineLength)-byte limit; not asked"
-                    )
-                    continue
-                }
-                editor.remember(line)
-                history.save(line)
-                if ["quit", "exit"].contains(text.lowercased()) {
-                    session.finish()
-                    return
-                }
-                if text.hasPrefix("/") {
-                    let outcome = session.run(command: text)
-                    // /clear: like Ctrl-L, the cursor home and the screen erased.
-                    if outcome.clearScreen { Console.write("\u{1B}[H\u{1B}[2J") }
-                    if outcome.isError {
-                        Console.write(style.error("error: ") + TerminalSafe.neutralize(outcome.output) + "\n")
-                    } else if !outcome.output.isEmpty {
-                        Console.write(outcome.output + "\n")
-                    }
-                    if outcome.quit {
-                        session.finish()
-                        return
-                    }
-                    continue
-                }
-                let answer = session.ask(text)
-                Console.write(session.renderer.render(answer) + "\n")
-            }
-        }
+        let input = TerminalInput(editor: editor, session: session, history: history)
+        let driver = SessionDriver(session: session, interactive: true)
+        _ = driver.run(input, presenting: TerminalPresenter(session: session, style: style))
+        session.finish()
     }
 
     /// The width answers and command output wrap to: the terminal's, at most 100 columns.
@@ -144,10 +93,10 @@ struct ChatSession {
         return "~/" + path.dropFirst(prefix.count)
     }
 
-    /// Tab completion: commands after "/", topic ids after /topic, /whynot and /expect,
-    /// roles after /role, glossary terms elsewhere.
+    /// Tab completion: commands after "/", then what the command's catalog entry says it
+    /// takes (topic ids, roles); glossary terms elsewhere.
     static func completer(for base: KnowledgeBase) -> Completer {
-        let commands = SlashCommand.catalog.map { "/" + $0.name } + ["/exit"]
+        let commands = SlashCommand.completions
         let topics = base.topics.map(\.id)
         var terms: [String] = []
         for topic in base.topics {
@@ -159,12 +108,12 @@ struct ChatSession {
         return { before in
             let words = before.split(separator: " ", omittingEmptySubsequences: true)
             let endsWithSpace = before.last == " "
-            if words.count <= 1, !endsWithSpace, before.hasPrefix("/") { return commands.sorted() }
-            if let first = words.first, words.count + (endsWithSpace ? 1 : 0) == 2 {
-                switch first {
-                case "/topic", "/whynot", "/expect": return topics
-                case "/role": return ["cio", "cmo", "none"]
-                default: break
+            if words.count <= 1, !endsWithSpace, before.hasPrefix("/") { return commands }
+            if words.count + (endsWithSpace ? 1 : 0) == 2, let command = SlashCommand(line: before)?.entry {
+                switch command.takes {
+                case .topic: return topics
+                case .role: return ["cio", "cmo", "none"]
+                case .none, .file, .text: break
                 }
             }
             return terms
@@ -172,16 +121,90 @@ struct ChatSession {
     }
 }
 
+/// The terminal as the driver's input: the prompt names the asker's role, Ctrl-C gives a fresh
+/// prompt, Ctrl-D ends, a fatal signal ends the session cleanly and then the process. A line
+/// is remembered in the history only when it is accepted (not too long to ask).
+private final class TerminalInput: InputSource {
+    let editor: LineEditor
+    let session: Session
+    let history: SavedHistory
+    private(set) var lineNumber = 0
+
+    init(editor: LineEditor, session: Session, history: SavedHistory) {
+        self.editor = editor
+        self.session = session
+        self.history = history
+    }
+
+    func next() -> ScriptLine? {
+        while true {
+            editor.prompt = session.conversation.role.map { "advisor[\($0.rawValue)]> " } ?? "advisor> "
+            let input = editor.readLine()
+            // Read when the line is returned: the first answer after a resize fits the new width.
+            session.renderer.width = ChatSession.readingWidth()
+            switch input {
+            case .endOfFile:
+                Console.write("\n")
+                return nil
+            case .interrupted:
+                Console.write("^C\n")
+            case .terminated(let signal):
+                // The transcript gets its end event and the terminal is restored before the
+                // signal ends this process (and only this one) as it would have. The newline
+                // bypasses Console: on a hung-up terminal it fails, and that is not exit 2.
+                session.finish()
+                editor.close()
+                _ = write(STDOUT_FILENO, "\n", 1)
+                LineEditor.reraise(signal)
+            case .line(let line):
+                lineNumber += 1
+                if line.utf8.count > LineReader.maximumLineLength { return .tooLong(line.utf8.count) }
+                if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    editor.remember(line)
+                    history.save(line)
+                }
+                return .text(line)
+            }
+        }
+    }
+}
+
+/// The terminal as the driver's output: answers and command output as the renderer wrapped
+/// them, problems as one `error:` line.
+private final class TerminalPresenter: SessionPresenter {
+    let session: Session
+    let style: TextStyle
+
+    init(session: Session, style: TextStyle) {
+        self.session = session
+        self.style = style
+    }
+
+    func show(question: String, answer: Answer) {
+        Console.write(session.renderer.render(answer) + "\n")
+    }
+
+    func show(command: String, outcome: CommandOutcome) {
+        // /clear: like Ctrl-L, the cursor home and the screen erased.
+        if outcome.clearScreen { Console.write("\u{1B}[H\u{1B}[2J") }
+        if !outcome.isError, !outcome.output.isEmpty { Console.write(outcome.output + "\n") }
+    }
+
+    func problem(_ message: String, line: Int) {
+        Console.write(style.error("error: ") + TerminalSafe.neutralize(message) + "\n")
+    }
+}
+
 /// The history file of one REPL session: read once at the start, each new line added as it
 /// is entered. Any problem is one warning, and then the session goes on without saving.
-private struct SavedHistory {
+private final class SavedHistory {
     var file: HistoryFile?
 
     init(location: HistoryFile.Location) {
         if case .file(let path) = location { file = HistoryFile(path: path, limit: LineEditor.historySize) }
     }
 
-    mutating func load() -> [String] {
+    func load() -> [String] {
         guard let file else { return [] }
         do {
             return try file.load()
@@ -192,7 +215,7 @@ private struct SavedHistory {
         }
     }
 
-    mutating func save(_ line: String) {
+    func save(_ line: String) {
         guard let file else { return }
         do {
             try file.append([line])

@@ -25,8 +25,9 @@ public struct ScriptReport: Sendable, Equatable {
 }
 
 /// Runs a script (format in the contracts): questions in one conversation, slash
-/// commands, `/expect` assertions; blank lines and `#` comments are skipped.
-public final class ScriptRunner {
+/// commands, `/expect` assertions, through the same ``SessionDriver`` as the REPL; shows
+/// each question and answer as text or one JSON object, and each problem as `FILE:LINE: message`.
+public final class ScriptRunner: SessionPresenter {
     public let session: Session
     /// The script's name in messages (`-` is shown as `<stdin>`).
     public let displayName: String
@@ -48,56 +49,27 @@ public final class ScriptRunner {
 
     /// Runs every line from `reader`, answering each before reading the next.
     public func run(_ reader: LineReader) -> ScriptReport {
-        var report = ScriptReport()
-        while let line = reader.next() {
-            let number = reader.lineNumber
-            func fail(_ message: String) {
-                diagnostic(TerminalSafe.neutralize("\(displayName):\(number): \(message)", keepNewlines: false))
-            }
-            switch line {
-            case .invalid(let why):
-                report.errors += 1
-                fail("\(why); line skipped")
-            case .tooLong(let length):
-                report.errors += 1
-                fail(
-                    "line of \(length) bytes is longer than the \(LineReader.maximumLineLength)-byte limit; line skipped"
-                )
-            case .text(let raw):
-                let text = raw.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty || text.hasPrefix("#") { continue }
-                if text.hasPrefix("/") {
-                    let outcome = session.run(command: text)
-                    if !json {
-                        output(
-                            "> \(TerminalSafe.neutralize(text))\n"
-                                + (outcome.output.isEmpty || outcome.isError ? "" : outcome.output + "\n") + "\n")
-                    }
-                    switch outcome.expectationPassed {
-                    case true?: report.expectationsPassed += 1
-                    case false?: report.expectationsFailed += 1
-                    case nil: if outcome.isError { report.errors += 1 }
-                    }
-                    if outcome.isError { fail(outcome.output) }
-                    if outcome.quit {
-                        report.stoppedEarly = true
-                        return report
-                    }
-                } else {
-                    let answer = session.ask(text)
-                    report.questions += 1
-                    if json {
-                        output(answer.jsonLine())
-                    } else {
-                        output("> \(TerminalSafe.neutralize(text))\n" + session.renderer.render(answer) + "\n")
-                    }
-                }
-            }
-            if bail, report.failed {
-                report.stoppedEarly = true
-                return report
-            }
+        let driver = SessionDriver(session: session, interactive: false)
+        driver.bail = bail
+        return driver.run(reader, presenting: self)
+    }
+
+    public func show(question: String, answer: Answer) {
+        if json {
+            output(answer.jsonLine())
+        } else {
+            output("> \(TerminalSafe.neutralize(question))\n" + session.renderer.render(answer) + "\n")
         }
-        return report
+    }
+
+    public func show(command: String, outcome: CommandOutcome) {
+        guard !json else { return }
+        output(
+            "> \(TerminalSafe.neutralize(command))\n"
+                + (outcome.output.isEmpty || outcome.isError ? "" : outcome.output + "\n") + "\n")
+    }
+
+    public func problem(_ message: String, line: Int) {
+        diagnostic(TerminalSafe.neutralize("\(displayName):\(line): \(message)", keepNewlines: false))
     }
 }

@@ -8,25 +8,55 @@ public struct SlashCommand: Sendable, Equatable {
     /// What follows the name, trimmed.
     public var argument: String
 
-    /// Every command: name, argument, and what it does.
-    public static let catalog: [(name: String, argument: String, help: String)] = [
-        ("help", "", "list the commands"),
-        ("topics", "", "list the topics the advisor covers"),
-        ("topic", "ID", "show a topic directly"),
-        ("role", "cio|cmo|none", "frame every later answer for a role"),
-        ("why", "", "why the last answer was chosen"),
-        ("whynot", "TOPIC", "why that topic lost to the last answer"),
-        ("sources", "", "full citations of the last answer"),
-        ("more", "", "the longer explanation of the last topic"),
-        ("history", "", "this session's questions"),
-        ("reset", "", "forget the conversation so far"),
-        ("transcript", "", "where this session is being saved"),
-        ("save", "[FILE]", "save this session so far (ID.md here, or FILE: .md, .html, .json, .txt)"),
-        ("export", "FILE", "export this session so far as FILE (.md, .html, .json, .txt)"),
-        ("clear", "", "clear the screen (also Ctrl-L)"),
-        ("expect", "TOPIC", "check the topic of the last answer (for scripts)"),
-        ("quit", "", "end the session (also /exit, Ctrl-D)"),
+    /// What a command's argument is, so that completion can offer it.
+    public enum ArgumentKind: Sendable {
+        case none, topic, role, file, text
+    }
+
+    /// One command of the catalog: its name, its argument as shown in /help, what it does,
+    /// and what kind of argument it takes.
+    public struct Entry: Sendable {
+        public var name: String
+        public var argument: String
+        public var help: String
+        public var takes: ArgumentKind
+    }
+
+    /// Every command: name, argument, what it does, and what its argument is.
+    public static let catalog: [Entry] = [
+        Entry(name: "help", argument: "", help: "list the commands", takes: .none),
+        Entry(name: "topics", argument: "", help: "list the topics the advisor covers", takes: .none),
+        Entry(name: "topic", argument: "ID", help: "show a topic directly", takes: .topic),
+        Entry(name: "role", argument: "cio|cmo|none", help: "frame every later answer for a role", takes: .role),
+        Entry(name: "why", argument: "", help: "why the last answer was chosen", takes: .none),
+        Entry(name: "whynot", argument: "TOPIC", help: "why that topic lost to the last answer", takes: .topic),
+        Entry(name: "sources", argument: "", help: "full citations of the last answer", takes: .none),
+        Entry(name: "more", argument: "", help: "the longer explanation of the last topic", takes: .none),
+        Entry(name: "history", argument: "", help: "this session's questions", takes: .none),
+        Entry(name: "reset", argument: "", help: "forget the conversation so far", takes: .none),
+        Entry(name: "transcript", argument: "", help: "where this session is being saved", takes: .none),
+        Entry(
+            name: "save", argument: "[FILE]",
+            help: "save this session so far (ID.md here, or FILE: .md, .html, .json, .txt)", takes: .file),
+        Entry(
+            name: "export", argument: "FILE", help: "export this session so far as FILE (.md, .html, .json, .txt)",
+            takes: .file),
+        Entry(name: "clear", argument: "", help: "clear the screen (also Ctrl-L)", takes: .none),
+        Entry(
+            name: "expect", argument: "TOPIC", help: "check the topic of the last answer (for scripts)", takes: .topic),
+        Entry(name: "quit", argument: "", help: "end the session (also /exit, Ctrl-D)", takes: .none),
     ]
+
+    /// The catalog entry this command means, or nil for an unknown command.
+    public var entry: Entry? {
+        canonicalName.flatMap { name in Self.catalog.first { $0.name == name } }
+    }
+
+    /// Every name a command can be typed as, with its slash, for completion: the catalog's
+    /// and the longer aliases (`/exit`).
+    public static var completions: [String] {
+        (catalog.map(\.name) + aliases.keys.filter { $0.count > 1 }).map { "/" + $0 }.sorted()
+    }
 
     /// Names accepted besides the catalog's.
     public static let aliases: [String: String] = ["exit": "quit", "q": "quit", "h": "help", "?": "help"]

@@ -296,12 +296,20 @@ struct SessionCommandTests {
     }
 
     @Test("/whynot none: the out-of-scope areas' patterns and what the question lacked")
-    func whyNotNone() {
+    func whyNotNone() throws {
         let session = session()
         _ = session.ask("Who owns mobile?")
         let output = session.run(command: "/whynot none").output
         #expect(output.contains("closest patterns"))
-        #expect(output.contains("'report to'"))
+        // Every listed pattern is one of none's out-of-scope patterns, shown with what was missing.
+        let none = try #require(session.conversation.advisor.knowledgeBase.topic(KnowledgeBase.noneTopic))
+        let patterns = Set(none.patterns.map(\.value))
+        let listed = output.split(separator: "\n").filter { $0.hasPrefix("  '") }
+        #expect(!listed.isEmpty, "\(output)")
+        for line in listed {
+            let pattern = line.dropFirst(3).prefix { $0 != "'" }
+            #expect(patterns.contains(String(pattern)) && line.contains("missing"), "\(line)")
+        }
     }
 
     @Test("SlashCommand parses the name and the argument")
