@@ -61,24 +61,29 @@ public final class Session {
         guard let command = SlashCommand(line: line) else {
             return CommandOutcome(output: "not a command: \(TerminalSafe.neutralize(line))", isError: true)
         }
-        var (outcome, effect) = execute(command)
+        guard let typed = SessionCommand(command) else {
+            let (outcome, effect) = unknown(command)
+            recorder?.recordCommand(line: line, effect: effect, output: nil)
+            return CommandOutcome(output: TerminalSafe.neutralize(outcome.output), isError: true)
+        }
+        var (outcome, effect) = execute(typed)
         let shown = outcome.isError || outcome.output.isEmpty ? nil : outcome.output
-        switch command.canonicalName {
-        case "more", "topic":
+        switch typed.display {
+        case .answer:
             // Rendered as an answer, already wrapped and styled for the screen.
             outcome.transcriptText = shown.flatMap { _ in plainText }
-        case "why", "whynot", "sources":
+        case .kept:
             outcome.transcriptText = shown
             outcome.output = wrapped(outcome.output)
-        case "help", "topics", "history", "role", "reset", "transcript", "save", "export":
+        case .wrapped:
             outcome.output = wrapped(outcome.output)
-        default: break
+        case .raw: break
         }
         plainText = nil
         recorder?.recordCommand(line: line, effect: effect, output: outcome.transcriptText)
         // Outputs are plain text made of the knowledge base and what was typed; only a
         // rendered topic (/topic, /more) carries styles, around texts the renderer neutralised.
-        if outcome.isError || !["topic", "more"].contains(command.canonicalName ?? "") {
+        if outcome.isError || typed.display != .answer {
             outcome.output = TerminalSafe.neutralize(outcome.output)
         }
         return outcome
@@ -100,43 +105,43 @@ public final class Session {
         return renderer.render(answer).trimmingCharacters(in: .newlines)
     }
 
-    private func execute(_ command: SlashCommand) -> (CommandOutcome, String) {
-        guard let name = command.canonicalName else {
-            var message = "unknown command '/\(command.name)'"
-            if let suggestion = SlashCommand.suggestion(for: command.name) {
-                message += "; did you mean /\(suggestion)?"
-            }
-            message += " (/help lists the commands)"
-            return (CommandOutcome(output: message, isError: true), "error: unknown command")
+    /// An unknown command: what it may have meant.
+    private func unknown(_ command: SlashCommand) -> (CommandOutcome, String) {
+        var message = "unknown command '/\(command.name)'"
+        if let suggestion = SlashCommand.suggestion(for: command.name) {
+            message += "; did you mean /\(suggestion)?"
         }
-        switch name {
-        case "help": return (CommandOutcome(output: help()), "showed help")
-        case "topics": return (CommandOutcome(output: topics()), "listed topics")
-        case "topic": return showTopic(command.argument)
-        case "role": return setRole(command.argument)
-        case "why": return (CommandOutcome(output: why()), "explained the last answer")
-        case "whynot": return whyNot(command.argument)
-        case "sources": return (CommandOutcome(output: sources()), "showed sources")
-        case "more": return (CommandOutcome(output: more()), "showed more")
-        case "history": return (CommandOutcome(output: history()), "showed history")
-        case "reset":
+        message += " (/help lists the commands)"
+        return (CommandOutcome(output: message, isError: true), "error: unknown command")
+    }
+
+    /// Runs a command: what it shows, and its effect as the transcript says it.
+    private func execute(_ command: SessionCommand) -> (CommandOutcome, String) {
+        switch command {
+        case .help: return (CommandOutcome(output: help()), "showed help")
+        case .topics: return (CommandOutcome(output: topics()), "listed topics")
+        case .topic(let id): return showTopic(id)
+        case .role(let argument): return setRole(argument)
+        case .why: return (CommandOutcome(output: why()), "explained the last answer")
+        case .whyNot(let id): return whyNot(id)
+        case .sources: return (CommandOutcome(output: sources()), "showed sources")
+        case .more: return (CommandOutcome(output: more()), "showed more")
+        case .history: return (CommandOutcome(output: history()), "showed history")
+        case .reset:
             conversation.reset()
             return (CommandOutcome(output: "Conversation forgotten; the next question starts afresh."), "context reset")
-        case "transcript":
+        case .transcript:
             let text =
                 recorder.map { $0.isRecording ? $0.path : "\($0.path) (no longer saving: \($0.failure ?? ""))" }
                 ?? "This session is not being saved."
             return (CommandOutcome(output: text), "showed transcript path")
-        case "expect": return expect(command.argument)
-        case "save": return save(to: command.argument, command: "/save")
-        case "export": return save(to: command.argument, command: "/export")
-        case "clear": return (CommandOutcome(output: "", clearScreen: true), "cleared the screen")
-        case "quit": return (CommandOutcome(output: "", quit: true), "quit")
-        default: return (CommandOutcome(output: "unknown command '/\(command.name)'", isError: true), "error")
+        case .expect(let argument): return expect(argument)
+        case .save(let path): return save(to: path, command: "/save")
+        case .export(let path): return save(to: path, command: "/export")
+        case .clear: return (CommandOutcome(output: "", clearScreen: true), "cleared the screen")
+        case .quit: return (CommandOutcome(output: "", quit: true), "quit")
         }
     }
-
-    // MARK: Commands
 
     package func help() -> String {
         var lines = [
