@@ -80,14 +80,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What both test targets share: the repository, temporary folders, child processes,
+        // tmux sessions.
+        .target(name: "AdvisorTestSupport", path: "Tests/AdvisorTestSupport"),
         .testTarget(
             name: "AdvisorKitTests",
-            dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts"],
+            dependencies: [
+                "AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts",
+                "AdvisorTestSupport",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "AdvisorCLITests",
-            dependencies: ["advisor"],
+            dependencies: ["advisor", "AdvisorTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ]

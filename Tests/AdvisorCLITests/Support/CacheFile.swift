@@ -1,3 +1,4 @@
+import AdvisorTestSupport
 import Foundation
 
 /// The compiled knowledge base cache as a file on disk, written anew here from README's

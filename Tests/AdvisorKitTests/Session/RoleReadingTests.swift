@@ -1,3 +1,4 @@
+import AdvisorTestSupport
 import Testing
 
 @testable import AdvisorEngine

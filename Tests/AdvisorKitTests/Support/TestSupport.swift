@@ -1,3 +1,4 @@
+import AdvisorTestSupport
 import Foundation
 import Testing
 
@@ -10,18 +11,8 @@ import Testing
 /// Paths and shared objects the tests use: the repository, the shipped knowledge base,
 /// the shared spec and seeds, fixtures, and temporary directories.
 enum TestSupport {
-    /// The package root: the first folder above this file that holds Package.swift.
-    static let repositoryRoot: URL = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<10 {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-    }()
+    /// The package root.
+    static var repositoryRoot: URL { Repository.root }
 
     /// The shipped knowledge base folder.
     static var shippedKnowledgeBase: String { repositoryRoot.appendingPathComponent("KnowledgeBase").path }
@@ -72,52 +63,6 @@ enum TestSupport {
             ids.append(String(cell[..<end]))
         }
         return ids
-    }
-}
-
-/// A temporary directory removed when the value is done with (call `remove()` in a defer).
-struct TemporaryDirectory {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("advisor-tests-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// A path inside the directory.
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    /// Writes `text` to `name` (folders made as needed) and returns its path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, Data(text.utf8))
-    }
-
-    /// Writes `data` to `name` (folders made as needed) and returns its path.
-    @discardableResult
-    func write(_ name: String, _ data: Data) throws -> String {
-        let target = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(
-            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: target)
-        return target.path
-    }
-
-    func remove() {
-        // Restore permissions a test may have taken away so the tree can be deleted: only on
-        // the directories it made (unlinking needs nothing of a file), never through a link
-        // (chmod follows one: a test's link to /dev/null must not make it 0700).
-        if let enumerator = FileManager.default.enumerator(atPath: path) {
-            for case let name as String in enumerator {
-                let entry = url.appendingPathComponent(name).path
-                var info = stat()
-                guard lstat(entry, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
-                chmod(entry, 0o700)
-            }
-        }
-        chmod(path, 0o700)
-        try? FileManager.default.removeItem(at: url)
     }
 }
 

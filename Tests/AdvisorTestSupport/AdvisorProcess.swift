@@ -7,36 +7,36 @@ import Foundation
 #endif
 
 /// What a finished child process left behind.
-struct ProcessResult: Sendable, CustomStringConvertible {
+package struct ProcessResult: Sendable, CustomStringConvertible {
     /// The exit status, or -1 when a signal ended the process.
-    var status: Int32
+    package var status: Int32
     /// The signal that ended the process, if one did.
-    var signal: Int32?
-    var stdout: Data
-    var stderr: Data
+    package var signal: Int32?
+    package var stdout: Data
+    package var stderr: Data
     /// Whether the deadline passed and the process was killed.
-    var timedOut: Bool
+    package var timedOut: Bool
     /// Wall-clock time from spawn to exit.
-    var elapsed: Duration
+    package var elapsed: Duration
 
-    var out: String { String(decoding: stdout, as: UTF8.self) }
-    var err: String { String(decoding: stderr, as: UTF8.self) }
+    package var out: String { String(decoding: stdout, as: UTF8.self) }
+    package var err: String { String(decoding: stderr, as: UTF8.self) }
 
     /// Standard output's lines, without the empty string after a final newline.
-    var outLines: [String] { Self.lines(out) }
+    package var outLines: [String] { Self.lines(out) }
     /// Standard error's lines, without the empty string after a final newline.
-    var errLines: [String] { Self.lines(err) }
+    package var errLines: [String] { Self.lines(err) }
 
-    static func lines(_ text: String) -> [String] {
+    package static func lines(_ text: String) -> [String] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         return lines
     }
 
     /// Whether the process exited by itself (no signal, no timeout).
-    var exitedNormally: Bool { signal == nil && !timedOut }
+    package var exitedNormally: Bool { signal == nil && !timedOut }
 
-    var description: String {
+    package var description: String {
         var text = "exit \(status)"
         if let signal { text += " (signal \(signal))" }
         if timedOut { text += " (timed out)" }
@@ -47,16 +47,17 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 }
 
 /// Errors starting a child process.
-struct SpawnError: Error, CustomStringConvertible {
-    var description: String
+package struct SpawnError: Error, CustomStringConvertible {
+    package var description: String
+    package init(description: String) { self.description = description }
 }
 
 /// A child process with piped standard input, output and error, in its own process group.
 ///
 /// Reads and writes are bounded by deadlines; the process (and its group) is killed when
 /// the object goes away, so no test leaves a child behind.
-final class Subprocess: @unchecked Sendable {
-    let pid: pid_t
+package final class Subprocess: @unchecked Sendable {
+    package let pid: pid_t
     private var stdinFD: Int32
     private var stdoutFD: Int32
     private var stderrFD: Int32
@@ -69,7 +70,9 @@ final class Subprocess: @unchecked Sendable {
     private var finished: ContinuousClock.Instant?
 
     /// Starts `executable` with exactly `arguments` and `environment`.
-    init(executable: String, arguments: [String], environment: [String: String], currentDirectory: String? = nil)
+    package init(
+        executable: String, arguments: [String], environment: [String: String], currentDirectory: String? = nil
+    )
         throws
     {
         Self.ignoreSIGPIPE
@@ -161,20 +164,20 @@ final class Subprocess: @unchecked Sendable {
     }()
 
     /// Whether the process has exited (and been reaped).
-    var hasExited: Bool {
+    package var hasExited: Bool {
         reap(block: false)
         return waitStatus != nil
     }
 
     /// Everything read from standard error so far.
-    var stderrSoFar: String {
+    package var stderrSoFar: String {
         pump(timeoutMilliseconds: 0)
         return String(decoding: errBuffer, as: UTF8.self)
     }
 
     /// Writes `data` to the child's standard input; false if the pipe closed or the deadline passed.
     @discardableResult
-    func write(_ data: Data, timeout: Duration = .seconds(10)) -> Bool {
+    package func write(_ data: Data, timeout: Duration = .seconds(10)) -> Bool {
         let deadline = ContinuousClock.now + timeout
         var offset = 0
         let bytes = [UInt8](data)
@@ -200,12 +203,12 @@ final class Subprocess: @unchecked Sendable {
 
     /// Writes one line (a newline is added).
     @discardableResult
-    func writeLine(_ line: String, timeout: Duration = .seconds(10)) -> Bool {
+    package func writeLine(_ line: String, timeout: Duration = .seconds(10)) -> Bool {
         write(Data((line + "\n").utf8), timeout: timeout)
     }
 
     /// Closes the child's standard input (it reads end of file).
-    func closeStdin() {
+    package func closeStdin() {
         if stdinFD >= 0 {
             close(stdinFD)
             stdinFD = -1
@@ -214,7 +217,7 @@ final class Subprocess: @unchecked Sendable {
 
     /// The next line of standard output (without its newline), or nil when the deadline
     /// passes or output ends first.
-    func readLine(timeout: Duration = .seconds(10)) -> String? {
+    package func readLine(timeout: Duration = .seconds(10)) -> String? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let newline = outBuffer[(outBuffer.startIndex + outConsumed)...].firstIndex(of: 0x0A) {
@@ -228,13 +231,13 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// Sends `signal` to the process.
-    func send(_ signal: Int32) {
+    package func send(_ signal: Int32) {
         if waitStatus == nil { kill(pid, signal) }
     }
 
     /// Waits for the process to exit, feeding it `input` and collecting its output; kills
     /// its process group when `timeout` passes.
-    func finish(input: Data? = nil, timeout: Duration) -> ProcessResult {
+    package func finish(input: Data? = nil, timeout: Duration) -> ProcessResult {
         let deadline = ContinuousClock.now + timeout
         var pending = [UInt8](input ?? Data())
         var timedOut = false
@@ -280,7 +283,7 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// Kills the process with SIGKILL and reaps it.
-    func killNow() -> ProcessResult {
+    package func killNow() -> ProcessResult {
         send(SIGKILL)
         return finish(timeout: .seconds(10))
     }
@@ -337,18 +340,18 @@ final class Subprocess: @unchecked Sendable {
 /// Bounds how many short-lived children run at once across the whole test process, so
 /// that tests running in parallel on a small machine do not starve each other (and the
 /// time a child takes is its own).
-final class ProcessSlots: @unchecked Sendable {
-    static let shared = ProcessSlots(count: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
+package final class ProcessSlots: @unchecked Sendable {
+    package static let shared = ProcessSlots(count: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
 
     private let lock = NSLock()
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(count: Int) {
+    package init(count: Int) {
         free = count
     }
 
-    func acquire() async {
+    package func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             lock.lock()
             if free > 0 {
@@ -362,7 +365,7 @@ final class ProcessSlots: @unchecked Sendable {
         }
     }
 
-    func release() {
+    package func release() {
         lock.lock()
         if waiting.isEmpty {
             free += 1
@@ -377,7 +380,7 @@ final class ProcessSlots: @unchecked Sendable {
 
 /// Runs a blocking job on its own thread, so that waiting on child processes never
 /// occupies the (small) cooperative thread pool.
-func offload<T: Sendable>(_ job: @escaping @Sendable () -> T) async -> T {
+package func offload<T: Sendable>(_ job: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         let thread = Thread { continuation.resume(returning: job()) }
         thread.stackSize = 1 << 20
@@ -386,21 +389,12 @@ func offload<T: Sendable>(_ job: @escaping @Sendable () -> T) async -> T {
 }
 
 /// Where things are: the built `advisor`, the package, the fixtures.
-enum AdvisorProcess {
-    /// The package root: walk up from this file to the folder holding Package.swift.
-    static let packageRoot: URL? = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<8 {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                return directory
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }()
+package enum AdvisorProcess {
+    /// The package root.
+    package static var packageRoot: URL? { Repository.root }
 
     /// The built `advisor` binary: beside the test bundle, else `.build/debug/advisor`.
-    static let executable: String? = {
+    package static let executable: String? = {
         var candidates: [URL] = []
         let bundle = Bundle.main.bundleURL
         candidates.append(bundle.appendingPathComponent("advisor"))
@@ -425,27 +419,8 @@ enum AdvisorProcess {
         return nil
     }()
 
-    /// The test fixtures folder (copied as a resource).
-    static let fixtures: URL? = {
-        if let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil) { return url }
-        return packageRoot?.appendingPathComponent("Tests/AdvisorCLITests/Fixtures")
-    }()
-
-    /// The shipped knowledge base.
-    static var shippedKnowledgeBase: URL? {
-        packageRoot?.appendingPathComponent("KnowledgeBase")
-    }
-
-    /// A fixture file or folder, e.g. `fixture("Scripts/passing.advisor")`.
-    static func fixture(_ relativePath: String) -> URL? {
-        guard let url = fixtures?.appendingPathComponent(relativePath),
-            FileManager.default.fileExists(atPath: url.path)
-        else { return nil }
-        return url
-    }
-
     /// The path of an executable found on `PATH`.
-    static func which(_ name: String) -> String? {
+    package static func which(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
@@ -459,34 +434,27 @@ enum AdvisorProcess {
 ///
 /// Every child gets HOME and ADVISOR_TRANSCRIPTS pointing here, so no test touches the
 /// real home or the repository's Transcripts/ folder. Removed when released.
-final class Sandbox: Sendable {
-    let root: URL
-    let home: URL
-    let transcripts: URL
+package final class Sandbox: Sendable {
+    private let directory: TemporaryDirectory
+    package let root: URL
+    package let home: URL
+    package let transcripts: URL
 
-    init() throws {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/acli-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let start = buffer.baseAddress, let path = mkdtemp(start) else { return nil }
-            return String(cString: path)
-        }
-        guard let made else {
-            throw SpawnError(description: "mkdtemp failed: \(String(cString: strerror(errno)))")
-        }
-        root = URL(fileURLWithPath: made, isDirectory: true)
+    package init() throws {
+        directory = try TemporaryDirectory(prefix: "acli")
+        root = directory.url
         home = root.appendingPathComponent("home", isDirectory: true)
         transcripts = root.appendingPathComponent("transcripts", isDirectory: true)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     }
 
     deinit {
-        try? FileManager.default.removeItem(at: root)
+        directory.remove()
     }
 
     /// The environment every child starts from: nothing inherited but PATH (and the
     /// sanitizer's options, when the suite runs under the address sanitizer).
-    var environment: [String: String] {
+    package var environment: [String: String] {
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": home.path,
@@ -500,18 +468,18 @@ final class Sandbox: Sendable {
     }
 
     /// A path inside the sandbox.
-    func path(_ name: String) -> URL {
+    package func path(_ name: String) -> URL {
         root.appendingPathComponent(name)
     }
 
     /// Writes `contents` to a file in the sandbox and returns its path.
     @discardableResult
-    func write(_ name: String, _ contents: String) throws -> URL {
+    package func write(_ name: String, _ contents: String) throws -> URL {
         try write(name, Data(contents.utf8))
     }
 
     @discardableResult
-    func write(_ name: String, _ contents: Data) throws -> URL {
+    package func write(_ name: String, _ contents: Data) throws -> URL {
         let url = path(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try contents.write(to: url)
@@ -519,14 +487,14 @@ final class Sandbox: Sendable {
     }
 
     /// Environment with `changes` applied (nil removes a variable).
-    func environment(_ changes: [String: String?]) -> [String: String] {
+    package func environment(_ changes: [String: String?]) -> [String: String] {
         var result = environment
         for (key, value) in changes { result[key] = value }
         return result
     }
 
     /// Runs `advisor` with `arguments` and waits for it (killed after `timeout`).
-    func advisor(
+    package func advisor(
         _ arguments: [String], stdin: Data? = nil, env: [String: String?] = [:], cwd: URL? = nil,
         timeout: Duration = .seconds(30)
     ) async throws -> ProcessResult {
@@ -537,14 +505,14 @@ final class Sandbox: Sendable {
     }
 
     /// Runs `advisor` with a text standard input.
-    func advisor(
+    package func advisor(
         _ arguments: [String], input: String, env: [String: String?] = [:], timeout: Duration = .seconds(30)
     ) async throws -> ProcessResult {
         try await advisor(arguments, stdin: Data(input.utf8), env: env, timeout: timeout)
     }
 
     /// Runs any program in the sandbox's environment.
-    func run(
+    package func run(
         _ executable: String, _ arguments: [String], stdin: Data? = nil, env: [String: String?] = [:], cwd: URL? = nil,
         timeout: Duration = .seconds(30)
     ) async throws -> ProcessResult {
@@ -558,7 +526,7 @@ final class Sandbox: Sendable {
     }
 
     /// Starts `advisor` and leaves it running, for tests that drive it through a pipe.
-    func startAdvisor(_ arguments: [String], env: [String: String?] = [:]) throws -> Subprocess {
+    package func startAdvisor(_ arguments: [String], env: [String: String?] = [:]) throws -> Subprocess {
         guard let executable = AdvisorProcess.executable else {
             throw SpawnError(description: "the advisor binary was not found; run swift build --build-tests")
         }
@@ -567,47 +535,26 @@ final class Sandbox: Sendable {
     }
 
     /// The transcript files in `directory` (default: the sandbox's), sorted by name.
-    func transcriptFiles(in directory: URL? = nil) -> [URL] {
+    package func transcriptFiles(in directory: URL? = nil) -> [URL] {
         let folder = directory ?? transcripts
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { folder.appendingPathComponent($0) }
     }
 
     /// Copies a folder into the sandbox and returns the copy.
-    func copy(_ source: URL, to name: String) throws -> URL {
+    package func copy(_ source: URL, to name: String) throws -> URL {
         let destination = path(name)
         try FileManager.default.createDirectory(
             at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: source, to: destination)
         return destination
     }
-
-    /// A knowledge base made of the minimal fixture with a broken fixture's files laid over it.
-    func brokenKnowledgeBase(_ name: String) throws -> URL {
-        guard let minimal = AdvisorProcess.fixture("KB/minimal"),
-            let overlay = AdvisorProcess.fixture("KB/broken/\(name)")
-        else { throw SpawnError(description: "missing fixture KB/broken/\(name)") }
-        let base = try copy(minimal, to: "kb-\(name)")
-        let files = FileManager.default.enumerator(at: overlay, includingPropertiesForKeys: nil)
-        while let file = files?.nextObject() as? URL {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue
-            else { continue }
-            let relative = String(file.standardizedFileURL.path.dropFirst(overlay.standardizedFileURL.path.count + 1))
-            let target = base.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(
-                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-            try FileManager.default.copyItem(at: file, to: target)
-        }
-        return base
-    }
 }
 
 /// JSON helpers for answer objects and transcript events.
-enum JSON {
+package enum JSON {
     /// Parses one JSON object.
-    static func object(_ text: String) throws -> [String: Any] {
+    package static func object(_ text: String) throws -> [String: Any] {
         let value = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
         guard let object = value as? [String: Any] else {
             throw SpawnError(description: "not a JSON object: \(text.prefix(200))")
@@ -616,12 +563,12 @@ enum JSON {
     }
 
     /// Parses every line of a JSON Lines text.
-    static func lines(_ text: String) throws -> [[String: Any]] {
+    package static func lines(_ text: String) throws -> [[String: Any]] {
         try ProcessResult.lines(text).map(object)
     }
 
     /// The events of a transcript file (every line must parse).
-    static func events(_ file: URL) throws -> [[String: Any]] {
+    package static func events(_ file: URL) throws -> [[String: Any]] {
         try lines(String(decoding: try Data(contentsOf: file), as: UTF8.self))
     }
 }

@@ -4,17 +4,17 @@ import Foundation
 ///
 /// Each session has its own server (`tmux -L SOCKET`) with its socket in the sandbox;
 /// `stop()` (also run when the object goes away) kills the server and so the program.
-final class TmuxSession: @unchecked Sendable {
-    static var executable: String? { AdvisorProcess.which("tmux") }
-    static var isAvailable: Bool { executable != nil }
+package final class TmuxSession: @unchecked Sendable {
+    package static var executable: String? { AdvisorProcess.which("tmux") }
+    package static var isAvailable: Bool { executable != nil }
 
-    let sandbox: Sandbox
-    let socket: String
+    package let sandbox: Sandbox
+    package let socket: String
     private let tmux: String
     private var stopped = false
 
     /// Starts `advisor` with `arguments` in a detached 100x30 session.
-    convenience init(
+    package convenience init(
         sandbox: Sandbox, arguments: [String], env: [String: String?] = [:], width: Int = 100, height: Int = 30
     ) async throws {
         guard let advisor = AdvisorProcess.executable else { throw SpawnError(description: "advisor binary not found") }
@@ -28,7 +28,7 @@ final class TmuxSession: @unchecked Sendable {
     }
 
     /// Starts a shell script in a detached session; `$ADVISOR` in it is the built binary.
-    convenience init(
+    package convenience init(
         sandbox: Sandbox, script: String, env: [String: String?] = [:], width: Int = 100, height: Int = 30
     ) async throws {
         guard let advisor = AdvisorProcess.executable else { throw SpawnError(description: "advisor binary not found") }
@@ -74,7 +74,7 @@ final class TmuxSession: @unchecked Sendable {
         stopNow()
     }
 
-    static func quote(_ word: String) -> String {
+    package static func quote(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -83,13 +83,13 @@ final class TmuxSession: @unchecked Sendable {
     }
 
     /// Types `text` literally (no key names).
-    func type(_ text: String) async throws {
+    package func type(_ text: String) async throws {
         _ = try await tmuxCommand(["send-keys", "-l", text])
     }
 
     /// Pastes `text` as a terminal paste: bracketed (ESC [200~ ... ESC [201~) when the
     /// program asked for bracketed paste mode, raw otherwise.
-    func paste(_ text: String) async throws {
+    package func paste(_ text: String) async throws {
         let name = "paste-\(UUID().uuidString.prefix(8))"
         let file = try sandbox.write(name, text)
         _ = try await tmuxCommand(["load-buffer", "-b", name, file.path])
@@ -97,29 +97,29 @@ final class TmuxSession: @unchecked Sendable {
     }
 
     /// Presses keys by tmux name: Enter, Up, Tab, C-c, C-d.
-    func press(_ keys: String...) async throws {
+    package func press(_ keys: String...) async throws {
         _ = try await tmuxCommand(["send-keys"] + keys)
     }
 
     /// The screen and its scrollback, wrapped lines joined; with `escapes`, attributes as escape sequences.
-    func capture(escapes: Bool = false) async throws -> String {
+    package func capture(escapes: Bool = false) async throws -> String {
         var arguments = ["capture-pane", "-p", "-J", "-S", "-"]
         if escapes { arguments.append("-e") }
         return try await tmuxCommand(arguments).out
     }
 
     /// Only what is on the screen now (no scrollback), wrapped lines joined.
-    func visibleScreen() async throws -> String {
+    package func visibleScreen() async throws -> String {
         try await tmuxCommand(["capture-pane", "-p", "-J"]).out
     }
 
     /// Resizes the terminal (the program gets SIGWINCH).
-    func resize(width: Int, height: Int) async throws {
+    package func resize(width: Int, height: Int) async throws {
         _ = try await tmuxCommand(["resize-window", "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// The screen's non-empty lines, trailing spaces removed.
-    func lines() async throws -> [String] {
+    package func lines() async throws -> [String] {
         try await capture().split(separator: "\n").map { line in
             var text = String(line)
             while text.last == " " { text.removeLast() }
@@ -130,7 +130,7 @@ final class TmuxSession: @unchecked Sendable {
     /// Polls the screen every 50 ms until `condition` holds, for at most `timeout`;
     /// returns the last screen seen and whether the condition held.
     @discardableResult
-    func waitFor(
+    package func waitFor(
         timeout: Duration = .seconds(10), escapes: Bool = false, _ condition: (String) -> Bool
     ) async throws -> (screen: String, found: Bool) {
         let deadline = ContinuousClock.now + timeout
@@ -145,12 +145,13 @@ final class TmuxSession: @unchecked Sendable {
 
     /// Waits until the screen contains `text`.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) async throws -> (screen: String, found: Bool) {
+    package func waitFor(_ text: String, timeout: Duration = .seconds(10)) async throws -> (screen: String, found: Bool)
+    {
         try await waitFor(timeout: timeout) { $0.contains(text) }
     }
 
     /// Whether the program in the pane has exited, with its exit status (128+N for signal N).
-    func paneState() async throws -> (dead: Bool, status: Int?) {
+    package func paneState() async throws -> (dead: Bool, status: Int?) {
         let result = try await tmuxCommand(["display-message", "-p", "#{pane_dead}"])
         let dead = result.out.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
         let status = statusFile.flatMap { try? String(contentsOf: $0, encoding: .utf8) }
@@ -159,13 +160,13 @@ final class TmuxSession: @unchecked Sendable {
     }
 
     /// How the program ended.
-    enum Exit: Equatable, CustomStringConvertible {
+    package enum Exit: Equatable, CustomStringConvertible {
         case status(Int)
         case signal(Int)
         case unknown
         case stillRunning
 
-        var description: String {
+        package var description: String {
             switch self {
             case .status(let code): return "exit \(code)"
             case .signal(let number): return "killed by signal \(number)"
@@ -176,7 +177,7 @@ final class TmuxSession: @unchecked Sendable {
     }
 
     /// Waits until the program has exited and says how.
-    func waitForExit(timeout: Duration = .seconds(10)) async throws -> Exit {
+    package func waitForExit(timeout: Duration = .seconds(10)) async throws -> Exit {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let state = try await paneState()
@@ -190,7 +191,7 @@ final class TmuxSession: @unchecked Sendable {
     }
 
     /// Kills the tmux server (and the program with it).
-    func stop() async {
+    package func stop() async {
         guard !stopped else { return }
         stopped = true
         _ = try? await tmuxCommand(["kill-server"])
