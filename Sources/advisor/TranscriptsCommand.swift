@@ -147,7 +147,9 @@ struct TranscriptsCommand: ParsableCommand {
                         guard reached else { return true }
                         if !begun {
                             begun = true
-                            guard write(formatter.begin(id: id, session: session, as: format)) else { return false }
+                            // show has no HTML, the one format named by its first question.
+                            let begin = formatter.begin(id: id, session: session, firstQuestion: nil, as: format)
+                            guard write(begin) else { return false }
                         }
                         return write(formatter.render(entry, as: format))
                     }
@@ -155,7 +157,9 @@ struct TranscriptsCommand: ParsableCommand {
                         outcome = .success(transcript)
                         return
                     }
-                    if !begun { _ = write(formatter.begin(id: id, session: transcript.session, as: format)) }
+                    if !begun {
+                        _ = write(formatter.begin(id: id, session: transcript.session, firstQuestion: nil, as: format))
+                    }
                     _ = write(formatter.finish(end: transcript.end, as: format))
                     outcome = .success(transcript)
                 } catch {

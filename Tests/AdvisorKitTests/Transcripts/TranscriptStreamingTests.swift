@@ -88,7 +88,8 @@ struct TranscriptStreamingTests {
         #expect(streamed.session == inMemory.session && streamed.end == inMemory.end)
         for format in TranscriptFormat.allCases {
             let formatter = TranscriptFormatter()
-            var pieces = formatter.begin(id: id, session: streamed.session, as: format)
+            let firstQuestion = try TranscriptStore(directory: temp.path).firstQuestion(id)
+            var pieces = formatter.begin(id: id, session: streamed.session, firstQuestion: firstQuestion, as: format)
             let header = try TranscriptStore(directory: temp.path).stream(id) { entry, _ in
                 pieces += formatter.render(entry, as: format)
                 return true
