@@ -80,6 +80,19 @@ public enum SafeFile {
     /// a regular file is replaced. On any failure the temporary file is removed and the
     /// path is left as it was.
     public static func replace(_ path: String, with data: Data, mode: mode_t = 0o600) throws(Failure) {
+        try replace(path, mode: mode) { write in write(data) }
+    }
+
+    /// Replaces the file at `path` with what `produce` writes, piece by piece, as
+    /// `replace(_:with:mode:)` does: a document of any size is written in bounded memory.
+    ///
+    /// `write` returns false once a write has failed; `produce` returns false to give up
+    /// (it could not read what it was writing). Either way the temporary file is removed
+    /// and `path` is left as it was; giving up returns false, a failed write throws.
+    @discardableResult
+    public static func replace(_ path: String, mode: mode_t = 0o600, writing produce: (_ write: (Data) -> Bool) -> Bool)
+        throws(Failure) -> Bool
+    {
         try checkReplaceable(path)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -91,14 +104,20 @@ public enum SafeFile {
         var failure: Failure?
         // umask may have taken bits away; the file is ours, so set exactly what was asked.
         if fchmod(descriptor, mode) != 0 { failure = .system(path: path, reason: String(cString: strerror(errno))) }
-        if failure == nil { failure = writeAll(descriptor, data, path: path) }
-        if failure == nil, fsync(descriptor) != 0 {
+        var complete = true
+        if failure == nil {
+            complete = produce { data in
+                if failure == nil { failure = writeAll(descriptor, data, path: path) }
+                return failure == nil
+            }
+        }
+        if failure == nil, complete, fsync(descriptor) != 0 {
             failure = .system(path: path, reason: String(cString: strerror(errno)))
         }
         if close(descriptor) != 0, failure == nil {
             failure = .system(path: path, reason: String(cString: strerror(errno)))
         }
-        if failure == nil {
+        if failure == nil, complete {
             // Checked again just before the rename: something may have appeared meanwhile.
             do throws(Failure) {
                 try checkReplaceable(path)
@@ -113,6 +132,8 @@ public enum SafeFile {
             unlink(temporary)
             throw failure
         }
+        if !complete { unlink(temporary) }
+        return complete
     }
 
     private static func writeAll(_ descriptor: Int32, _ data: Data, path: String) -> Failure? {

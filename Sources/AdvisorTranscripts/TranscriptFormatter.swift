@@ -31,19 +31,24 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
 /// Renders a transcript as text, Markdown, a self-contained HTML page, or JSON Lines.
 ///
 /// Everything read from the file is untrusted: control characters and escape sequences
-/// are neutralised in text and Markdown, and HTML is escaped.
+/// are neutralised in text and Markdown, and HTML is escaped. Times are shown in
+/// `localTime` (the local zone, from `TZ`); JSON keeps them as saved, in UTC.
 public struct TranscriptFormatter: Sendable {
     public var renderer: AnswerRenderer
     /// The session is still running (saved from inside it): a missing end event is expected.
     public var running: Bool
+    /// The zone times are shown in (JSON keeps the saved UTC times).
+    public var localTime: LocalTime
 
-    public init(renderer: AnswerRenderer = AnswerRenderer(), running: Bool = false) {
+    public init(renderer: AnswerRenderer = AnswerRenderer(), running: Bool = false, localTime: LocalTime = .system) {
         self.renderer = renderer
         self.running = running
+        self.localTime = localTime
     }
 
     public func render(_ transcript: Transcript, as format: TranscriptFormat) -> String {
-        var out = begin(id: transcript.id, session: transcript.session, as: format)
+        let firstQuestion = transcript.turns.first?.question
+        var out = begin(id: transcript.id, session: transcript.session, firstQuestion: firstQuestion, as: format)
         for entry in transcript.entries { out += render(entry, as: format) }
         return out + finish(end: transcript.end, as: format)
     }
@@ -55,7 +60,13 @@ public struct TranscriptFormatter: Sendable {
     // nil when there is none). The pieces joined are `render(_:as:)` of the whole.
 
     /// The start of the document: the title and what the session event says.
-    public func begin(id: String, session: SessionEvent?, as format: TranscriptFormat) -> String {
+    ///
+    /// `firstQuestion` is the question of the session's first turn, which names an HTML
+    /// page (nil when it has none); a reader that streams the file peeks at it first
+    /// (`TranscriptStore.firstQuestion(_:)`). Text, Markdown and JSON do not use it.
+    public func begin(id: String, session: SessionEvent?, firstQuestion: String?, as format: TranscriptFormat)
+        -> String
+    {
         let lines = header(id: id, session: session)
         switch format {
         case .text:
@@ -65,10 +76,7 @@ public struct TranscriptFormatter: Sendable {
             if lines.count > 1 { out += md(lines[1]) + "\n\n" }
             return out
         case .html:
-            var out = Self.htmlStart(title: "Advisor session \(h(id))")
-            out += "<h1>Advisor session \(h(id))</h1>\n"
-            if lines.count > 1 { out += "<p class=\"meta\">\(h(lines[1]))</p>\n" }
-            return out
+            return htmlBegin(id: id, session: session, firstQuestion: firstQuestion)
         case .json:
             return session.map { $0.jsonLine() } ?? ""
         }
@@ -88,27 +96,41 @@ public struct TranscriptFormatter: Sendable {
         }
     }
 
-    /// The end of the document: says when the session did not exit cleanly.
+    /// The end of the document: when the session ended, in local time, or that it did
+    /// not exit cleanly.
     public func finish(end: EndEvent?, as format: TranscriptFormat) -> String {
-        let footer = end == nil && !running ? "(no end event: the session did not exit cleanly)" : nil
-        switch format {
-        case .text: return footer.map { renderer.style.dim($0) + "\n" } ?? ""
-        case .markdown: return footer.map { "*\($0)*\n" } ?? ""
-        case .html: return (footer.map { "<p class=\"meta\">\(h($0))</p>\n" } ?? "") + "</body>\n</html>\n"
-        case .json: return end.map { $0.jsonLine() } ?? ""
-        }
+        if format == .json { return end.map { $0.jsonLine() } ?? "" }
+        if format == .html { return htmlFinish(end: end) }
+        guard let footer = footer(end) else { return "" }
+        return format == .text ? renderer.style.dim(safe(footer)) + "\n" : "*\(md(footer))*\n"
     }
 
-    private func safe(_ text: String) -> String { TerminalSafe.neutralize(text) }
+    func safe(_ text: String) -> String { TerminalSafe.neutralize(text) }
 
+    /// "Session ID", then "started 2 Dec 2026 09:14 CET, mode …" when the session event is known.
     private func header(id: String, session: SessionEvent?) -> [String] {
         guard let session else { return ["Session \(id)"] }
-        var parts = ["started \(session.at)", "mode \(session.mode)"]
+        let started = "started \(localTime.dateTime(session.at) ?? session.at)"
+        return ["Session \(id)", ([started] + sessionFacts(session)).map(safe).joined(separator: ", ")]
+    }
+
+    /// What the session event says besides its start: mode, role, versions.
+    func sessionFacts(_ session: SessionEvent) -> [String] {
+        var parts = ["mode \(session.mode)"]
         if let role = session.role { parts.append("role \(role.rawValue)") }
         parts.append("advisor \(session.version)")
         parts.append("knowledge base \(session.kb)")
-        return ["Session \(id)", parts.map(safe).joined(separator: ", ")]
+        return parts
     }
+
+    /// The last line: "ended 2 Dec 2026 09:30 CET, 4 turns", or the missing end event
+    /// (nil when the session is running, as expected).
+    func footer(_ end: EndEvent?) -> String? {
+        guard let end else { return running ? nil : Self.noEnd }
+        return "ended \(localTime.dateTime(end.at) ?? end.at), \(end.turns) turn\(end.turns == 1 ? "" : "s")"
+    }
+
+    static let noEnd = "(no end event: the session did not exit cleanly)"
 
     private func text(_ entry: Transcript.Entry) -> String {
         switch entry {
@@ -128,7 +150,7 @@ public struct TranscriptFormatter: Sendable {
     }
 
     /// Neutralise controls, and keep Markdown/HTML syntax in the text literal.
-    private func md(_ text: String) -> String {
+    func md(_ text: String) -> String {
         let text = safe(text)
         if let escaped = Self.escapeASCII(text, Self.markdownEscape) { return escaped }
         var result = ""
@@ -176,58 +198,9 @@ public struct TranscriptFormatter: Sendable {
         return out
     }
 
-    private func h(_ text: String) -> String {
-        if let escaped = Self.escapeASCII(text, Self.htmlEscape) { return escaped }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default:
-                if TerminalSafe.isControl(scalar), scalar != "\n", scalar != "\t" {
-                    result += "&#xFFFD;"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
-    }
-
-    private func html(_ entry: Transcript.Entry) -> String {
-        var body = ""
-        switch entry {
-        case .command(let command):
-            body += "<p class=\"command\"><code>\(h(command.line))</code> \(h(command.effect))</p>\n"
-            if let output = command.output { body += "<pre class=\"shown\">\(h(output))</pre>\n" }
-        case .turn(let turn):
-            body += "<section class=\"turn\">\n<h2>\(turn.n). \(h(turn.question))</h2>\n"
-            body +=
-                "<p class=\"title\"><strong>\(h(turn.answer.title))</strong> <span class=\"topic\">\(h(turn.answer.topic))</span></p>\n"
-            for paragraph in Self.paragraphs(turn.answer.answer) {
-                body += "<p>\(h(paragraph))</p>\n"
-            }
-            if let note = turn.answer.note { body += "<p class=\"note\">\(h(note))</p>\n" }
-            if !turn.answer.sources.isEmpty {
-                body += "<ul class=\"sources\">\n"
-                for source in turn.answer.sources {
-                    body +=
-                        "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "")
-                        + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
-                }
-                body += "</ul>\n"
-            }
-            body += "</section>\n"
-        }
-        return body
-    }
-
     /// The non-empty lines of `text`, as `split(separator: "\n")` gives them (byte by byte
     /// when there is no carriage return, which would join "\r\n" into one character).
-    private static func paragraphs(_ text: String) -> [String] {
+    static func paragraphs(_ text: String) -> [String] {
         guard !text.utf8.contains(0x0D) else { return text.split(separator: "\n").map(String.init) }
         return text.utf8.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -246,7 +219,7 @@ public struct TranscriptFormatter: Sendable {
 
     /// What `h` writes for an ASCII byte, when not the byte itself: < > & " ' and controls
     /// other than newline and tab.
-    private static func htmlEscape(_ byte: UInt8) -> String? {
+    static func htmlEscape(_ byte: UInt8) -> String? {
         switch byte {
         case 0x3C: return "&lt;"
         case 0x3E: return "&gt;"
@@ -261,7 +234,7 @@ public struct TranscriptFormatter: Sendable {
 
     /// `text` with each byte `escape` names replaced, when `text` is ASCII without carriage
     /// returns (a character is then a byte): the fast path of long transcripts. Nil otherwise.
-    private static func escapeASCII(_ text: String, _ escape: (UInt8) -> String?) -> String? {
+    static func escapeASCII(_ text: String, _ escape: (UInt8) -> String?) -> String? {
         var text = text
         return text.withUTF8 { bytes -> String? in
             var out: [UInt8] = []
@@ -276,26 +249,5 @@ public struct TranscriptFormatter: Sendable {
             }
             return String(decoding: out, as: UTF8.self)
         }
-    }
-
-    private static func htmlStart(title: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-        <title>\(title)</title>
-        <style>
-        body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
-        h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
-        .meta, .topic, .command, .sources { color: #666; font-size: 0.9rem; }
-        .note { border-left: 3px solid #4a90d9; padding-left: 0.75rem; }
-        </style>
-        </head>
-        <body>
-
-        """
     }
 }

@@ -166,6 +166,19 @@ public struct TranscriptStore: Sendable {
         }
     }
 
+    /// The question of transcript `id`'s first turn, nil when it has none: read up to that
+    /// turn and no further, in bounded memory, so that a streamed HTML export can be named
+    /// by it before its first entry is rendered.
+    public func firstQuestion(_ id: String) throws(TranscriptError) -> String? {
+        var question: String?
+        _ = try stream(id) { entry, _ in
+            guard case .turn(let turn) = entry else { return true }
+            question = turn.question
+            return false
+        }
+        return question
+    }
+
     /// Summaries of every transcript, newest first; unreadable ones are skipped with a warning.
     public func summaries(warn: (String) -> Void) throws(TranscriptError) -> [TranscriptSummary] {
         var result: [TranscriptSummary] = []

@@ -147,7 +147,9 @@ struct TranscriptsCommand: ParsableCommand {
                         guard reached else { return true }
                         if !begun {
                             begun = true
-                            guard write(formatter.begin(id: id, session: session, as: format)) else { return false }
+                            // show has no HTML, the one format named by its first question.
+                            let begin = formatter.begin(id: id, session: session, firstQuestion: nil, as: format)
+                            guard write(begin) else { return false }
                         }
                         return write(formatter.render(entry, as: format))
                     }
@@ -155,7 +157,9 @@ struct TranscriptsCommand: ParsableCommand {
                         outcome = .success(transcript)
                         return
                     }
-                    if !begun { _ = write(formatter.begin(id: id, session: transcript.session, as: format)) }
+                    if !begun {
+                        _ = write(formatter.begin(id: id, session: transcript.session, firstQuestion: nil, as: format))
+                    }
                     _ = write(formatter.finish(end: transcript.end, as: format))
                     outcome = .success(transcript)
                 } catch {
@@ -305,19 +309,43 @@ struct TranscriptsCommand: ParsableCommand {
                 // Refused before anything is read or written.
                 try refuseUnlessReplaceable(target)
             }
-            let transcript = try options.read(id)
+            let (store, id) = try options.resolve(self.id)
             if intoFolder, let folder = path {
-                path = folder + transcript.id + "." + format.fileExtension
+                path = folder + id + "." + format.fileExtension
             }
-            let document = TranscriptFormatter().render(transcript, as: format.transcriptFormat)
-            guard let path else {
-                Console.write(document)
-                return
+            // Rendered as it is read, so a transcript of any size is exported in bounded memory.
+            let formatter = TranscriptFormatter()
+            var outcome: Result<Transcript, TranscriptError> = .failure(.notFound(id, store.directory))
+            func export(_ write: (Data) -> Bool) -> Bool {
+                do throws(TranscriptError) {
+                    let (transcript, complete) = try TranscriptExport.write(
+                        id, in: store, as: format.transcriptFormat, formatter: formatter, to: write)
+                    outcome = .success(transcript)
+                    return complete
+                } catch {
+                    outcome = .failure(error)
+                    return false
+                }
             }
-            do {
-                try SafeFile.replace(path, with: Data(document.utf8))
-            } catch {
-                Console.errorLine("advisor: error: \(exportMessage(error, path: path))")
+            if let path {
+                do {
+                    // Nothing is replaced unless the whole transcript was read.
+                    try SafeFile.replace(path) { write in export(write) }
+                } catch {
+                    Console.errorLine("advisor: error: \(exportMessage(error, path: path))")
+                    throw ExitCode(2)
+                }
+            } else {
+                _ = export { data in
+                    Console.write(String(decoding: data, as: UTF8.self))
+                    return true
+                }
+            }
+            switch outcome {
+            case .success(let transcript):
+                for warning in transcript.warnings { Console.warning(warning) }
+            case .failure(let error):
+                Console.error("advisor: \(error.description)")
                 throw ExitCode(2)
             }
         }

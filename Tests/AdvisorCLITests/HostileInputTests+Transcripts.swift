@@ -97,6 +97,10 @@ extension HostileInputTests {
             ["transcripts", "export", "--format", "markdown", "last"], timeout: .seconds(120))
         let (list, listText, search, gaps) = try await (listRun, listTextRun, searchRun, gapsRun)
         let ((show, peak), json, export) = try await (showRun, jsonRun, exportRun)
+        // After the others, so that it adds no load to their timings.
+        let page = sandbox.path("large.html")
+        let (html, htmlPeak) = try await Self.advisorMeasured(
+            sandbox, ["transcripts", "export", "-o", page.path, "last"])
 
         let summaries = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
         #expect(summaries.first?["turns"] as? Int == turns, "\(summaries.first ?? [:])")
@@ -117,7 +121,15 @@ extension HostileInputTests {
         #expect(json.stdout.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } == turns + 2, "session, every turn, end")
         #expect(export.status == 0 && export.err.isEmpty, "\(export.err)")
         #expect(export.out.contains("## \(turns). the very last question"), "export reaches the last turn")
-        for result in [list, listText, search, gaps, show, json, export] {
+        // Exported to a file as it is read: named by the first turn, up to the last one.
+        #expect(html.status == 0 && html.err.isEmpty, "\(html)")
+        let written = try String(contentsOf: page, encoding: .utf8)
+        #expect(written.contains("<title>who owns mobile 1 — "), "named by the first question")
+        #expect(written.contains("<h2>\(turns). \(Self.lastQuestion)</h2>") && written.hasSuffix("</html>\n"))
+        if let htmlPeak {
+            #expect(htmlPeak < 64 << 10, "export -o of a \(size >> 20) MiB transcript peaked at \(htmlPeak >> 10) MiB")
+        }
+        for result in [list, listText, search, gaps, show, json, export, html] {
             #expect(result.elapsed < .seconds(60), "took \(result.elapsed)")
         }
     }

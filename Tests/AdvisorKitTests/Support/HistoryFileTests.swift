@@ -185,4 +185,24 @@ struct HistoryFileTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(left == ["new.md", "out.md"], "\(left)")
     }
+
+    @Test("SafeFile.replace written piece by piece replaces the file only when the writer completes")
+    func replacePieceByPiece() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = try folder.write("out.html", "old")
+        let replaced = try SafeFile.replace(path) { write in
+            write(Data("one ".utf8)) && write(Data("two".utf8))
+        }
+        #expect(replaced)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one two")
+        let gaveUp = try SafeFile.replace(path) { write in
+            _ = write(Data("half a page".utf8))
+            return false
+        }
+        #expect(!gaveUp)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one two", "left as it was")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(left == ["out.html"], "no temporary file left: \(left)")
+    }
 }

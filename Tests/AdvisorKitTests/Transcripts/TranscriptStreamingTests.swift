@@ -89,7 +89,8 @@ struct TranscriptStreamingTests {
         #expect(streamed.session == inMemory.session && streamed.end == inMemory.end)
         for format in TranscriptFormat.allCases {
             let formatter = TranscriptFormatter()
-            var pieces = formatter.begin(id: id, session: streamed.session, as: format)
+            let firstQuestion = try TranscriptStore(directory: temp.path).firstQuestion(id)
+            var pieces = formatter.begin(id: id, session: streamed.session, firstQuestion: firstQuestion, as: format)
             let header = try TranscriptStore(directory: temp.path).stream(id) { entry, _ in
                 pieces += formatter.render(entry, as: format)
                 return true
@@ -98,6 +99,42 @@ struct TranscriptStreamingTests {
             #expect(header.entries.isEmpty, "a stream keeps no entries")
             #expect(pieces == formatter.render(streamed, as: format), "\(format)")
         }
+    }
+
+    @Test("an export written as it is read is the document rendered whole, and stops when its output fails")
+    func streamedExport() throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let id = try TranscriptFixtures.record(["/role cio", "Who owns mobile?", "tech budget?"], in: temp.path)
+        let store = TranscriptStore(directory: temp.path)
+        let whole = try store.read(id)
+        let formatter = TranscriptFormatter()
+        for format in TranscriptFormat.allCases {
+            var chunks: [Data] = []
+            let (header, complete) = try TranscriptExport.write(
+                id, in: store, as: format, formatter: formatter, chunkSize: 100
+            ) { chunk in
+                chunks.append(chunk)
+                return true
+            }
+            #expect(complete && header.entries.isEmpty && header.end == whole.end)
+            #expect(chunks.count > 2, "written in pieces")
+            #expect(String(decoding: chunks.reduce(Data(), +), as: UTF8.self) == formatter.render(whole, as: format))
+        }
+        // The page is named by the first question although a command comes first.
+        var page = Data()
+        _ = try TranscriptExport.write(id, in: store, as: .html, formatter: formatter) { chunk in
+            page.append(chunk)
+            return true
+        }
+        #expect(String(decoding: page, as: UTF8.self).contains("<title>Who owns mobile? — "))
+        var calls = 0
+        let (_, complete) = try TranscriptExport.write(id, in: store, as: .html, formatter: formatter, chunkSize: 10) {
+            _ in
+            calls += 1
+            return false
+        }
+        #expect(!complete && calls == 1, "nothing more is written once the output failed")
     }
 
     @Test("replay as a stream finds the changes replay of the whole transcript finds")
