@@ -27,11 +27,18 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // SQLite from Debian's libsqlite3-dev: the derived index of `transcripts search`.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The engine: knowledge base, text, routing, answers, sessions, transcripts.
         .target(
             name: "AdvisorKit",
             dependencies: [
                 "CStemmer",
+                "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: staticRuntime
