@@ -197,8 +197,9 @@ struct TranscriptsCommand: ParsableCommand {
 
         /// `line` with every occurrence of the searched text in bold (on a terminal).
         private func highlight(_ line: String, style: TextStyle) -> String {
+            guard style.colors else { return line }
             let ranges = TranscriptStore.matchRanges(of: text, in: line)
-            guard !ranges.isEmpty, style.colors else { return line }
+            guard !ranges.isEmpty else { return line }
             var out = ""
             var position = line.startIndex
             for range in ranges {
