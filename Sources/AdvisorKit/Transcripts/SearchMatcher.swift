@@ -91,8 +91,8 @@ struct SearchMatcher {
         var hit = SearchHit(
             transcript: transcript, turn: turn.n, at: turn.at, topic: turn.topic, question: turn.question)
         if !folded.isEmpty {
-            let inQuestion = verdicts.score(questionID, turn.question, score)
-            let inAnswer = verdicts.score(answerID, answer, score)
+            let inQuestion = verdicts.score(questionID, turn.question) { score($0, snippet: false) }
+            let inAnswer = verdicts.score(answerID, answer) { score($0, snippet: true) }
             hit.score = 3 * inQuestion.count + inAnswer.count
             hit.snippet = inAnswer.snippet
         }
@@ -104,10 +104,11 @@ struct SearchMatcher {
         TranscriptStore.contains(text, needle: needle, folded: folded)
     }
 
-    /// How often the text occurs in `text`, and the snippet around its first occurrence.
-    private func score(_ text: String) -> TextVerdicts.Score {
+    /// How often the text occurs in `text`, and (when asked) the snippet around the first.
+    private func score(_ text: String, snippet: Bool) -> TextVerdicts.Score {
         let ranges = TranscriptStore.matchRanges(of: query.text, in: text)
-        return TextVerdicts.Score(count: ranges.count, snippet: ranges.first.map { TranscriptStore.snippet(text, around: $0) })
+        let first = snippet ? ranges.first : nil
+        return TextVerdicts.Score(count: ranges.count, snippet: first.map { TranscriptStore.snippet(text, around: $0) })
     }
 }
 

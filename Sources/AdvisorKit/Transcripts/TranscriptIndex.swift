@@ -52,7 +52,7 @@ public final class TranscriptIndex {
         _ query: SearchQuery, in store: TranscriptStore, cacheDirectory: String?, warn: (String) -> Void
     ) throws(TranscriptError) -> [SearchHit] {
         guard let cacheDirectory else { return try store.search(query, warn: warn) }
-        let ids = try store.ids()
+        let ids = try store.unsortedIDs()
         let path = location(of: store.directory, cacheDirectory: cacheDirectory)
         var rebuilt = false
         while true {
@@ -177,18 +177,20 @@ public final class TranscriptIndex {
 
     /// `files`: each transcript read, with what identifies its content (size, modification
     /// time in seconds and nanoseconds, inode). `turns`: each turn, in line order, with its
-    /// question and answer as ids of `texts`, which holds each distinct text once (answers
+    /// question and answer as ids of `texts`, which holds each distinct text once, found by
+    /// a hash of its bytes (an index of the texts themselves would double them; answers
     /// composed from the knowledge base recur in thousands of turns; canned replies are
     /// stored as empty answers, as search ignores them). `text_index`: the FTS5 trigram index
     /// of each text folded for case and accents, by text id; contentless and without
-    /// positions (the original is in `texts`, and the matcher checks every candidate).
+    /// positions or sizes (the original is in `texts`, and the matcher checks every candidate).
     static let schema = """
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE files(
             file INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, size INTEGER NOT NULL,
             mtime_s INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL);
         CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-        CREATE TABLE texts(id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL UNIQUE);
+        CREATE TABLE texts(id INTEGER PRIMARY KEY AUTOINCREMENT, hash INTEGER NOT NULL, text TEXT NOT NULL);
+        CREATE INDEX texts_by_hash ON texts(hash);
         CREATE TABLE turns(
             id INTEGER PRIMARY KEY, file INTEGER NOT NULL, line INTEGER NOT NULL, n INTEGER NOT NULL,
             at TEXT NOT NULL, topic INTEGER NOT NULL, question INTEGER NOT NULL, answer INTEGER NOT NULL);
@@ -197,7 +199,7 @@ public final class TranscriptIndex {
         CREATE INDEX turns_by_question ON turns(question);
         CREATE INDEX turns_by_answer ON turns(answer);
         CREATE VIRTUAL TABLE text_index USING fts5(
-            folded, tokenize = 'trigram', detail = 'none', content = '');
+            folded, tokenize = 'trigram', detail = 'none', content = '', columnsize = 0);
 
         """
 }

@@ -40,32 +40,36 @@ extension TranscriptIndex {
             values.append(.integer(seconds))
         }
         let statement = try database.prepare(
-            "SELECT f.name, t.line, t.n, t.at, t.topic, t.question, t.answer FROM turns t JOIN files f ON f.file = t.file"
-                + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")))
+            "SELECT f.name, t.line, t.n, t.at, t.topic, q.text, t.question, t.answer FROM turns t"
+                + " JOIN files f ON f.file = t.file JOIN texts q ON q.id = t.question"
+                + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                + " ORDER BY f.name, t.line")
         for (offset, value) in values.enumerated() {
             switch value {
             case .text(let text): try statement.bind(Int32(offset + 1), text)
             case .integer(let number): try statement.bind(Int32(offset + 1), number)
             }
         }
-        var texts = try TextReader(database)
+        var answers = try TextReader(database)
         var verdicts = TextVerdicts()
-        var found: [(transcript: String, line: Int64, hit: SearchHit)] = []
+        // Names are ASCII (`SessionID`): SQL's byte order is `String`'s order, the scan's.
+        var hits: [SearchHit] = []
         while try statement.step() {
-            let questionID = statement.int64(5)
-            let answerID = statement.int64(6)
+            // Questions are read with their turn (most are asked once); answers, which
+            // recur, once each.
+            let questionID = statement.int64(6)
+            let answerID = statement.int64(7)
             let turn = SearchedTurn(
                 n: Int(statement.int64(2)), at: statement.text(3), topic: topics[statement.int64(4)] ?? "",
-                question: try texts.text(questionID), answer: try texts.text(answerID))
+                question: statement.text(5), answer: try answers.text(answerID))
             let transcript = statement.text(0)
             if let hit = matcher.hit(
                 in: turn, transcript: transcript, questionID: questionID, answerID: answerID, verdicts: &verdicts)
             {
-                found.append((transcript, statement.int64(1), hit))
+                hits.append(hit)
             }
         }
-        found.sort { ($0.transcript, $0.line) < ($1.transcript, $1.line) }
-        return found.map(\.hit)
+        return hits
     }
 
     private enum SQLiteValue {

@@ -26,14 +26,19 @@ extension TranscriptIndex {
         try database.execute("BEGIN IMMEDIATE")
         do throws(SQLiteError) {
             var known = try indexedFiles()
+            let folder = open(store.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            defer { if folder >= 0 { close(folder) } }
             let writer = try IndexWriter(database)
+            // Unreadable files are warned about in id order, as the scan meets them.
+            var problems: [(id: String, warning: String)] = []
             for id in ids {
-                let path = store.path(of: id)
-                var info = stat()
-                let present = lstat(path, &info) == 0
                 let old = known.removeValue(forKey: id)
+                var info = stat()
+                let present =
+                    folder >= 0 && fstatat(folder, id + TranscriptStore.fileExtension, &info, AT_SYMLINK_NOFOLLOW) == 0
                 if present, let old, old.isCurrent(info) { continue }
                 if let old { try writer.remove(old.file) }
+                let path = store.path(of: id)
                 var turns: [(line: Int, turn: SearchedTurn)] = []
                 do {
                     try BoundedFile.forEachLine(
@@ -48,7 +53,7 @@ extension TranscriptIndex {
                     }
                 } catch {
                     if matcher.admitsFile(modifiedAt: present ? Double(info.st_mtim.tv_sec) : nil) {
-                        warn(TranscriptError.cannotRead(path, error.description).description)
+                        problems.append((id, TranscriptError.cannotRead(path, error.description).description))
                     }
                     continue
                 }
@@ -57,6 +62,7 @@ extension TranscriptIndex {
             for old in known.values { try writer.remove(old.file) }
             try writer.dropUnusedTexts()
             try database.execute("COMMIT")
+            for problem in problems.sorted(by: { $0.id < $1.id }) { warn(problem.warning) }
         } catch {
             try? database.execute("ROLLBACK")
             throw error
@@ -65,8 +71,10 @@ extension TranscriptIndex {
 
     /// Every file the index holds, by transcript id.
     private func indexedFiles() throws(SQLiteError) -> [String: IndexedFile] {
+        let count = try database.integer("SELECT count(*) FROM files") ?? 0
         let statement = try database.prepare("SELECT name, file, size, mtime_s, mtime_ns, inode FROM files")
         var files: [String: IndexedFile] = [:]
+        files.reserveCapacity(Int(count))
         while try statement.step() {
             files[statement.text(0)] = IndexedFile(
                 file: statement.int64(1), size: statement.int64(2), seconds: statement.int64(3),
@@ -105,8 +113,8 @@ private final class IndexWriter {
             "INSERT INTO files(name, size, mtime_s, mtime_ns, inode) VALUES (?, ?, ?, ?, ?)")
         insertTurn = try database.prepare(
             "INSERT INTO turns(file, line, n, at, topic, question, answer) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        findText = try database.prepare("SELECT id FROM texts WHERE text = ?")
-        insertText = try database.prepare("INSERT INTO texts(text) VALUES (?)")
+        findText = try database.prepare("SELECT id, text FROM texts WHERE hash = ?")
+        insertText = try database.prepare("INSERT INTO texts(hash, text) VALUES (?, ?)")
         indexText = try database.prepare("INSERT INTO text_index(rowid, folded) VALUES (?, ?)")
         findTopic = try database.prepare("SELECT id FROM topics WHERE name = ?")
         insertTopic = try database.prepare("INSERT INTO topics(name) VALUES (?)")
@@ -179,22 +187,29 @@ private final class IndexWriter {
 
     /// The id of `text` in `texts`, adding it (and its folded form to the index) if new.
     private func textID(_ text: String) throws(SQLiteError) -> Int64 {
-        if let id = textIDs[ExactText(text)] { return id }
+        let key = ExactText(text)
+        if let id = textIDs[key] { return id }
+        var bytes = text
+        let hash = bytes.withUTF8 { Int64(bitPattern: XXH64.hash(UnsafeRawBufferPointer($0))) }
+        try findText.bind(1, hash)
+        var found: Int64?
+        while found == nil, try findText.step() {
+            if findText.text(1).utf8.elementsEqual(text.utf8) { found = findText.int64(0) }
+        }
+        findText.reset()
         let id: Int64
-        try findText.bind(1, text)
-        if try findText.step() {
-            id = findText.int64(0)
-            findText.reset()
+        if let found {
+            id = found
         } else {
-            findText.reset()
-            try insertText.bind(1, text)
+            try insertText.bind(1, hash)
+            try insertText.bind(2, text)
             try insertText.run()
             id = database.lastInsertedRowID
             try indexText.bind(1, id)
             try indexText.bind(2, SearchMatcher.indexFolded(text))
             try indexText.run()
         }
-        textIDs[ExactText(text)] = id
+        textIDs[key] = id
         return id
     }
 

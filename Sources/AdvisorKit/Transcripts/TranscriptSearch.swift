@@ -102,8 +102,8 @@ extension TranscriptStore {
     /// `matchRanges` for printable ASCII text in ASCII strings (the common case), byte by
     /// byte: the same ranges Foundation finds, at a fraction of its cost. Nil otherwise.
     static func asciiMatchRanges(of text: String, in string: String) -> [Range<String.Index>]? {
+        guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         let pattern = text.utf8.map(lower)
-        guard pattern.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         var string = string
         let offsets = string.withUTF8 { bytes -> [Int]? in
             guard isASCII(UnsafeRawBufferPointer(bytes)) else { return nil }

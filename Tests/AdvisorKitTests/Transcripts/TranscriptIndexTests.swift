@@ -60,7 +60,8 @@ struct TranscriptIndexTests {
         try TranscriptFixtures.record(
             ["Who owns mobile?", "thanks", "what is the weather like", "How do we split the budget?"],
             in: world.store.directory)
-        try TranscriptFixtures.record(["What does agile mean?", "Café talk about MOBILE apps", "bye"], in: world.store.directory)
+        try TranscriptFixtures.record(
+            ["What does agile mean?", "Café talk about MOBILE apps", "bye"], in: world.store.directory)
         try world.write(
             "20250101-080000.000-1-aaaaaa", day: "2025-01-01",
             [
@@ -233,8 +234,10 @@ struct TranscriptIndexTests {
                 start = range.upperBound
             }
             let fast = TranscriptStore.asciiMatchRanges(of: needle, in: text)
-            #expect(fast?.map { text.distance(from: text.startIndex, to: $0.lowerBound) }
-                == foundation.map { text.distance(from: text.startIndex, to: $0.lowerBound) }, "\(needle) in \(text)")
+            #expect(
+                fast?.map { text.distance(from: text.startIndex, to: $0.lowerBound) }
+                    == foundation.map { text.distance(from: text.startIndex, to: $0.lowerBound) },
+                "\(needle) in \(text)")
             #expect(fast?.count == foundation.count)
         }
         #expect(TranscriptStore.asciiMatchRanges(of: "cafe", in: "café") == nil, "non-ASCII text goes to Foundation")
