@@ -29,6 +29,12 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // SQLite from Debian's libsqlite3-dev: the derived index of `transcripts search`.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The engine, in one-way layers: each target sees only those below it.
         // Files, hashing, binary and JSON encoding, terminal-safe text: knows no advice.
         .target(name: "AdvisorSystem", swiftSettings: staticRuntime),
@@ -49,7 +55,7 @@ let package = Package(
         // Saved sessions: record, read, search, format, replay.
         .target(
             name: "AdvisorTranscripts",
-            dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine"],
+            dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "CSQLite"],
             swiftSettings: staticRuntime
         ),
         // The only code that knows libedit and the terminal.

@@ -1,3 +1,4 @@
+import AdvisorEngine
 import AdvisorKnowledge
 import AdvisorSystem
 import Foundation
@@ -46,50 +47,25 @@ public struct SearchQuery: Sendable {
 }
 
 extension TranscriptStore {
-    /// Every turn matching `query`, oldest transcript first, in turn order.
+    /// Every turn matching `query`, oldest transcript first, in turn order, by reading
+    /// every transcript file (`TranscriptIndex` gives the same hits from a derived index).
     ///
     /// Lines are screened on their raw bytes before any JSON is decoded, so a search
     /// over thousands of transcripts decodes only the turns that can match.
     public func search(_ query: SearchQuery, warn: (String) -> Void) throws(TranscriptError) -> [SearchHit] {
-        let folded = query.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        let needle = Array(folded.lowercased().utf8)
-        let rawScreen =
-            !needle.isEmpty
-            && folded.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }
-        let sinceDate = query.since
-        let sinceTime = sinceDate.flatMap(Self.epoch(of:))
+        let matcher = SearchMatcher(query)
         var hits: [SearchHit] = []
         for id in try ids() {
             let path = path(of: id)
-            if let sinceTime, let modified = Self.modificationTime(path), modified < sinceTime { continue }
+            if !matcher.admitsFile(modifiedAt: Self.modificationTime(path)) { continue }
             do {
                 try BoundedFile.forEachLine(
                     path, followSymlinks: false, maximumLineLength: TranscriptParser.maximumLineLength
                 ) { line, _, _ in
-                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker) else { return true }
-                    // The byte screen is exact only on ASCII lines: "Café" must still match "cafe".
-                    if rawScreen, Self.isASCII(line), !Self.containsASCIIInsensitive(line, needle) { return true }
-                    guard let turn = JSONFieldScanner.fields(line, wanted: Self.searchedFields),
-                        let at = turn["at"], let n = turn["n"].flatMap({ Int($0) }), let question = turn["question"],
-                        let topic = turn["topic"]
+                    guard TranscriptParser.contains(line, TranscriptParser.turnMarker), matcher.mayMatch(rawLine: line),
+                        let turn = SearchedTurn(line: line)
                     else { return true }
-                    if let wanted = query.topic, topic != wanted { return true }
-                    if let sinceDate, at < sinceDate { return true }
-                    // The canned replies of none and smalltalk are not the answer's own words:
-                    // only the question of such a turn is searched.
-                    let canned = topic == KnowledgeBase.noneTopic || topic == KnowledgeBase.smalltalkTopic
-                    let answer = canned ? "" : turn["answer"] ?? ""
-                    if !needle.isEmpty, !Self.matches(question, answer, needle: needle, folded: folded) {
-                        return true
-                    }
-                    var hit = SearchHit(transcript: id, turn: n, at: at, topic: topic, question: question)
-                    if !folded.isEmpty {
-                        let inQuestion = Self.matchRanges(of: query.text, in: question).count
-                        let inAnswer = Self.matchRanges(of: query.text, in: answer)
-                        hit.score = 3 * inQuestion + inAnswer.count
-                        hit.snippet = inAnswer.first.map { Self.snippet(answer, around: $0) }
-                    }
-                    hits.append(hit)
+                    if let hit = matcher.hit(in: turn, transcript: id) { hits.append(hit) }
                     return true
                 }
             } catch {
@@ -99,31 +75,22 @@ extension TranscriptStore {
         return hits
     }
 
-    /// Whether the question or answer holds the needle, case- and accent-insensitively:
-    /// byte by byte for ASCII text (the common case), through Foundation otherwise.
-    package static func matches(_ question: String, _ answer: String, needle: [UInt8], folded: String) -> Bool {
-        for text in [question, answer] {
-            var text = text
-            let found = text.withUTF8 { bytes -> Bool? in
-                let raw = UnsafeRawBufferPointer(bytes)
-                guard isASCII(raw), folded.utf8.count == needle.count else { return nil }
-                return containsASCIIInsensitive(raw, needle)
-            }
-            switch found {
-            case true?: return true
-            case false?: continue
-            case nil:
-                if text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(folded) {
-                    return true
-                }
-            }
+    /// Whether `text` holds the needle, case- and accent-insensitively: byte by byte for
+    /// ASCII text (the common case), through Foundation otherwise.
+    static func contains(_ text: String, needle: [UInt8], folded: String) -> Bool {
+        var text = text
+        let found = text.withUTF8 { bytes -> Bool? in
+            let raw = UnsafeRawBufferPointer(bytes)
+            guard isASCII(raw), folded.utf8.count == needle.count else { return nil }
+            return containsASCIIInsensitive(raw, needle)
         }
-        return false
+        return found ?? text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(folded)
     }
 
     /// Where `text` occurs in `string`, case- and accent-insensitively.
     public static func matchRanges(of text: String, in string: String) -> [Range<String.Index>] {
         guard !text.isEmpty else { return [] }
+        if let ranges = asciiMatchRanges(of: text, in: string) { return ranges }
         var ranges: [Range<String.Index>] = []
         var start = string.startIndex
         while let range = string.range(
@@ -135,8 +102,38 @@ extension TranscriptStore {
         return ranges
     }
 
+    /// `matchRanges` for printable ASCII text in ASCII strings (the common case), byte by
+    /// byte: the same ranges Foundation finds, at a fraction of its cost. Nil otherwise.
+    static func asciiMatchRanges(of text: String, in string: String) -> [Range<String.Index>]? {
+        guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        let pattern = text.utf8.map(lower)
+        var string = string
+        let offsets = string.withUTF8 { bytes -> [Int]? in
+            guard isASCII(UnsafeRawBufferPointer(bytes)) else { return nil }
+            var starts: [Int] = []
+            var index = 0
+            while index + pattern.count <= bytes.count {
+                var offset = 0
+                while offset < pattern.count, lower(bytes[index + offset]) == pattern[offset] { offset += 1 }
+                if offset == pattern.count {
+                    starts.append(index)
+                    index += pattern.count
+                } else {
+                    index += 1
+                }
+            }
+            return starts
+        }
+        guard let offsets else { return nil }
+        let utf8 = string.utf8
+        return offsets.map { start in
+            let lower = utf8.index(utf8.startIndex, offsetBy: start)
+            return lower..<utf8.index(lower, offsetBy: pattern.count)
+        }
+    }
+
     /// About 100 characters of `text` around `range`, cut at spaces, on one line.
-    package static func snippet(_ text: String, around range: Range<String.Index>) -> String {
+    static func snippet(_ text: String, around range: Range<String.Index>) -> String {
         var start = text.index(range.lowerBound, offsetBy: -40, limitedBy: text.startIndex) ?? text.startIndex
         var end = text.index(range.upperBound, offsetBy: 60, limitedBy: text.endIndex) ?? text.endIndex
         if start > text.startIndex, let space = text[start..<range.lowerBound].firstIndex(of: " ") {
@@ -147,9 +144,9 @@ extension TranscriptStore {
         return (start > text.startIndex ? "…" : "") + piece + (end < text.endIndex ? "…" : "")
     }
 
-    package static let searchedFields: Set<String> = ["at", "n", "question", "answer", "topic"]
+    static let searchedFields: Set<String> = ["at", "n", "question", "answer", "topic"]
 
-    package static func containsASCIIInsensitive(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+    static func containsASCIIInsensitive(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
         let last = haystack.count - needle.count
         var index = 0
@@ -164,23 +161,23 @@ extension TranscriptStore {
         return false
     }
 
-    package static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         for byte in bytes where byte >= 0x80 { return false }
         return true
     }
 
-    @inline(__always) package static func lower(_ byte: UInt8) -> UInt8 {
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
-    package static func modificationTime(_ path: String) -> Double? {
+    static func modificationTime(_ path: String) -> Double? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         return Double(info.st_mtim.tv_sec)
     }
 
     /// Seconds since the epoch of "YYYY-MM-DD" or a longer ISO-8601 timestamp (UTC).
-    package static func epoch(of date: String) -> Double? {
+    static func epoch(of date: String) -> Double? {
         let digits = date.prefix(10).split(separator: "-").compactMap { Int($0) }
         guard digits.count == 3 else { return nil }
         var parts = tm()

@@ -74,18 +74,30 @@ public struct TranscriptStore: Sendable {
 
     /// Transcript ids in the directory, oldest first (ids sort by time).
     public func ids() throws(TranscriptError) -> [String] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
+        try unsortedIDs().sorted()
+    }
+
+    /// Transcript ids in the directory, in the order the directory lists them (sorting
+    /// 100,000 names costs a search through the index as much as reading them).
+    func unsortedIDs() throws(TranscriptError) -> [String] {
+        // readdir(3) directly: FileManager's listing was a tenth of a search through the
+        // index over a folder of 100,000 transcripts.
+        guard let listing = opendir(directory) else {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) { return [] }
             throw .cannotRead(directory, "cannot list the directory")
         }
-        return names.filter { $0.hasSuffix(Self.fileExtension) }
-            .map { String($0.dropLast(Self.fileExtension.count)) }
-            .filter(SessionID.isValid)
-            .sorted()
+        defer { closedir(listing) }
+        var ids: [String] = []
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: &entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(Self.fileExtension) else { continue }
+            let id = String(name.dropLast(Self.fileExtension.count))
+            if SessionID.isValid(id) { ids.append(id) }
+        }
+        return ids
     }
 
     /// The id meant by `reference`: a full id, a unique prefix of one, or `last` (the

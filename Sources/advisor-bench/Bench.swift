@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "advisor-bench",
         abstract: "Benchmarks: synthetic knowledge bases, routing latency, session throughput, transcript archives.",
-        subcommands: [Generate.self, Route.self, Archive.self])
+        subcommands: [Generate.self, Route.self, Archive.self, SearchArchive.self])
 }
 
 /// Nanoseconds on the monotonic clock.
@@ -185,6 +185,8 @@ struct Archive: ParsableCommand {
     @Option var sessions: Int = 10_000
     @Option var turns: Int = 10
     @Option var seed: UInt64 = 7
+    @Flag(help: "Make every question distinct (a case number appended), as people rarely repeat one exactly.")
+    var distinctQuestions = false
 
     func run() throws {
         let advisor: Advisor
@@ -193,20 +195,46 @@ struct Archive: ParsableCommand {
         } catch {
             throw ValidationError("invalid knowledge base")
         }
-        var rng = SplitMix64(seed: seed)
-        let questions =
-            advisor.knowledgeBase.topics.flatMap { $0.samples.map(\.value) }
-            + ["what is the weather like", "best pizza in town", "how do I reset my password"]
         try? FileManager.default.removeItem(atPath: out)
         let start = now()
+        var writer = ArchiveWriter(advisor: advisor, seed: seed, distinctQuestions: distinctQuestions)
+        try writer.write(sessions: sessions, turns: turns, to: out)
+        print("wrote \(sessions) sessions of \(turns) turns to \(out) in \(Double(now() - start) / 1e9) s")
+    }
+}
+
+/// Records synthetic sessions over a knowledge base: its sample questions and a few out of
+/// scope, picked at random.
+struct ArchiveWriter {
+    let advisor: Advisor
+    var rng: SplitMix64
+    let distinctQuestions: Bool
+    let questions: [String]
+    var written = 0
+
+    init(advisor: Advisor, seed: UInt64, distinctQuestions: Bool) {
+        self.advisor = advisor
+        rng = SplitMix64(seed: seed)
+        self.distinctQuestions = distinctQuestions
+        questions =
+            advisor.knowledgeBase.topics.flatMap { $0.samples.map(\.value) }
+            + ["what is the weather like", "best pizza in town", "how do I reset my password"]
+    }
+
+    /// Records `sessions` sessions of `turns` questions each in `directory`.
+    mutating func write(sessions: Int, turns: Int, to directory: String) throws {
         for _ in 0..<sessions {
             let recorder = try TranscriptRecorder.start(
-                directory: out, mode: "script", role: Bool.random(using: &rng) ? .cmo : nil,
+                directory: directory, mode: "script", role: Bool.random(using: &rng) ? .cmo : nil,
                 knowledgeBase: advisor.knowledgeBase.fingerprint, version: "bench", script: nil, warn: { _ in })
             let session = Session(advisor: advisor, role: nil, recorder: recorder, renderer: AnswerRenderer())
-            for _ in 0..<turns { _ = session.ask(questions[Int.random(in: 0..<questions.count, using: &rng)]) }
+            for _ in 0..<turns {
+                var question = questions[Int.random(in: 0..<questions.count, using: &rng)]
+                written += 1
+                if distinctQuestions { question += " (case \(written))" }
+                _ = session.ask(question)
+            }
             session.finish()
         }
-        print("wrote \(sessions) sessions of \(turns) turns to \(out) in \(Double(now() - start) / 1e9) s")
     }
 }

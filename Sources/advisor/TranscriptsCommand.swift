@@ -190,12 +190,24 @@ struct TranscriptsCommand: ParsableCommand {
         var topic: String?
         @Option(name: .long, help: "Only turns on or after this date (YYYY-MM-DD).") var since: String?
         @Flag(name: .long, help: "Print JSON Lines.") var json = false
+        @Flag(
+            name: .customLong("no-index"),
+            help: "Read every transcript file instead of the search index (also with ADVISOR_NO_SEARCH_INDEX=1).")
+        var noIndex = false
         @Argument(help: "The text to find (case-insensitive).") var text: String = ""
+
+        /// The cache folder holding the search index, or nil to read the files directly.
+        private var indexCacheDirectory: String? {
+            let environment = ProcessInfo.processInfo.environment
+            if noIndex || environment[TranscriptIndex.disableVariable] == "1" { return nil }
+            return KnowledgeBaseCache.defaultDirectory(environment: environment)
+        }
 
         /// `line` with every occurrence of the searched text in bold (on a terminal).
         private func highlight(_ line: String, style: TextStyle) -> String {
+            guard style.colors else { return line }
             let ranges = TranscriptStore.matchRanges(of: text, in: line)
-            guard !ranges.isEmpty, style.colors else { return line }
+            guard !ranges.isEmpty else { return line }
             var out = ""
             var position = line.startIndex
             for range in ranges {
@@ -218,8 +230,9 @@ struct TranscriptsCommand: ParsableCommand {
             Console.ignoreBrokenPipe()
             var hits: [SearchHit]
             do {
-                hits = try options.store.search(
-                    SearchQuery(text: text, topic: topic, since: since), warn: { Console.warning($0) })
+                hits = try TranscriptIndex.search(
+                    SearchQuery(text: text, topic: topic, since: since), in: options.store,
+                    cacheDirectory: indexCacheDirectory, warn: { Console.warning($0) })
             } catch {
                 Console.error("advisor: \(error.description)")
                 throw ExitCode(2)

@@ -1,3 +1,4 @@
+import AdvisorTestSupport
 import Foundation
 import Testing
 
