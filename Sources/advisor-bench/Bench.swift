@@ -189,12 +189,7 @@ struct Archive: ParsableCommand {
     var distinctQuestions = false
 
     func run() throws {
-        let advisor: Advisor
-        do {
-            advisor = try Advisor.load(directory: kb)
-        } catch {
-            throw ValidationError("invalid knowledge base")
-        }
+        let advisor = try loadKnowledgeBase(kb)
         try? FileManager.default.removeItem(atPath: out)
         let start = now()
         var writer = ArchiveWriter(advisor: advisor, seed: seed, distinctQuestions: distinctQuestions)
@@ -236,5 +231,14 @@ struct ArchiveWriter {
             }
             session.finish()
         }
+    }
+}
+
+/// The knowledge base a benchmark runs on, or a usage error when it does not load.
+func loadKnowledgeBase(_ directory: String) throws -> Advisor {
+    do {
+        return try Advisor.load(directory: directory)
+    } catch {
+        throw ValidationError("invalid knowledge base: \(error.description)")
     }
 }

@@ -25,12 +25,7 @@ struct SearchArchive: ParsableCommand {
     var indexOnly = false
 
     func run() throws {
-        let advisor: Advisor
-        do {
-            advisor = try Advisor.load(directory: kb)
-        } catch {
-            throw ValidationError("invalid knowledge base")
-        }
+        let advisor = try loadKnowledgeBase(kb)
         let store = TranscriptStore(directory: archive)
         var writer = ArchiveWriter(advisor: advisor, seed: 7, distinctQuestions: true)
         var generateSeconds = 0.0
