@@ -249,11 +249,7 @@ public struct KnowledgeBase: Sendable {
     public static let noneTopic = "none"
     /// Concepts that frame a question (who it is for, whether it wants figures)
     /// rather than say what it is about.
-    public static let framingConcepts = [
-        ReservedConcept.cio, ReservedConcept.cmo, ReservedConcept.figures,
-        ReservedConcept.more, ReservedConcept.reason, ReservedConcept.example,
-        ReservedConcept.firstStep,
-    ]
+    public static let framingConcepts = ReservedConcept.all.map(\.id)
 
     /// The id of the topic for greetings and thanks.
     public static let smalltalkTopic = "smalltalk"

@@ -35,7 +35,11 @@ public enum UserDirectory: Sendable {
     /// `home` defaults to `$HOME`, else the password database's home.
     public func path(environment: [String: String], home: String? = nil) -> String {
         if let base = environment[variable], base.hasPrefix("/") { return base + "/advisor" }
-        let home = home ?? environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/" + fallback + "/advisor"
+        return (home ?? Self.home(environment: environment)) + "/" + fallback + "/advisor"
+    }
+
+    /// The user's home folder: `$HOME` when set and not empty, else the password database's.
+    public static func home(environment: [String: String]) -> String {
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 }

@@ -128,20 +128,23 @@ struct TextVerdicts {
 
     /// Whether `text` (with id `id`) holds the needle, as `decide` says, remembered by id.
     mutating func found(_ id: Int64?, _ text: String, _ decide: (String) -> Bool) -> Bool {
-        guard let id else { return decide(text) }
-        if let known = found[id] { return known }
-        let verdict = decide(text)
-        found[id] = verdict
-        return verdict
+        Self.remembered(id, in: &found) { decide(text) }
     }
 
     /// The score of `text` (with id `id`), as `compute` gives it, remembered by id.
     mutating func score(_ id: Int64?, _ text: String, _ compute: (String) -> Score) -> Score {
-        guard let id else { return compute(text) }
-        if let known = scores[id] { return known }
-        let score = compute(text)
-        scores[id] = score
-        return score
+        Self.remembered(id, in: &scores) { compute(text) }
+    }
+
+    /// `make()`'s value for `id`, computed once (always computed when there is no id).
+    private static func remembered<Value>(_ id: Int64?, in cache: inout [Int64: Value], _ make: () -> Value)
+        -> Value
+    {
+        guard let id else { return make() }
+        if let known = cache[id] { return known }
+        let value = make()
+        cache[id] = value
+        return value
     }
 }
 

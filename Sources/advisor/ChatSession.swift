@@ -17,7 +17,7 @@ struct ChatSession {
     /// an empty value or /dev/null turns history off.
     static func historyLocation(option: String?) -> HistoryFile.Location {
         let environment = ProcessInfo.processInfo.environment
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = UserDirectory.home(environment: environment)
         return HistoryFile.location(option: option, environment: environment, home: home)
     }
 
@@ -25,7 +25,7 @@ struct ChatSession {
         let advisor = try common.loadAdvisor()
         // Preferences: --role and --no-color win over the file.
         let environment = ProcessInfo.processInfo.environment
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = UserDirectory.home(environment: environment)
         let preferencesPath = Preferences.path(environment: environment, home: home)
         let (preferences, warnings) = Preferences.load(path: preferencesPath)
         for warning in warnings { Console.warning(warning) }
@@ -87,7 +87,7 @@ struct ChatSession {
     /// `path` with the home folder shown as `~`.
     static func shortPath(_ path: String) -> String {
         let environment = ProcessInfo.processInfo.environment
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let home = UserDirectory.home(environment: environment)
         let prefix = home.hasSuffix("/") ? home : home + "/"
         guard home != "/", path.hasPrefix(prefix) else { return path }
         return "~/" + path.dropFirst(prefix.count)

@@ -11,9 +11,7 @@ extension AdvisorProcess {
     }()
 
     /// The shipped knowledge base.
-    static var shippedKnowledgeBase: URL? {
-        packageRoot?.appendingPathComponent("KnowledgeBase")
-    }
+    static var shippedKnowledgeBase: URL? { Repository.shippedKnowledgeBase }
 
     /// A fixture file or folder, e.g. `fixture("Scripts/passing.advisor")`.
     static func fixture(_ relativePath: String) -> URL? {

@@ -15,7 +15,7 @@ enum TestSupport {
     static var repositoryRoot: URL { Repository.root }
 
     /// The shipped knowledge base folder.
-    static var shippedKnowledgeBase: String { repositoryRoot.appendingPathComponent("KnowledgeBase").path }
+    static var shippedKnowledgeBase: String { Repository.shippedKnowledgeBase.path }
 
     /// The shared folder beside the checkout (spec and seeds), which may be absent.
     static var sharedFolder: URL { repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared") }
