@@ -14,8 +14,7 @@ let package = Package(
         ),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // Snowball stemmer from Debian's libstemmer-dev (no pkg-config file).
@@ -30,6 +29,12 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         // SQLite from Debian's libsqlite3-dev: the derived index of `transcripts search`.
+        // libyaml's event parser: the knowledge base composes its own tree from the events.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -43,7 +48,7 @@ let package = Package(
         // The knowledge base: model, YAML loading with located diagnostics, structural checks.
         .target(
             name: "AdvisorKnowledge",
-            dependencies: ["AdvisorSystem", "AdvisorText", .product(name: "Yams", package: "Yams")],
+            dependencies: ["AdvisorSystem", "AdvisorText", "CYAML"],
             swiftSettings: staticRuntime
         ),
         // Routing, answers, conversations, session commands, scripts, the compiled cache.

@@ -1,5 +1,4 @@
 import Foundation
-internal import Yams
 
 /// Reads a knowledge base folder into a `KnowledgeBase`, collecting every problem it meets.
 public enum KnowledgeBaseLoader {

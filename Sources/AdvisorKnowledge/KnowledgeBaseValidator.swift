@@ -1,6 +1,5 @@
 import AdvisorText
 import Foundation
-internal import Yams
 
 /// Checks a knowledge base beyond what loading it checks.
 public enum KnowledgeBaseValidator {
