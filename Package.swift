@@ -63,10 +63,10 @@ let package = Package(
             dependencies: ["AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "CSQLite"],
             swiftSettings: staticRuntime
         ),
-        // The only code that knows libedit and the terminal.
+        // The only code that knows libedit and the terminal: line editing, width, the pager.
         .target(
             name: "LineEditor",
-            dependencies: ["CEditLine"],
+            dependencies: ["AdvisorSystem", "CEditLine"],
             swiftSettings: staticRuntime
         ),
         // The command-line shell over AdvisorKit.

@@ -16,6 +16,19 @@ public enum DisplayWidth {
         return total
     }
 
+    /// The longest start of `text` that fits in `columns` terminal columns (whole characters).
+    public static func prefix(of text: some StringProtocol, columns: Int) -> String {
+        var used = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let width = of(text[index])
+            if used + width > columns { break }
+            used += width
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
+    }
+
     /// The columns one grapheme cluster takes: the widest of its scalars, emoji 2.
     public static func of(_ character: Character) -> Int {
         var widest = 0

@@ -50,7 +50,7 @@ struct AskRequest {
             Console.write(answer.jsonLine())
         } else {
             let renderer = AnswerRenderer(
-                width: LineEditor.terminalWidth(), style: TextStyle(colors: CommonOptions.useColor(noColor: noColor)))
+                width: TerminalPolicy.outputWidth(), style: TextStyle(colors: CommonOptions.useColor(noColor: noColor)))
             Console.write(renderer.render(answer))
         }
     }

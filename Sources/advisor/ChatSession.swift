@@ -56,10 +56,8 @@ struct ChatSession {
 
     /// The width answers and command output wrap to: the terminal's, at most 100 columns.
     static func readingWidth() -> Int {
-        max(20, min(LineEditor.terminalWidth(), maximumReadingWidth))
+        max(20, min(TerminalPolicy.outputWidth(), TerminalPolicy.maximumReadingWidth))
     }
-
-    static let maximumReadingWidth = 100
 
     /// The greeting: what this is, how to say who is asking, where the session is saved.
     static func banner(session: Session, style: TextStyle) -> String {

@@ -5,6 +5,7 @@ import AdvisorText
 import AdvisorTranscripts
 import ArgumentParser
 import Foundation
+import LineEditor
 
 /// `--kb DIR`: for the commands that answer or check questions.
 struct KnowledgeBaseOption: ParsableArguments {
@@ -61,9 +62,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     static func useColor(noColor: Bool, on descriptor: Int32 = STDOUT_FILENO) -> Bool {
-        let environment = ProcessInfo.processInfo.environment
-        if noColor || environment["NO_COLOR"] != nil || environment["TERM"] == "dumb" { return false }
-        return isatty(descriptor) == 1
+        TerminalPolicy.colors(disabled: noColor, on: descriptor)
     }
 
     /// The knowledge base folder, or exit 2 saying where it looked.

@@ -82,7 +82,7 @@ struct TranscriptsCommand: ParsableCommand {
             // Every column as wide as its widest cell, so the columns stay aligned.
             let rows: [[String]] = summaries.map { summary in
                 var question = TerminalSafe.neutralize(summary.firstQuestion ?? "", keepNewlines: false)
-                if question.count > 50 { question = question.prefix(49) + "…" }
+                if DisplayWidth.of(question) > 50 { question = DisplayWidth.prefix(of: question, columns: 49) + "…" }
                 return [
                     summary.id, (summary.started ?? "?").prefix(19).replacingOccurrences(of: "T", with: " "),
                     TerminalSafe.neutralize(summary.mode ?? "?", keepNewlines: false) + (summary.ended ? "" : "*"),
@@ -91,7 +91,7 @@ struct TranscriptsCommand: ParsableCommand {
             }
             let header = ["ID", "STARTED", "MODE", "ROLE", "TURNS", "FIRST QUESTION"]
             let widths = header.indices.map { column in
-                ([header] + rows).map { $0[column].count }.max() ?? 0
+                ([header] + rows).map { DisplayWidth.of($0[column]) }.max() ?? 0
             }
             var out = ""
             for row in [header] + rows {
@@ -99,7 +99,7 @@ struct TranscriptsCommand: ParsableCommand {
                 out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
             }
             if summaries.contains(where: { !$0.ended }) { out += "* did not exit cleanly (killed or still running)\n" }
-            Pager.show(out)
+            Pager.show(out, plain: Console.write)
         }
     }
 
@@ -132,13 +132,13 @@ struct TranscriptsCommand: ParsableCommand {
             }
             let (store, id) = try options.resolve(reference)
             let renderer = AnswerRenderer(
-                width: isatty(STDOUT_FILENO) == 1 ? LineEditor.terminalWidth() : 80,
+                width: isatty(STDOUT_FILENO) == 1 ? TerminalPolicy.outputWidth() : 80,
                 style: TextStyle(colors: format == .text && options.useColor()))
             let formatter = TranscriptFormatter(renderer: renderer)
             let format = TranscriptFormat(rawValue: self.format.rawValue) ?? .text
             var outcome: Result<Transcript, TranscriptError> = .failure(.notFound(id, store.directory))
             var reached = fromTurn == nil
-            Pager.stream { write in
+            Pager.stream(plain: Console.write) { write in
                 var begun = false
                 do throws(TranscriptError) {
                     let transcript = try store.stream(id) { entry, session in
@@ -256,7 +256,7 @@ struct TranscriptsCommand: ParsableCommand {
                 }
             }
             out += "\(hits.count) matching turn\(hits.count == 1 ? "" : "s")\n"
-            Pager.show(out)
+            Pager.show(out, plain: Console.write)
         }
     }
 
@@ -424,7 +424,7 @@ struct TranscriptsCommand: ParsableCommand {
             }
             let advisor = try knowledgeBase.loadAdvisor()
             let style = TextStyle(colors: !json && options.useColor())
-            let width = isatty(STDOUT_FILENO) == 1 ? max(40, min(LineEditor.terminalWidth(), 100)) : 80
+            let width = TerminalPolicy.readingWidth()
             var sessions = 0
             var turns = 0
             var changed = 0
@@ -567,7 +567,7 @@ struct TranscriptsCommand: ParsableCommand {
             }
             out += "Topics nobody has asked about (\(unasked.count)):\n"
             out += unasked.isEmpty ? "  none\n" : unasked.map { "  \($0)\n" }.joined()
-            Pager.show(out)
+            Pager.show(out, plain: Console.write)
         }
     }
 }
@@ -649,6 +649,7 @@ private func removeTranscript(_ id: String, in store: TranscriptStore) throws {
     }
 }
 
+/// `text` followed by spaces up to `width` terminal columns (CJK and emoji count two).
 private func pad(_ text: some StringProtocol, _ width: Int) -> String {
-    String(text).padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+    String(text) + String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
 }

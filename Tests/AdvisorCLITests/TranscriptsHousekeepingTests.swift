@@ -46,6 +46,42 @@ struct TranscriptsHousekeepingTests {
         #expect(list.out.contains("interactive*"), "\(list.out)")
     }
 
+    @Test("list aligns by terminal columns: a wide (CJK) mode pads by its width; a long question is cut at 50 columns")
+    func alignedByColumns() async throws {
+        let sandbox = try Sandbox()
+        let ids = try await Self.sessions(sandbox)
+        let question = String(repeating: "誰がモバイルを担当しますか", count: 5)
+        try Self.edit(sandbox, ids[0]) { text in
+            text.replacingOccurrences(of: "\"mode\":\"script\"", with: "\"mode\":\"会議会議会議\"")
+                .replacingOccurrences(of: "Who should own mobile?", with: question)
+        }
+        let list = try await sandbox.advisor(["transcripts", "list"])
+        #expect(list.status == 0, "\(list)")
+        let lines = list.outLines.filter { $0.hasPrefix("ID") || ids.contains(where: $0.hasPrefix) }
+        try #require(lines.count == 3, "\(list.out)")
+        /// Columns a terminal gives `text`: two for these CJK characters, one for the rest.
+        func columns(_ text: Substring) -> Int {
+            text.unicodeScalars.reduce(0) { $0 + ((0x3000...0x9FFF).contains($1.value) || $1.value >= 0xFF00 ? 2 : 1) }
+        }
+        let header = lines[0]
+        let roleAt = columns(header[..<(try #require(header.range(of: "ROLE")).lowerBound)])
+        for row in lines.dropFirst() {
+            let start = row.index(row.startIndex, offsetBy: 0)
+            var offset = 0
+            var index = start
+            while index < row.endIndex, offset < roleAt {
+                offset += columns(row[index...index])
+                index = row.index(after: index)
+            }
+            #expect(
+                offset == roleAt && row[index] != " " && row[row.index(before: index)] == " ",
+                "ROLE starts at column \(roleAt) in every row:\n\(list.out)")
+        }
+        let cut = try #require(lines.first { $0.contains("誰が") })
+        let shown = cut[try #require(cut.range(of: "誰が")).lowerBound...]
+        #expect(shown.hasSuffix("…") && columns(shown) <= 50, "cut to 50 columns: \(shown) (\(columns(shown)))")
+    }
+
     @Test("show ID#N, as search prints it, starts at turn N")
     func showTurn() async throws {
         let sandbox = try Sandbox()

@@ -36,4 +36,13 @@ struct DisplayWidthTests {
         #expect(lines == ["👍👍👍👍👍", "👍👍👍👍👍 ok"], "\(lines)")
         for line in lines { #expect(DisplayWidth.of(line) <= 20, "\(line)") }
     }
+
+    @Test("a prefix is cut by columns, never inside a wide character")
+    func prefixByColumns() {
+        #expect(DisplayWidth.prefix(of: "日本語です", columns: 5) == "日本")
+        #expect(DisplayWidth.prefix(of: "日本語です", columns: 6) == "日本語")
+        #expect(DisplayWidth.prefix(of: "abc", columns: 10) == "abc")
+        #expect(DisplayWidth.prefix(of: "👍👍", columns: 3) == "👍")
+        #expect(DisplayWidth.prefix(of: "abc", columns: 0) == "")
+    }
 }

@@ -1,3 +1,4 @@
+import AdvisorSystem
 import Foundation
 
 /// Shows long output through a pager on a terminal, plainly otherwise, the way git does.
@@ -8,35 +9,39 @@ import Foundation
 /// change the terminal's modes (a pager in a group of its own is stopped by the terminal
 /// the moment it touches it). While it runs, Ctrl-C and Ctrl-\ are the pager's: this
 /// process ignores them and waits, so no pager is left behind, stopped or defunct.
-enum Pager {
+///
+/// Output that is not paged goes to `plain`, the caller's writer to standard output (which
+/// decides what a failed write means).
+public enum Pager {
     /// The pager command for `environment`, or nil for none.
-    static func command(environment: [String: String]) -> String? {
+    public static func command(environment: [String: String]) -> String? {
         let chosen = environment["ADVISOR_PAGER"] ?? environment["PAGER"] ?? "less"
         let command = chosen.trimmingCharacters(in: .whitespaces)
         return command.isEmpty || command == "cat" ? nil : command
     }
 
-    static func show(_ text: String) {
-        stream { write in _ = write(text) }
+    /// Shows `text`, through the pager when on a terminal and taller than the screen.
+    public static func show(_ text: String, plain: @escaping (String) -> Void) {
+        stream(plain: plain) { write in _ = write(text) }
     }
 
     /// Shows output made piece by piece, without holding it all: plainly when not on a
     /// terminal or while it fits the screen, through the pager from the moment it does not.
     /// `produce` gets a function that takes each piece and returns false once the reader
     /// is gone (the pager quit): then stop producing.
-    static func stream(_ produce: ((String) -> Bool) -> Void) {
+    public static func stream(plain: @escaping (String) -> Void, _ produce: ((String) -> Bool) -> Void) {
         let environment = ProcessInfo.processInfo.environment
         guard isatty(STDOUT_FILENO) == 1, let pager = command(environment: environment) else {
             var held = ""
             produce { piece in
                 held += piece
                 if held.utf8.count >= 1 << 16 {
-                    Console.write(held)
+                    plain(held)
                     held = ""
                 }
                 return true
             }
-            Console.write(held)
+            plain(held)
             return
         }
         var size = winsize()
@@ -66,18 +71,19 @@ enum Pager {
             return !gone
         }
         guard let running else {
-            Console.write(held)
+            plain(held)
             return
         }
         running.finish()
     }
 
-    /// The screen rows `text` takes once the terminal wraps it.
-    private static func rows(of text: String, columns: Int) -> Int {
+    /// The screen rows `text` takes once the terminal wraps it (by display width: CJK and
+    /// emoji take two columns).
+    static func rows(of text: String, columns: Int) -> Int {
         var rows = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
         {
-            rows += max(1, (line.count + columns - 1) / columns)
+            rows += max(1, (DisplayWidth.of(line) + columns - 1) / columns)
         }
         return rows
     }
