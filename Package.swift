@@ -89,7 +89,10 @@ let package = Package(
             dependencies: [
                 "AdvisorSystem", "AdvisorText", "AdvisorKnowledge", "AdvisorEngine", "AdvisorTranscripts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Linked like `advisor`, so that it measures the code users run.
+            swiftSettings: staticRuntime,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         // What both test targets share: the repository, temporary folders, child processes,
         // tmux sessions.

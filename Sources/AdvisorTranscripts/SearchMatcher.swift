@@ -32,7 +32,12 @@ struct SearchedTurn {
     /// The answer's own words: empty for the canned replies of none and smalltalk, which
     /// search never looks in (only the question of such a turn is searched).
     var searchableAnswer: String {
-        topic == KnowledgeBase.noneTopic || topic == KnowledgeBase.smalltalkTopic ? "" : answer
+        Self.isSearchable(answerOf: topic) ? answer : ""
+    }
+
+    /// Whether search looks in the answers of `topic` (not in canned replies).
+    static func isSearchable(answerOf topic: String) -> Bool {
+        topic != KnowledgeBase.noneTopic && topic != KnowledgeBase.smalltalkTopic
     }
 }
 
@@ -73,79 +78,46 @@ struct SearchMatcher {
 
     /// The hit `turn` of `transcript` makes, or nil when it does not match.
     func hit(in turn: SearchedTurn, transcript: String) -> SearchHit? {
-        var verdicts = TextVerdicts()
-        return hit(in: turn, transcript: transcript, verdicts: &verdicts)
+        guard
+            let found = match(
+                topic: turn.topic, at: turn.at, question: { textScore(turn.question, snippet: false) },
+                answer: { textScore(turn.answer, snippet: true) })
+        else { return nil }
+        return SearchHit(
+            transcript: transcript, turn: turn.n, at: turn.at, topic: turn.topic, question: turn.question,
+            snippet: found.snippet, score: found.score)
     }
 
-    /// The hit `turn` makes, with the verdicts on its question and answer taken from (and
-    /// kept in) `verdicts` when their text ids are given: a text that recurs in many turns
-    /// (the answers composed from the knowledge base do) is matched once.
-    func hit(
-        in turn: SearchedTurn, transcript: String, questionID: Int64? = nil, answerID: Int64? = nil,
-        verdicts: inout TextVerdicts
-    ) -> SearchHit? {
-        if let wanted = query.topic, turn.topic != wanted { return nil }
-        if let since = query.since, turn.at < since { return nil }
-        let answer = turn.searchableAnswer
-        if !needle.isEmpty {
-            let inQuestion = verdicts.found(questionID, turn.question, contains)
-            if !inQuestion, !verdicts.found(answerID, answer, contains) { return nil }
-        }
-        var hit = SearchHit(
-            transcript: transcript, turn: turn.n, at: turn.at, topic: turn.topic, question: turn.question)
-        if !folded.isEmpty {
-            let inQuestion = verdicts.score(questionID, turn.question) { score($0, snippet: false) }
-            let inAnswer = verdicts.score(answerID, answer) { score($0, snippet: true) }
-            hit.score = 3 * inQuestion.count + inAnswer.count
-            hit.snippet = inAnswer.snippet
-        }
-        return hit
+    /// Whether a turn matches, and how well: three per occurrence in the question, one per
+    /// occurrence in the answer, with the answer's snippet. The question's and the answer's
+    /// scores are asked for only when needed (`textScore`, or a verdict kept by text id);
+    /// the answers of none and smalltalk turns (canned replies) are never looked in.
+    func match(
+        topic: String, at: @autoclosure () -> String, question: () -> TextScore?, answer: () -> TextScore?
+    ) -> (score: Int, snippet: String?)? {
+        if let wanted = query.topic, topic != wanted { return nil }
+        if let since = query.since, at() < since { return nil }
+        guard !folded.isEmpty else { return (0, nil) }
+        let inQuestion = question()
+        let inAnswer = SearchedTurn.isSearchable(answerOf: topic) ? answer() : nil
+        if inQuestion == nil, inAnswer == nil { return nil }
+        return (3 * (inQuestion?.count ?? 0) + (inAnswer?.count ?? 0), inAnswer?.snippet)
     }
 
-    /// Whether `text` holds the needle.
-    private func contains(_ text: String) -> Bool {
-        TranscriptStore.contains(text, needle: needle, folded: folded)
-    }
-
-    /// How often the text occurs in `text`, and (when asked) the snippet around the first.
-    private func score(_ text: String, snippet: Bool) -> TextVerdicts.Score {
+    /// What `text` holds of the query: nil when it does not hold it; else how often, and
+    /// (when asked) the snippet around the first occurrence.
+    func textScore(_ text: String, snippet: Bool) -> TextScore? {
+        guard TranscriptStore.contains(text, needle: needle, folded: folded) else { return nil }
         let ranges = TranscriptStore.matchRanges(of: query.text, in: text)
         let first = snippet ? ranges.first : nil
-        return TextVerdicts.Score(count: ranges.count, snippet: first.map { TranscriptStore.snippet(text, around: $0) })
+        return TextScore(count: ranges.count, snippet: first.map { TranscriptStore.snippet(text, around: $0) })
     }
 }
 
-/// What one query found in texts known by id, so that each distinct text is matched once.
-struct TextVerdicts {
-    /// The occurrences in one text and the snippet around the first.
-    struct Score {
-        var count: Int
-        var snippet: String?
-    }
-
-    private var found: [Int64: Bool] = [:]
-    private var scores: [Int64: Score] = [:]
-
-    /// Whether `text` (with id `id`) holds the needle, as `decide` says, remembered by id.
-    mutating func found(_ id: Int64?, _ text: String, _ decide: (String) -> Bool) -> Bool {
-        Self.remembered(id, in: &found) { decide(text) }
-    }
-
-    /// The score of `text` (with id `id`), as `compute` gives it, remembered by id.
-    mutating func score(_ id: Int64?, _ text: String, _ compute: (String) -> Score) -> Score {
-        Self.remembered(id, in: &scores) { compute(text) }
-    }
-
-    /// `make()`'s value for `id`, computed once (always computed when there is no id).
-    private static func remembered<Value>(_ id: Int64?, in cache: inout [Int64: Value], _ make: () -> Value)
-        -> Value
-    {
-        guard let id else { return make() }
-        if let known = cache[id] { return known }
-        let value = make()
-        cache[id] = value
-        return value
-    }
+/// The occurrences of the query in one text, and the snippet around the first.
+struct TextScore {
+    var count: Int
+    var snippet: String?
 }
 
 extension SearchMatcher {

@@ -54,14 +54,42 @@ public final class TranscriptIndex {
     public static func search(
         _ query: SearchQuery, in store: TranscriptStore, cacheDirectory: String?, warn: (String) -> Void
     ) throws(TranscriptError) -> [SearchHit] {
-        guard let cacheDirectory else { return try store.search(query, warn: warn) }
+        try throughIndex(of: store, cacheDirectory: cacheDirectory, warn: warn) { index, ids throws(Failure) in
+            try index.search(query, ids: ids, warn: warn)
+        } otherwise: { () throws(TranscriptError) in
+            try store.search(query, warn: warn)
+        }
+    }
+
+    /// The best `limit` turns matching `query` (all when nil), best first (equal scores
+    /// newest first), and how many matched: as `search`, ranked, building only the hits
+    /// it keeps.
+    public static func ranked(
+        _ query: SearchQuery, in store: TranscriptStore, cacheDirectory: String?, limit: Int?,
+        warn: (String) -> Void
+    ) throws(TranscriptError) -> SearchResults {
+        try throughIndex(of: store, cacheDirectory: cacheDirectory, warn: warn) { index, ids throws(Failure) in
+            try index.ranked(query, ids: ids, limit: limit, warn: warn)
+        } otherwise: { () throws(TranscriptError) in
+            SearchResults.ranking(try store.search(query, warn: warn), limit: limit)
+        }
+    }
+
+    /// `body` over the index of `store`'s folder, brought up to date; `otherwise` (the
+    /// transcript files read directly) when there is no cache folder or no usable index.
+    private static func throughIndex<Result>(
+        of store: TranscriptStore, cacheDirectory: String?, warn: (String) -> Void,
+        _ body: (TranscriptIndex, [String]) throws(Failure) -> Result,
+        otherwise: () throws(TranscriptError) -> Result
+    ) throws(TranscriptError) -> Result {
+        guard let cacheDirectory else { return try otherwise() }
         let ids = try store.unsortedIDs()
         let path = location(of: store.directory, cacheDirectory: cacheDirectory)
         var rebuilt = false
         while true {
             do throws(Failure) {
                 let index = try TranscriptIndex(store: store, path: path)
-                return try index.search(query, ids: ids, warn: warn)
+                return try body(index, ids)
             } catch {
                 switch error {
                 case .damaged(let reason) where !rebuilt:
@@ -69,11 +97,11 @@ public final class TranscriptIndex {
                     rebuilt = true
                     guard removeFiles(of: path) else {
                         warn("cannot remove \(path); searching the transcript files instead")
-                        return try store.search(query, warn: warn)
+                        return try otherwise()
                     }
                 case .damaged(let reason), .unusable(let reason):
                     warn("the search index is not used (\(reason)); searching the transcript files instead")
-                    return try store.search(query, warn: warn)
+                    return try otherwise()
                 }
             }
         }
@@ -91,7 +119,9 @@ public final class TranscriptIndex {
         do throws(SQLiteError) {
             let database = try SQLiteDatabase(path: path, create: false)
             database.setBusyTimeout(milliseconds: 30_000)
-            try database.execute("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")
+            // Pages are read in place (mapped), not copied: a broad search touches much of the index.
+            try database.execute(
+                "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;")
             self.database = database
         } catch {
             throw Self.failure(error)

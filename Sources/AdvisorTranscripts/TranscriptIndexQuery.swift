@@ -7,72 +7,118 @@ extension TranscriptIndex {
     /// The hits of `query` among transcripts `ids` (the folder's listing), after bringing
     /// the index up to date; the same hits, in the same order, as the linear scan.
     func search(_ query: SearchQuery, ids: [String], warn: (String) -> Void) throws(Failure) -> [SearchHit] {
+        var hits: [SearchHit] = []
+        try search(query, ids: ids, warn: warn) { _, _, _, make throws(SQLiteError) in hits.append(try make()) }
+        // Rows come in index order; the scan's order is by transcript, then turn.
+        return hits.sorted { ($0.transcript, $0.turn) < ($1.transcript, $1.turn) }
+    }
+
+    /// The best `limit` hits of `query` (all when nil), ranked, and how many matched:
+    /// only the hits kept are built, so a broad search costs little more than a narrow one.
+    func ranked(_ query: SearchQuery, ids: [String], limit: Int?, warn: (String) -> Void) throws(Failure)
+        -> SearchResults
+    {
+        var best = BestHits(limit: limit)
+        try search(query, ids: ids, warn: warn) { score, transcript, turn, make throws(SQLiteError) in
+            try best.offer(score: score, transcript: transcript, turn: turn, make)
+        }
+        return best.results
+    }
+
+    /// A matching turn offered to a search: its score, transcript and turn number, and a
+    /// function that builds its hit.
+    typealias Offer = (Int, String, Int, () throws(SQLiteError) -> SearchHit) throws(SQLiteError) -> Void
+
+    /// Brings the index up to date, then offers each matching turn to `take`.
+    private func search(_ query: SearchQuery, ids: [String], warn: (String) -> Void, take: Offer) throws(Failure) {
         let matcher = SearchMatcher(query)
         // Warnings wait for success: on failure the scan that takes over gives its own.
         var warnings: [String] = []
-        let hits: [SearchHit]
         do throws(SQLiteError) {
-            try synchronize(ids, matcher: matcher, warn: { warnings.append($0) })
-            hits = try candidates(matcher)
+            let names = try synchronize(ids, matcher: matcher, warn: { warnings.append($0) })
+            try candidates(matcher, names: names, take: take)
         } catch {
             throw Self.failure(error)
         }
         warnings.forEach(warn)
-        return hits
     }
 
     /// The turns that may match, narrowed in SQL (texts whose trigrams hold the folded
     /// needle's, the topic, the file's modification time), each decided by `matcher` from
-    /// the original text, oldest transcript first and in line order within one.
-    private func candidates(_ matcher: SearchMatcher) throws(SQLiteError) -> [SearchHit] {
+    /// the original texts. With a needle the index can look up, the texts that hold it are
+    /// read and scored once each, first; a turn is then decided from its texts' ids alone,
+    /// and its transcript's name and question are read only for a hit that is kept.
+    private func candidates(_ matcher: SearchMatcher, names: [Int64: String], take: Offer) throws(SQLiteError) {
         let topics = try topicNames()
         var conditions: [String] = []
         var values: [SQLiteValue] = []
-        if let query = Self.trigramQuery(matcher.indexNeedle) {
+        let trigrams = Self.trigramQuery(matcher.indexNeedle)
+        if let trigrams {
             let texts = "(SELECT rowid FROM text_index WHERE text_index MATCH ?1)"
-            conditions.append("(t.question IN \(texts) OR t.answer IN \(texts))")
-            values.append(.text(query))
+            conditions.append("(question IN \(texts) OR answer IN \(texts))")
+            values.append(.text(trigrams))
         }
         if let wanted = matcher.query.topic {
             // Compared here, as the matcher compares (canonical equivalence), not in SQL.
             let ids = topics.filter { $0.value == wanted }.keys.map(String.init)
-            conditions.append("t.topic IN (\(ids.joined(separator: ",")))")
+            conditions.append("topic IN (\(ids.joined(separator: ",")))")
         }
         if let seconds = matcher.sinceSeconds {
-            conditions.append("f.mtime_s >= ?\(values.count + 1)")
+            conditions.append("file IN (SELECT file FROM files WHERE mtime_s >= ?\(values.count + 1))")
             values.append(.integer(seconds))
         }
+        var texts = try TextReader(database)
+        // Scores by text id: nil for a text without the needle. With trigrams, every text
+        // that may hold the needle is scored here; any other cannot match.
+        var scores: [Int64: TextScore?] = [:]
+        if let trigrams {
+            let matching = try database.prepare(
+                "SELECT id, text FROM texts WHERE id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)")
+            try matching.bind(1, trigrams)
+            while try matching.step() {
+                let text = matching.text(1)
+                // Snippets are for answers; a question's is dropped where it is used.
+                scores[matching.int64(0)] = matcher.textScore(text, snippet: true)
+            }
+        }
+        func score(_ id: Int64) throws(SQLiteError) -> TextScore? {
+            if let known = scores[id] { return known }
+            if trigrams != nil { return nil }
+            let found = matcher.textScore(try texts.text(id), snippet: true)
+            scores[id] = .some(found)
+            return found
+        }
         let statement = try database.prepare(
-            "SELECT f.name, t.line, t.n, t.at, t.topic, q.text, t.question, t.answer FROM turns t"
-                + " JOIN files f ON f.file = t.file JOIN texts q ON q.id = t.question"
-                + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-                + " ORDER BY f.name, t.line")
+            "SELECT file, n, at, topic, question, answer FROM turns"
+                + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")))
         for (offset, value) in values.enumerated() {
             switch value {
             case .text(let text): try statement.bind(Int32(offset + 1), text)
             case .integer(let number): try statement.bind(Int32(offset + 1), number)
             }
         }
-        var answers = try TextReader(database)
-        var verdicts = TextVerdicts()
-        // Names are ASCII (`SessionID`): SQL's byte order is `String`'s order, the scan's.
-        var hits: [SearchHit] = []
         while try statement.step() {
-            // Questions are read with their turn (most are asked once); answers, which
-            // recur, once each.
-            let questionID = statement.int64(6)
-            let answerID = statement.int64(7)
-            let turn = SearchedTurn(
-                n: Int(statement.int64(2)), at: statement.text(3), topic: topics[statement.int64(4)] ?? "",
-                question: statement.text(5), answer: try answers.text(answerID))
-            let transcript = statement.text(0)
-            if let hit = matcher.hit(
-                in: turn, transcript: transcript, questionID: questionID, answerID: answerID, verdicts: &verdicts)
-            {
-                hits.append(hit)
+            let questionID = statement.int64(4)
+            let answerID = statement.int64(5)
+            let topic = topics[statement.int64(3)] ?? ""
+            var failure: SQLiteError?
+            func scored(_ id: Int64) -> TextScore? {
+                do throws(SQLiteError) { return try score(id) } catch {
+                    failure = error
+                    return nil
+                }
+            }
+            let found = matcher.match(
+                topic: topic, at: statement.text(2), question: { scored(questionID) }, answer: { scored(answerID) })
+            if let failure { throw failure }
+            guard let found, let transcript = names[statement.int64(0)] else { continue }
+            let turn = Int(statement.int64(1))
+            try take(found.score, transcript, turn) { () throws(SQLiteError) -> SearchHit in
+                SearchHit(
+                    transcript: transcript, turn: turn, at: statement.text(2), topic: topic,
+                    question: try texts.text(questionID), snippet: found.snippet, score: found.score)
             }
         }
-        return hits
     }
 
     private enum SQLiteValue {
@@ -108,21 +154,17 @@ extension TranscriptIndex {
     }
 }
 
-/// Reads texts by id, each once.
+/// Reads texts by id.
 private struct TextReader {
     let statement: SQLiteStatement
-    var known: [Int64: String] = [:]
 
     init(_ database: SQLiteDatabase) throws(SQLiteError) {
         statement = try database.prepare("SELECT text FROM texts WHERE id = ?")
     }
 
-    mutating func text(_ id: Int64) throws(SQLiteError) -> String {
-        if let text = known[id] { return text }
+    func text(_ id: Int64) throws(SQLiteError) -> String {
         try statement.bind(1, id)
         defer { statement.reset() }
-        let text = try statement.step() ? statement.text(0) : ""
-        known[id] = text
-        return text
+        return try statement.step() ? statement.text(0) : ""
     }
 }

@@ -30,6 +30,72 @@ public struct SearchHit: Sendable, Equatable {
     }
 }
 
+/// The best hits of a search and how many turns matched in all.
+public struct SearchResults: Sendable, Equatable {
+    /// Best first; equal scores newest first (later transcript, later turn). At most the
+    /// limit asked for.
+    public var hits: [SearchHit]
+    /// How many turns matched, shown or not.
+    public var total: Int
+
+    /// Ranks `hits`, given oldest first as a search finds them, keeping the best `limit`
+    /// (all when nil).
+    public static func ranking(_ hits: [SearchHit], limit: Int?) -> SearchResults {
+        var best = BestHits(limit: limit)
+        for hit in hits { best.offer(score: hit.score, transcript: hit.transcript, turn: hit.turn) { hit } }
+        return best.results
+    }
+}
+
+/// The best hits among those offered oldest first, without building the others: a broad
+/// search over years of sessions matches tens of thousands of turns and shows a screenful.
+struct BestHits {
+    let limit: Int?
+    private(set) var total = 0
+    /// With a limit: kept best first, so the one to evict is the last. Without: every hit
+    /// as offered, ranked once at the end.
+    private var kept: [(key: Key, hit: SearchHit)] = []
+
+    /// Best first: the higher score, then the newer turn (later transcript, later turn).
+    struct Key: Comparable {
+        var score: Int
+        var transcript: String
+        var turn: Int
+
+        static func < (left: Key, right: Key) -> Bool {
+            (left.score, left.transcript, left.turn) < (right.score, right.transcript, right.turn)
+        }
+    }
+
+    init(limit: Int?) { self.limit = limit.map { max(0, $0) } }
+
+    /// Counts a matching turn; `make` builds its hit only if it is kept.
+    mutating func offer<Failure: Error>(
+        score: Int, transcript: String, turn: Int, _ make: () throws(Failure) -> SearchHit
+    ) throws(Failure) {
+        total += 1
+        let key = Key(score: score, transcript: transcript, turn: turn)
+        guard let limit else {
+            kept.append((key, try make()))
+            return
+        }
+        guard limit > 0 else { return }
+        if kept.count == limit {
+            guard let worst = kept.last, key > worst.key else { return }
+            kept.removeLast()
+        }
+        let hit = try make()
+        let index = kept.firstIndex { $0.key < key } ?? kept.count
+        kept.insert((key, hit), at: index)
+    }
+
+    /// The kept hits, best first, and the count of all.
+    var results: SearchResults {
+        let ranked = limit == nil ? kept.sorted { $0.key > $1.key } : kept
+        return SearchResults(hits: ranked.map(\.hit), total: total)
+    }
+}
+
 /// What to look for across transcripts.
 public struct SearchQuery: Sendable {
     /// Text to find in questions and answers (case- and accent-insensitive); empty matches all.

@@ -89,13 +89,15 @@ public struct TranscriptStore: Sendable {
         }
         defer { closedir(listing) }
         var ids: [String] = []
+        let suffix = Array(Self.fileExtension.utf8)
         while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: &entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            // The suffix is checked on the bytes; only the id becomes a string.
+            let id = withUnsafeBytes(of: &entry.pointee.d_name) { bytes -> String? in
+                let name = bytes.prefix { $0 != 0 }
+                guard name.count > suffix.count, name.suffix(suffix.count).elementsEqual(suffix) else { return nil }
+                return String(decoding: name.dropLast(suffix.count), as: UTF8.self)
             }
-            guard name.hasSuffix(Self.fileExtension) else { continue }
-            let id = String(name.dropLast(Self.fileExtension.count))
-            if SessionID.isValid(id) { ids.append(id) }
+            if let id, SessionID.isValid(id) { ids.append(id) }
         }
         return ids
     }

@@ -190,6 +190,12 @@ struct TranscriptsCommand: ParsableCommand {
         var topic: String?
         @Option(name: .long, help: "Only turns on or after this date (YYYY-MM-DD).") var since: String?
         @Flag(name: .long, help: "Print JSON Lines.") var json = false
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Show the N best matches (default \(Self.defaultLimit); 0 for all; --json prints all unless given).",
+                valueName: "n"))
+        var limit: Int?
         @Flag(
             name: .customLong("no-index"),
             help: "Read every transcript file instead of the search index (also with ADVISOR_NO_SEARCH_INDEX=1).")
@@ -217,7 +223,11 @@ struct TranscriptsCommand: ParsableCommand {
             return out + line[position...]
         }
 
+        /// How many matches a search shows on its own: a screenful, best first.
+        static let defaultLimit = 20
+
         func validate() throws {
+            if let limit, limit < 0 { throw ValidationError("--limit takes 0 (all) or more, not \(limit)") }
             if let since, !TranscriptStore.isValidDate(since) {
                 throw ValidationError("--since takes a date as YYYY-MM-DD, not '\(since)'")
             }
@@ -228,25 +238,25 @@ struct TranscriptsCommand: ParsableCommand {
 
         func run() throws {
             Console.ignoreBrokenPipe()
-            var hits: [SearchHit]
+            // Best first, equal scores newest first; only the hits shown are built.
+            let shown = limit ?? (json ? 0 : Self.defaultLimit)
+            let results: SearchResults
             do {
-                hits = try TranscriptIndex.search(
+                results = try TranscriptIndex.ranked(
                     SearchQuery(text: text, topic: topic, since: since), in: options.store,
-                    cacheDirectory: indexCacheDirectory, warn: { Console.warning($0) })
+                    cacheDirectory: indexCacheDirectory, limit: shown == 0 ? nil : shown,
+                    warn: { Console.warning($0) })
             } catch {
                 Console.error("advisor: \(error.description)")
                 throw ExitCode(2)
             }
-            // Best first; equal scores newest first.
-            hits = hits.enumerated().sorted { ($0.element.score, $0.offset) > ($1.element.score, $1.offset) }
-                .map(\.element)
             if json {
-                Console.write(hits.map { $0.jsonLine() }.joined())
+                Console.write(results.hits.map { $0.jsonLine() }.joined())
                 return
             }
             let style = TextStyle(colors: options.useColor())
             var out = ""
-            for hit in hits {
+            for hit in results.hits {
                 let question = highlight(TerminalSafe.neutralize(hit.question, keepNewlines: false), style: style)
                 out +=
                     "\(hit.transcript)#\(hit.turn)  \(hit.at.prefix(10))  [\(TerminalSafe.neutralize(hit.topic))]  \(question)\n"
@@ -255,7 +265,12 @@ struct TranscriptsCommand: ParsableCommand {
                         "    " + highlight(TerminalSafe.neutralize(snippet, keepNewlines: false), style: style) + "\n"
                 }
             }
-            out += "\(hits.count) matching turn\(hits.count == 1 ? "" : "s")\n"
+            let total = results.total
+            let noun = "matching turn\(total == 1 ? "" : "s")"
+            out +=
+                results.hits.count < total
+                ? "\(results.hits.count) best of \(total) \(noun) (--limit N for more, 0 for all)\n"
+                : "\(total) \(noun)\n"
             Pager.show(out, plain: Console.write)
         }
     }

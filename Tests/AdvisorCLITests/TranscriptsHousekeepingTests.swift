@@ -82,6 +82,41 @@ struct TranscriptsHousekeepingTests {
         #expect(shown.hasSuffix("…") && columns(shown) <= 50, "cut to 50 columns: \(shown) (\(columns(shown)))")
     }
 
+    @Test("search shows the 20 best by default with the total, --limit N and 0 for all, --json all unless limited")
+    func searchLimit() async throws {
+        let sandbox = try Sandbox()
+        // 25 turns that mention mobile once, and one that mentions it three times.
+        var input = (1...25).map { "Who owns mobile, case \($0)?\n" }.joined()
+        input += "mobile, mobile, mobile: who owns it?\n"
+        let run = try await sandbox.advisor(["run", "-"], input: input)
+        try #require(run.status == 0, "\(run)")
+        let hitLine = #"^\S+#\d+  \d{4}-\d\d-\d\d  \["#
+        func hitLines(_ result: ProcessResult) -> [String] {
+            result.outLines.filter { $0.range(of: hitLine, options: .regularExpression) != nil }
+        }
+        async let standard = sandbox.advisor(["transcripts", "search", "mobile"])
+        async let two = sandbox.advisor(["transcripts", "search", "--limit", "2", "mobile"])
+        async let all = sandbox.advisor(["transcripts", "search", "--limit", "0", "mobile"])
+        async let json = sandbox.advisor(["transcripts", "search", "--json", "mobile"])
+        async let jsonOne = sandbox.advisor(["transcripts", "search", "--json", "--limit", "1", "mobile"])
+        async let negative = sandbox.advisor(["transcripts", "search", "--limit", "-1", "mobile"])
+        let (standardResult, twoResult, allResult, jsonResult, jsonOneResult, negativeResult) = try await (
+            standard, two, all, json, jsonOne, negative
+        )
+        #expect(hitLines(standardResult).count == 20, "\(standardResult)")
+        #expect(standardResult.out.contains("20 best of 26 matching turns"), "\(standardResult)")
+        // Best first: the question with three matches; then equal scores newest first.
+        let best = try #require(hitLines(twoResult).first, "\(twoResult)")
+        #expect(best.contains("mobile, mobile, mobile"), "\(twoResult)")
+        #expect(hitLines(twoResult).count == 2 && twoResult.out.contains("2 best of 26"), "\(twoResult)")
+        #expect(hitLines(twoResult)[1].contains("case 25"), "newest of the equals next: \(twoResult)")
+        #expect(hitLines(allResult).count == 26 && allResult.out.contains("26 matching turns"), "\(allResult)")
+        #expect(try JSON.lines(jsonResult.out).count == 26, "\(jsonResult)")
+        let one = try JSON.lines(jsonOneResult.out)
+        #expect(one.count == 1 && (one.first?["question"] as? String)?.hasPrefix("mobile, mobile") == true)
+        #expect(negativeResult.status == 2 && negativeResult.err.contains("--limit"), "\(negativeResult)")
+    }
+
     @Test("show ID#N, as search prints it, starts at turn N")
     func showTurn() async throws {
         let sandbox = try Sandbox()

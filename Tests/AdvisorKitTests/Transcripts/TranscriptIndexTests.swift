@@ -111,6 +111,33 @@ struct TranscriptIndexTests {
         #expect(try world.indexed(SearchQuery(text: "mobile")).hits.count >= 3)
     }
 
+    @Test("ranked: the index's best N are the scan's hits ranked and cut, with the same total")
+    func rankedSameAsScan() throws {
+        let world = try World()
+        defer { world.remove() }
+        try Self.corpus(world)
+        for text in Self.texts where !text.isEmpty {
+            let scanned = try world.scanned(SearchQuery(text: text))
+            let everything = SearchResults.ranking(scanned, limit: nil)
+            // Best first, equal scores newest first.
+            for (better, worse) in zip(everything.hits, everything.hits.dropFirst()) {
+                #expect(
+                    better.score > worse.score
+                        || better.score == worse.score
+                            && (better.transcript, better.turn) > (worse.transcript, worse.turn),
+                    "\(text)")
+            }
+            for limit in [nil, 0, 1, 2, 5] {
+                let ranked = try TranscriptIndex.ranked(
+                    SearchQuery(text: text), in: world.store, cacheDirectory: world.cache, limit: limit, warn: { _ in })
+                #expect(ranked.total == scanned.count, "\(text) \(limit ?? -1)")
+                let expected = limit == nil ? everything.hits : Array(everything.hits.prefix(limit ?? 0))
+                #expect(ranked.hits == expected, "\(text) limit \(limit ?? -1)")
+                #expect(ranked == SearchResults.ranking(scanned, limit: limit), "\(text) \(limit ?? -1)")
+            }
+        }
+    }
+
     @Test("a file appended to, removed or replaced is read again; the others are not")
     func followsTheFiles() throws {
         let world = try World()
