@@ -50,7 +50,9 @@ public enum KnowledgeBaseLocator {
 
     /// No knowledge base was found.
     public struct LocatorError: Error, CustomStringConvertible {
+        /// The folders looked in for the shipped knowledge base, in the order they were tried.
         public var searched: [String]
+        /// What to do (give `--kb DIR` or set `ADVISOR_KB`) and every folder looked in.
         public var description: String {
             "no knowledge base found: give --kb DIR or set \(environmentVariable); looked in "
                 + searched.joined(separator: ", ")

@@ -6,8 +6,9 @@ public enum KnowledgeBaseValidator {
     /// The optional file naming the topic ids the knowledge base must have, exactly.
     public static let manifestFile = "manifest.yaml"
 
-    /// The checks that need no routing: load problems, structure and the manifest, in file
-    /// order. `files` are those `base` was loaded from (the manifest comes from them).
+    /// The checks that need no routing: load problems, structure and the manifest, in file order.
+    ///
+    /// `files` are those `base` was loaded from (the manifest comes from them).
     package static func structuralCheck(_ base: KnowledgeBase, loadProblems: [Diagnostic], files: KnowledgeBaseFiles)
         -> [Diagnostic]
     {

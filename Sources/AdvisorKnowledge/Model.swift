@@ -12,9 +12,12 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 
 /// A value read from a file, with where it was read.
 public struct Located<Value: Sendable>: Sendable {
+    /// The value read.
     public var value: Value
+    /// Where the value starts in its file.
     public var location: SourceLocation
 
+    /// Pairs `value` with the place in a file it was read from.
     public init(_ value: Value, at location: SourceLocation) {
         self.value = value
         self.location = location
@@ -27,6 +30,7 @@ public struct Source: Sendable, Codable, Equatable {
     public var id: String
     /// The article's file name in the seeds folder.
     public var seed: String
+    /// The article's title, as sources.yaml gives it.
     public var title: String
     /// Author or publisher.
     public var author: String?
@@ -45,7 +49,9 @@ public struct Source: Sendable, Codable, Equatable {
 
 /// A fact or figure and the article it comes from.
 public struct Fact: Sendable, Equatable {
+    /// The fact or figure itself, as the topic's `facts` entry writes it ("68% of CMOs expect ...").
     public var text: String
+    /// The id of the source the fact comes from ("001"); it must be one of the topic's sources.
     public var source: String
 
     /// Every stored property, as the memberwise initialiser takes them.
@@ -64,8 +70,10 @@ public struct NextStep: Sendable, Equatable {
     /// Whether the step is the advisor's own inference from the article rather than
     /// something the article itself recommends.
     public var inferred: Bool
+    /// Where the step starts in its topic file.
     public var location: SourceLocation
 
+    /// Makes a next step from its text, the id of its source and whether it is inferred, read at `location`.
     public init(text: String, source: String, inferred: Bool, at location: SourceLocation) {
         self.text = text
         self.source = source
@@ -79,7 +87,9 @@ public struct NextStep: Sendable, Equatable {
 public struct Reply: Sendable, Equatable {
     /// Words or phrases of the question that select this reply, as written.
     public var when: [String]
+    /// The text given instead of the topic's answer.
     public var answer: String
+    /// Where the reply starts in its topic file.
     public var location: SourceLocation
 
     /// Every stored property, as the memberwise initialiser takes them.
@@ -92,7 +102,9 @@ public struct Reply: Sendable, Equatable {
 
 /// A word the two roles read differently ("platform").
 public struct GlossaryEntry: Sendable, Equatable {
+    /// The word as the glossary entry names it ("platform").
     public var term: String
+    /// Other forms of the word that mean the same entry ("platforms"); empty when there are none.
     public var aliases: [String]
     /// What the word means to each role.
     public var meanings: [Role: String]
@@ -110,7 +122,9 @@ public struct GlossaryEntry: Sendable, Equatable {
 
 /// One subject the advisor can answer about.
 public struct Topic: Sendable {
+    /// The topic's id: its file name without `.yaml` (for example `mobile-ownership`).
     public var id: String
+    /// The topic's title, shown as the heading of its answers (`What "platform" means`).
     public var title: String
     /// The short answer.
     public var answer: String
@@ -122,12 +136,17 @@ public struct Topic: Sendable {
     public var nextSteps: [Role: [NextStep]] = [:]
     /// Replies chosen by the words of the question instead of `answer` (smalltalk).
     public var replies: [Reply] = []
+    /// The word the topic explains and what it means to each role, on `term-*` topics; else nil.
     public var glossary: GlossaryEntry?
+    /// The facts and figures the topic gives (`/figures`), each citing its source.
     public var facts: [Fact]
     /// Ids of the sources the topic rests on.
     public var sources: [String]
+    /// Ids of the topics to suggest after this one, each with where it is written.
     public var related: [Located<String>]
+    /// The phrases that route a question to this topic.
     public var patterns: [Pattern]
+    /// Questions that must route to this topic (`kb check` verifies it), each with where it is written.
     public var samples: [Located<String>]
     /// Where the topic is declared.
     public var location: SourceLocation
@@ -162,8 +181,10 @@ public struct Pattern: Sendable {
     public var value: String
     /// A multiplier of the pattern's score: below 1 for generic phrases.
     public var weight: Double
+    /// Where the pattern is written in its topic file.
     public var location: SourceLocation
 
+    /// Makes a pattern from its words and a score multiplier, read at `location`.
     public init(_ value: String, weight: Double = 1, at location: SourceLocation) {
         self.value = value
         self.weight = weight
@@ -173,8 +194,11 @@ public struct Pattern: Sendable {
 
 /// A group of words that mean the same thing for routing.
 public struct Concept: Sendable {
+    /// The concept's id, its key in concepts.yaml (for example `budget`).
     public var id: String
+    /// The words and phrases read as the concept, as written; one in capitals (`IT`) matches only in capitals.
     public var synonyms: [String]
+    /// Where the concept's id is written in concepts.yaml.
     public var location: SourceLocation
 
     /// Every stored property, as the memberwise initialiser takes them.
@@ -185,15 +209,18 @@ public struct Concept: Sendable {
     }
 }
 
-/// A way of putting a question ("who owns ...", "... IT or marketing?") and the topics it
-/// usually means: the other words of the question choose among them, and alone it leans to
-/// the first.
+/// A way of putting a question ("who owns the budget?", "is that IT or marketing?") and the topics it usually means.
+///
+/// The other words of the question choose among those topics; with none of them, the frame
+/// leans to the first.
 public struct Frame: Sendable {
+    /// The frame's name, its key under `frames:` in concepts.yaml (for example `who-owns`).
     public var name: String
     /// The phrases that put a question this way, as written.
     public var when: [String]
     /// The topics it usually means, most likely first.
     public var topics: [Located<String>]
+    /// Where the frame's name is written in concepts.yaml.
     public var location: SourceLocation
 
     /// Every stored property, as the memberwise initialiser takes them.
@@ -209,7 +236,9 @@ public struct Frame: Sendable {
 public struct KnowledgeBase: Sendable {
     /// The folder it was read from.
     public var directory: String
+    /// The articles the knowledge base rests on, in the order of sources.yaml.
     public var sources: [Source]
+    /// The concepts of concepts.yaml, in the order they are written.
     public var concepts: [Concept]
     /// Topics in id order.
     public var topics: [Topic]
@@ -221,6 +250,7 @@ public struct KnowledgeBase: Sendable {
     private var topicIndex: [String: Int] = [:]
     private var sourceIndex: [String: Int] = [:]
 
+    /// Makes a knowledge base from what was read, indexing topics and sources by id (the first of a repeated id wins).
     public init(directory: String, sources: [Source], concepts: [Concept], topics: [Topic], fingerprint: String) {
         self.directory = directory
         self.sources = sources
@@ -257,15 +287,19 @@ public struct KnowledgeBase: Sendable {
 
 /// Concept ids with a meaning of their own in a conversation.
 public enum ReservedConcept {
+    /// "cio": the concept naming the CIO, as asker or subject.
     public static let cio = "cio"
+    /// "cmo": the concept naming the CMO, as asker or subject.
     public static let cmo = "cmo"
+    /// "figures": a request for the current topic's facts and figures.
     public static let figures = "figures"
+    /// "more": a request for the current topic's longer explanation.
     public static let more = "more"
     /// "why?", "why is that?": the reasons behind the current topic.
     public static let reason = "reason"
-    /// "can you give an example?"
+    /// "Can you give an example?": a request for an example, answered with the topic's longer explanation.
     public static let example = "example"
-    /// "what should I do first?", "next steps?"
+    /// "What should I do first?", "next steps?": a request for the asker's next steps on the current topic.
     public static let firstStep = "first-step"
 
     /// Every reserved concept and what the engine reads it as; `manifest.yaml` lists them

@@ -1,4 +1,4 @@
-/// Inline source markers in knowledge-base prose: "68% of CMOs ... [001]" cites source 001.
+/// Inline source markers in knowledge-base prose: "68% of CMOs … [001]" cites source 001.
 ///
 /// A marker is a source id in square brackets. Answers show it as the number of the
 /// source in the answer's list of sources ("[2]").

@@ -16,8 +16,9 @@ struct YAMLMark: Equatable {
     }
 }
 
-/// A YAML value as the knowledge base reads it: text, a list or a mapping, each with the
-/// place it starts. There are no aliases: the composer refuses them.
+/// A YAML value as the knowledge base reads it: text, a list or a mapping, each with the place it starts.
+///
+/// There are no aliases: the composer refuses them.
 indirect enum Node {
     case scalar(Scalar)
     case sequence(Sequence)

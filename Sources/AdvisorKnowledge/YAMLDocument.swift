@@ -44,10 +44,12 @@ struct YAMLDocument {
         }
     }
 
-    /// The first character YAML does not allow in a file (libyaml refuses it without saying
-    /// where): a control character other than tab, newline and carriage return, a C1
-    /// control other than NEL, U+FFFE or U+FFFF, or a byte order mark after the start.
-    /// Lines and columns count from 1, columns in Unicode scalars as libyaml counts them.
+    /// The first character YAML does not allow in a file, with its line, column and what it is.
+    ///
+    /// libyaml refuses such a character without saying where. It is a control character other
+    /// than tab, newline and carriage return, a C1 control other than NEL, U+FFFE or U+FFFF, or
+    /// a byte order mark after the start. Lines and columns count from 1, columns in Unicode
+    /// scalars as libyaml counts them; nil when the text has no such character.
     static func forbiddenCharacter(in text: String) -> (line: Int, column: Int, message: String)? {
         var line = 1
         var column = 1

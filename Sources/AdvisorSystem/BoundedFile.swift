@@ -25,9 +25,10 @@ package enum BoundedFile {
         }
     }
 
-    /// Opens `path` for reading without blocking (a FIFO never hangs), and only when it is a
-    /// regular file (with `followSymlinks` false, not through a link): the descriptor and
-    /// what `fstat` says of it. The caller closes the descriptor.
+    /// Opens `path` for reading when it is a regular file: the descriptor and what `fstat` says of it.
+    ///
+    /// The open never blocks (a FIFO never hangs), and with `followSymlinks` false it does not
+    /// go through a link. The caller closes the descriptor.
     package static func openRegularFile(_ path: String, followSymlinks: Bool) throws(Failure) -> (Int32, stat) {
         var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
         if !followSymlinks { flags |= O_NOFOLLOW }
@@ -52,9 +53,11 @@ package enum BoundedFile {
         return (descriptor, info)
     }
 
-    /// The file's bytes. A larger file fails with `tooLarge`, unless `truncating`, when
-    /// its first `limit` bytes are returned. With `ownedByUser`, a file another user owns,
-    /// or that others may write, fails with `notOurs`.
+    /// The bytes of the regular file at `path`, at most `limit` of them.
+    ///
+    /// A larger file fails with `tooLarge`, unless `truncating`, when its first `limit` bytes
+    /// are returned. With `ownedByUser`, a file another user owns, or that others may write,
+    /// fails with `notOurs`.
     package static func read(
         _ path: String, limit: Int, followSymlinks: Bool = true, truncating: Bool = false, ownedByUser: Bool = false
     ) throws(Failure) -> Data {
@@ -91,10 +94,11 @@ extension BoundedFile {
         case tooLong(Int)
     }
 
-    /// Calls `body` with each line of the file at `path` (without its newline), its number
-    /// from 1, and how it ended, reading `chunkSize` bytes at a time: memory stays bounded
-    /// by the longest line kept, `maximumLineLength`, whatever the file's size. `body`
-    /// returns false to stop.
+    /// Calls `body` with each line of the file at `path`, its number from 1 and how it ended.
+    ///
+    /// Lines come without their newline. The file is read `chunkSize` bytes at a time: memory
+    /// stays bounded by the longest line kept, `maximumLineLength`, whatever the file's size.
+    /// `body` returns false to stop.
     package static func forEachLine(
         _ path: String, followSymlinks: Bool = true, maximumLineLength: Int, chunkSize: Int = 1 << 20,
         _ body: (UnsafeRawBufferPointer, Int, LineEnd) -> Bool

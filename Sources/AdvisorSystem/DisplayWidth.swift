@@ -1,6 +1,8 @@
-/// How many terminal columns text takes: two for East Asian wide and full-width characters
-/// and emoji, none for combining marks and other zero-width characters, one otherwise. Text
-/// is wrapped by this, not by its character count, so CJK and emoji lines fit the screen.
+/// How many terminal columns text takes.
+///
+/// A character takes two columns when it is East Asian wide or full-width, or an emoji, none
+/// when it is a combining mark or another zero-width character, and one otherwise. Text is
+/// wrapped by this, not by its character count, so CJK and emoji lines fit the screen.
 public enum DisplayWidth {
     /// The columns `text` takes on a terminal.
     public static func of(_ text: some StringProtocol) -> Int {

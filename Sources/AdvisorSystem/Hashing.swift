@@ -1,8 +1,10 @@
 import Foundation
 
-/// FNV-1a, 64 bits (Fowler, Noll and Vo): one byte at a time, `hash ^= byte` then
-/// `hash *= 0x100000001b3`, from the offset basis `0xcbf29ce484222325`. Fast on short keys
-/// built up piece by piece (the spell corrector's deletions, file names); not for security.
+/// The FNV-1a hash, 64 bits (Fowler, Noll and Vo), for short keys built up piece by piece.
+///
+/// It takes one byte at a time, `hash ^= byte` then `hash *= 0x100000001b3`, from the offset
+/// basis `0xcbf29ce484222325`. Fast on short keys (the spell corrector's deletions, file
+/// names); not for security.
 package struct FNV1a64 {
     package static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     package static let prime: UInt64 = 0x0000_0100_0000_01b3
@@ -65,9 +67,10 @@ package struct FNV1a64 {
     package var hexDigest: String { Hex.digits(value) }
 }
 
-/// XXH64 (Yann Collet's xxHash, 64 bits, seed 0 unless given): the bulk hash of file
-/// contents, several bytes a cycle, for the knowledge base fingerprint and the checksum of
-/// the compiled cache. Detects damage, not tampering: it is not a cryptographic hash.
+/// The XXH64 hash (Yann Collet's xxHash, 64 bits, seed 0 unless given), for bulk file contents.
+///
+/// It hashes several bytes a cycle, for the knowledge base fingerprint and the checksum of the
+/// compiled cache. It detects damage, not tampering: it is not a cryptographic hash.
 package enum XXH64 {
     private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F

@@ -29,6 +29,7 @@ public struct HistoryFile: Sendable {
         /// A system call failed.
         case system(path: String, reason: String)
 
+        /// The failure as one line for the user, naming the history file's path.
         public var description: String {
             switch self {
             case let .refused(path, kind):
@@ -51,12 +52,15 @@ public struct HistoryFile: Sendable {
     /// The most lines kept.
     public let limit: Int
 
+    /// Makes a history file at `path` that keeps at most `limit` lines.
     public init(path: String, limit: Int = 1000) {
         self.path = path
         self.limit = limit
     }
 
-    /// The history location: `option` (from `--history`), else `$ADVISOR_HISTORY`, else
+    /// Where the history goes, from `--history`, the environment or the user's state folder.
+    ///
+    /// The path is `option` (from `--history`), else `$ADVISOR_HISTORY`, else
     /// `$XDG_STATE_HOME/advisor/history`, else `~/.local/state/advisor/history`. An empty
     /// value, `/dev/null`, or a symbolic link to `/dev/null` mean no history.
     public static func location(option: String?, environment: [String: String], home: String) -> Location {
@@ -73,8 +77,9 @@ public struct HistoryFile: Sendable {
         return .file(path)
     }
 
-    /// The saved lines, oldest first: at most `limit`, from at most the last `byteLimit`
-    /// bytes. A missing file holds none.
+    /// The saved lines, oldest first: at most `limit`, from at most the last `byteLimit` bytes.
+    ///
+    /// A missing file holds none.
     public func load() throws(Failure) -> [String] {
         guard let data = try readBytes() else { return [] }
         var lines = Self.decodeFile(data)
@@ -82,8 +87,9 @@ public struct HistoryFile: Sendable {
         return lines
     }
 
-    /// Adds `lines` after what the file holds now (a line equal to the one before it is
-    /// kept once), keeps the last `limit` lines, and writes the file anew. Creates the
+    /// Adds `lines` after what the file holds now, keeps the last `limit` lines, and writes the file anew.
+    ///
+    /// Empty lines are skipped and a line equal to the one before it is kept once. Creates the
     /// missing folders (mode 0700) and the file (mode 0600).
     public func append(_ lines: [String]) throws(Failure) {
         let folder = (path as NSString).deletingLastPathComponent
@@ -127,8 +133,9 @@ public struct HistoryFile: Sendable {
         return descriptor
     }
 
-    /// The file's last `byteLimit` bytes (from the start when it is smaller), or nil when
-    /// there is no file. Refuses anything but a regular file before opening it.
+    /// The file's last `byteLimit` bytes (from the start when it is smaller), or nil when there is no file.
+    ///
+    /// Refuses anything but a regular file before opening it.
     private func readBytes() throws(Failure) -> Data? {
         let kind = SafeFile.kind(of: path)
         switch kind {

@@ -1,7 +1,8 @@
-/// A minimal JSON writer for the advisor's hot output paths (one answer object or one
-/// transcript event per line), several times faster than `JSONEncoder`, which stays in use
-/// for reading and for cold paths. Keys are written in the order given; callers give
-/// them sorted, so output is byte-for-byte deterministic.
+/// A minimal JSON writer for the advisor's hot output paths, several times faster than `JSONEncoder`.
+///
+/// The hot paths write one answer object or one transcript event per line; `JSONEncoder`
+/// stays in use for reading and for cold paths. Keys are written in the order given; callers
+/// give them sorted, so output is byte-for-byte deterministic.
 package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = []

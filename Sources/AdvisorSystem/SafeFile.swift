@@ -1,9 +1,11 @@
 import Foundation
 
-/// Writes files people may have pointed anywhere: a device, a FIFO, a symbolic link or a
-/// folder at the path is refused, never replaced, followed or chmod'ed. A new file is
-/// written beside the old one (created exclusively, user-only permissions) and renamed over
-/// it, so readers see the old file or the new one, never half of either.
+/// Writes files people may have pointed anywhere, refusing whatever is not a regular file.
+///
+/// A device, a FIFO, a symbolic link or a folder at the path is refused, never replaced,
+/// followed or chmod'ed. A new file is written beside the old one (created exclusively,
+/// user-only permissions) and renamed over it, so readers see the old file or the new one,
+/// never half of either.
 public enum SafeFile {
     /// What stands at a path, as `lstat(2)` sees it (a symbolic link is not followed).
     public enum Kind: Equatable, Sendable, CustomStringConvertible {
@@ -17,6 +19,7 @@ public enum SafeFile {
         case socket
         case unknown
 
+        /// What stands at the path, as error messages name it ("a FIFO", "a directory").
         public var description: String {
             switch self {
             case .missing: return "missing"
@@ -39,6 +42,7 @@ public enum SafeFile {
         /// A system call failed.
         case system(path: String, reason: String)
 
+        /// The failure as one line for the user, naming the path.
         public var description: String {
             switch self {
             case let .refused(path, kind):

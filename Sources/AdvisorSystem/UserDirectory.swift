@@ -30,8 +30,10 @@ public enum UserDirectory: Sendable {
         }
     }
 
-    /// advisor's folder in this base directory: `$XDG_..._HOME/advisor` when the variable is
-    /// an absolute path (the specification ignores relative ones), else `HOME/<fallback>/advisor`.
+    /// The path of advisor's own folder in this base directory.
+    ///
+    /// It is `$XDG_..._HOME/advisor` when the variable is an absolute path (the specification
+    /// ignores relative ones), else `HOME/<fallback>/advisor`, such as `~/.local/share/advisor`.
     /// `home` defaults to `$HOME`, else the password database's home.
     public func path(environment: [String: String], home: String? = nil) -> String {
         if let base = environment[variable], base.hasPrefix("/") { return base + "/advisor" }

@@ -20,6 +20,7 @@ public struct SpellCorrector: Sendable {
     /// Words this long or longer may be two edits away; shorter ones, one.
     public static let twoEditLength = 8
 
+    /// Makes an empty corrector; `add(_:)` gives it its vocabulary.
     public init() {}
 
     /// The words and how often each was added, in the order added (for the cache).

@@ -9,6 +9,7 @@ public struct Token: Sendable, Equatable {
     /// Whether the word began with a capital letter ("Rome"), a hint of a proper noun.
     public var startsUppercase: Bool
 
+    /// Makes a token; a word typed in capitals also counts as starting with one.
     public init(text: String, isCapitalized: Bool, startsUppercase: Bool = false) {
         self.text = text
         self.isCapitalized = isCapitalized

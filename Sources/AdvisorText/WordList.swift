@@ -9,6 +9,7 @@ public final class WordList {
     private var data: [UInt8]?
     private var lineStarts: [Int] = []
 
+    /// Makes a list over the file at `path`, which is not read until a word is looked up.
     public init(path: String) {
         self.path = path
     }
@@ -19,7 +20,9 @@ public final class WordList {
         self.contents = contents
     }
 
-    /// Whether the file lists `word` (lower-case). False when the file cannot be read.
+    /// Whether the file lists `word`, given in lower case.
+    ///
+    /// False when the file cannot be read.
     public func contains(_ word: String) -> Bool {
         load()
         guard let data, !lineStarts.isEmpty else { return false }

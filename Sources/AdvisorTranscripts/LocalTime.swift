@@ -9,7 +9,9 @@ import Foundation
 public struct LocalTime: Sendable {
     /// A zone at one instant: its distance from UTC in seconds and what it is called.
     public struct Zone: Sendable, Equatable {
+        /// Seconds east of UTC (3600 for CET, -18000 for EST).
         public var offset: Int
+        /// The zone's abbreviation (`CET`), or its offset (`+04:00`) when the zone has no named abbreviation.
         public var name: String
     }
 

@@ -17,8 +17,9 @@ struct SQLiteError: Error, CustomStringConvertible {
     }
 }
 
-/// A minimal wrapper over one SQLite connection: open, execute, prepare, bind, step. Every
-/// failure is a thrown `SQLiteError` value; nothing here crashes on a bad file.
+/// A minimal wrapper over one SQLite connection: open, execute, prepare, bind, step.
+///
+/// Every failure is a thrown `SQLiteError` value; nothing here crashes on a bad file.
 final class SQLiteDatabase {
     private let handle: OpaquePointer
 

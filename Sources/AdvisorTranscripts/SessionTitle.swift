@@ -1,9 +1,10 @@
 import AdvisorSystem
 import Foundation
 
-/// What an exported session is called: its first question, shortened, and when it
-/// started in local time ("Who owns mobile? — 2 Dec 2026 09:14 CET"); a session without a
-/// question is "Advisor session ID — date". Plain text: the caller escapes it.
+/// What an exported session is called: its first question, shortened, and when it started.
+///
+/// The start is shown in local time ("Who owns mobile? — 2 Dec 2026 09:14 CET"); a session
+/// without a question is "Advisor session ID — date". Plain text: the caller escapes it.
 enum SessionTitle {
     /// The most characters of the question kept in a title.
     static let questionLength = 60

@@ -62,9 +62,11 @@ extension TranscriptFormatter {
         return body
     }
 
-    /// The answer text as shown, its "- " lines (figures, next steps) as lists and the
-    /// other lines as paragraphs. A list whose every item is one of the answer's facts is
-    /// `figures`, one of its next steps `steps`.
+    /// The answer text as shown, as HTML lists and paragraphs.
+    ///
+    /// Its "- " lines (figures, next steps) become lists and the other lines paragraphs. A
+    /// list whose every item is one of the answer's facts is `figures`, one of its next steps
+    /// `steps`.
     func answerBlocks(_ answer: Answer) -> String {
         var out = ""
         var items: [String] = []

@@ -34,18 +34,24 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
 /// are neutralised in text and Markdown, and HTML is escaped. Times are shown in
 /// `localTime` (the local zone, from `TZ`); JSON keeps them as saved, in UTC.
 public struct TranscriptFormatter: Sendable {
+    /// Renders the answers of text transcripts and styles their headings (wrap width, colours).
     public var renderer: AnswerRenderer
     /// The session is still running (saved from inside it): a missing end event is expected.
     public var running: Bool
     /// The zone times are shown in (JSON keeps the saved UTC times).
     public var localTime: LocalTime
 
+    /// Makes a formatter that renders answers with `renderer` and shows times in `localTime`.
+    ///
+    /// By default answers are wrapped at 80 columns without colour, a missing end event is
+    /// reported as an unclean exit, and times are shown in the process's local zone.
     public init(renderer: AnswerRenderer = AnswerRenderer(), running: Bool = false, localTime: LocalTime = .system) {
         self.renderer = renderer
         self.running = running
         self.localTime = localTime
     }
 
+    /// The whole of `transcript` in `format`: its heading, every turn and command in order, and its ending.
     public func render(_ transcript: Transcript, as format: TranscriptFormat) -> String {
         let firstQuestion = transcript.turns.first?.question
         var out = begin(id: transcript.id, session: transcript.session, firstQuestion: firstQuestion, as: format)
@@ -232,8 +238,9 @@ public struct TranscriptFormatter: Sendable {
         }
     }
 
-    /// `text` with each byte `escape` names replaced, when `text` is ASCII without carriage
-    /// returns (a character is then a byte): the fast path of long transcripts. Nil otherwise.
+    /// `text` with each byte `escape` names replaced, or nil unless it is ASCII without carriage returns.
+    ///
+    /// A character is then a byte: the fast path of long transcripts.
     static func escapeASCII(_ text: String, _ escape: (UInt8) -> String?) -> String? {
         var text = text
         return text.withUTF8 { bytes -> String? in

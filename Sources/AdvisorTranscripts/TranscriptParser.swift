@@ -38,9 +38,10 @@ public enum TranscriptParser {
         return transcript
     }
 
-    /// Reads the file at `path` one line at a time and calls `body` with each turn or
-    /// command, in order, with the session event met so far; `body` returns false to stop.
-    /// Returns the transcript without its entries: the session, the end and the warnings.
+    /// Reads the file at `path` one line at a time and calls `body` with each turn or command, in order.
+    ///
+    /// `body` also gets the session event met so far, and returns false to stop. Returns the
+    /// transcript without its entries: the session, the end and the warnings.
     package static func stream(
         path: String, id: String, _ body: (Transcript.Entry, SessionEvent?) -> Bool
     ) throws(BoundedFile.Failure) -> Transcript {
@@ -119,8 +120,9 @@ public enum TranscriptParser {
         }
     }
 
-    /// Event type markers: `"type":"turn"` (spaces allowed around the colon). Escaped
-    /// text inside a JSON string cannot contain them, so a match is the event's own key.
+    /// An event type's name in quotes, the value looked for in `"type":"turn"` (spaces allowed around the colon).
+    ///
+    /// Escaped text inside a JSON string cannot contain them, so a match is the event's own key.
     package static let turnMarker = Array(#""turn""#.utf8)
     package static let endMarker = Array(#""end""#.utf8)
     package static let sessionMarker = Array(#""session""#.utf8)

@@ -5,11 +5,17 @@ import Foundation
 
 /// A turn whose answer differs when asked again against today's knowledge base.
 public struct ReplayChange: Sendable, Equatable {
+    /// The turn's number in its session, from 1.
     public var turn: Int
+    /// The question as it was asked.
     public var question: String
+    /// The topic id the saved answer went to.
     public var oldTopic: String
+    /// The topic id the question goes to today.
     public var newTopic: String
+    /// The saved answer's text.
     public var oldAnswer: String
+    /// Today's answer's text.
     public var newAnswer: String
 
     /// Whether the topic (not only the wording) changed.
@@ -18,10 +24,13 @@ public struct ReplayChange: Sendable, Equatable {
 
 /// A question the knowledge base answered badly, with how often it was asked.
 public struct Gap: Sendable, Equatable {
+    /// The question as first asked, among those that fold to the same words.
     public var question: String
+    /// How many times the question was asked, across every transcript.
     public var count: Int
     /// `none`, or the low-confidence topic it went to.
     public var topic: String
+    /// The routing's confidence the first time it was asked, from 0 to 1.
     public var confidence: Double
     /// Where it was asked, as `ID#TURN` (first few).
     public var examples: [String]
@@ -39,8 +48,9 @@ public enum TranscriptReview {
         return replaying.changes
     }
 
-    /// `replay` over transcript `id` of `store` as it is read, one entry at a time: a
-    /// session of any length is replayed in bounded memory. Returns the transcript without
+    /// Replays transcript `id` of `store` as it is read, one entry at a time, like `replay(_:advisor:)`.
+    ///
+    /// A session of any length is replayed in bounded memory. Returns the transcript without
     /// its entries (session, end, warnings), how many turns it has, and the changes.
     public static func replay(_ id: String, in store: TranscriptStore, advisor: Advisor) throws(TranscriptError)
         -> (transcript: Transcript, turns: Int, changes: [ReplayChange])

@@ -2,9 +2,12 @@
 public enum WordDiff {
     /// One word of a text, marked when it is not in the other text's common words.
     public struct Word: Sendable, Equatable {
+        /// The word as it appears in its text.
         public var text: String
+        /// Whether the word is not part of the words the two texts share.
         public var changed: Bool
 
+        /// Makes a word, marked `changed` or not.
         public init(_ text: String, changed: Bool) {
             self.text = text
             self.changed = changed

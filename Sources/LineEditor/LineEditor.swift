@@ -18,8 +18,9 @@ public enum LineInput: Equatable, Sendable {
 /// for the word being typed (whole words; the editor inserts what is missing).
 public typealias Completer = (_ lineBeforeCursor: String) -> [String]
 
-/// A line editor on libedit: Emacs keys, in-memory history, Ctrl-R search, Tab completion
-/// and bracketed paste. The only code in the project that knows libedit and the terminal.
+/// A line editor on libedit: Emacs keys, in-memory history, Ctrl-R search, Tab completion and bracketed paste.
+///
+/// The only code in the project that knows libedit and the terminal.
 ///
 /// Signals are handled here, not by libedit (whose handler re-raises them with
 /// `kill(0, sig)`, to the whole process group): SIGINT cancels the line, SIGTERM and
@@ -43,7 +44,7 @@ public final class LineEditor {
     /// The most characters one paste inserts; the rest is dropped.
     public static let pasteLimit = 1 << 18
 
-    /// Starts libedit on the terminal. Returns nil when it cannot (no terminal).
+    /// Starts libedit on the terminal, or returns nil when it cannot (no terminal).
     public init?(program: String, completer: Completer?) {
         Self.prepareLocale()
         guard let history = advisor_history_init(Int32(Self.historySize)) else { return nil }
@@ -125,15 +126,17 @@ public final class LineEditor {
         return .line(line)
     }
 
-    /// Adds a line to the in-memory history (Up, Ctrl-R); a line equal to the previous
-    /// one is kept once. Saving it is the caller's business.
+    /// Adds a line to the in-memory history (Up, Ctrl-R); a line equal to the previous one is kept once.
+    ///
+    /// A blank line is not added. Saving the history is the caller's business.
     public func remember(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         advisor_history_enter(history, line)
     }
 
-    /// Puts the terminal back as it was (cooked, no bracketed paste). `readLine()` does it
-    /// after each line; call it again before re-raising a signal.
+    /// Puts the terminal back as it was (cooked, no bracketed paste).
+    ///
+    /// `readLine()` does it after each line; call it again before re-raising a signal.
     public func close() {
         setBracketedPaste(false)
         advisor_el_prep_term(editLine, 0)
@@ -171,10 +174,11 @@ public final class LineEditor {
         _ = sequence.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
     }
 
-    /// libedit's read function: one character from the terminal, UTF-8 decoded. Waits
-    /// with the editor's signals blocked except during `pselect`, so none slips in between
-    /// a check and the wait. Returns 1 with a character, 0 at the end of input, -1 on an
-    /// error or when SIGINT, SIGTERM or SIGHUP came (el_gets then returns).
+    /// libedit's read function: one character from the terminal, UTF-8 decoded.
+    ///
+    /// It waits with the editor's signals blocked except during `pselect`, so none slips in
+    /// between a check and the wait. Returns 1 with a character, 0 at the end of input, -1 on
+    /// an error or when SIGINT, SIGTERM or SIGHUP came (el_gets then returns).
     private func readCharacter(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
         character.pointee = 0
         var blocked = sigset_t()
@@ -223,8 +227,9 @@ public final class LineEditor {
         }
     }
 
-    /// The character `bytes` spell once complete (then `bytes` is emptied); nil while a
-    /// sequence is incomplete. Invalid bytes are dropped, as libedit does.
+    /// The character `bytes` spell once complete (then `bytes` is emptied); nil while a sequence is incomplete.
+    ///
+    /// Invalid bytes are dropped, as libedit does.
     private static func decodeUTF8(_ bytes: inout [UInt8]) -> Unicode.Scalar? {
         guard let lead = bytes.first else { return nil }
         let length: Int
@@ -270,9 +275,10 @@ public final class LineEditor {
         // lets it in, redraws the line.
     }
 
-    /// Bound to the start of a bracketed paste: reads up to its end and inserts it as
-    /// text. Nothing in it acts as an editing key; newlines and tabs become spaces, other
-    /// control characters stay in the line (libedit shows them as `^[`).
+    /// Bound to the start of a bracketed paste: reads up to its end and inserts it as text.
+    ///
+    /// Nothing in it acts as an editing key; newlines and tabs become spaces, other control
+    /// characters stay in the line (libedit shows them as `^[`).
     private func paste() -> UInt8 {
         var text: [wchar_t] = []
         var window: [wchar_t] = []
@@ -322,9 +328,11 @@ public final class LineEditor {
         previousActions.append((SIGWINCH, Self.install(SIGWINCH) { _ in resizeFlag = 1 }))
     }
 
-    /// Installs `handler` for `signal` (restarting interrupted calls: the editor's own wait
-    /// is interrupted all the same) and returns the previous action. SIGTERM and SIGHUP are
-    /// handled once: a second one acts at once, even while an answer is being written.
+    /// Installs `handler` for `signal` and returns the previous action.
+    ///
+    /// With the default `flags` (`SA_RESTART`), interrupted calls are restarted; the editor's
+    /// own wait is interrupted all the same. SIGTERM and SIGHUP are handled once: a second one
+    /// acts at once, even while an answer is being written.
     @discardableResult
     private static func install(
         _ signal: Int32, flags: Int32 = SA_RESTART, handler: (@convention(c) (Int32) -> Void)?

@@ -25,10 +25,12 @@ public enum Pager {
         stream(plain: plain) { write in _ = write(text) }
     }
 
-    /// Shows output made piece by piece, without holding it all: plainly when not on a
-    /// terminal or while it fits the screen, through the pager from the moment it does not.
-    /// `produce` gets a function that takes each piece and returns false once the reader
-    /// is gone (the pager quit): then stop producing.
+    /// Shows output made piece by piece, without holding it all.
+    ///
+    /// The output is written plainly (through `plain`) when not on a terminal or while it fits
+    /// the screen, and through the pager from the moment it does not. `produce` gets a
+    /// function that takes each piece and returns false once the reader is gone (the pager
+    /// quit): then stop producing.
     public static func stream(plain: @escaping (String) -> Void, _ produce: ((String) -> Bool) -> Void) {
         let environment = ProcessInfo.processInfo.environment
         guard isatty(STDOUT_FILENO) == 1, let pager = command(environment: environment) else {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// What the program may assume about where its output goes: whether to colour it, and
-/// how wide to wrap it. One place for the rules every command follows.
+/// What the program may assume about where its output goes: whether to colour it, and how wide to wrap it.
+///
+/// One place for the rules every command follows.
 public enum TerminalPolicy {
     /// The widest text is wrapped on a very wide terminal: lines stay readable.
     public static let maximumReadingWidth = 100

@@ -119,9 +119,11 @@ struct ChatSession {
     }
 }
 
-/// The terminal as the driver's input: the prompt names the asker's role, Ctrl-C gives a fresh
-/// prompt, Ctrl-D ends, a fatal signal ends the session cleanly and then the process. A line
-/// is remembered in the history only when it is accepted (not too long to ask).
+/// The terminal as the driver's input, read through the line editor.
+///
+/// The prompt names the asker's role, Ctrl-C gives a fresh prompt, Ctrl-D ends, a fatal
+/// signal ends the session cleanly and then the process. A line is remembered in the history
+/// only when it is accepted (not too long to ask).
 private final class TerminalInput: InputSource {
     let editor: LineEditor
     let session: Session
@@ -193,8 +195,9 @@ private final class TerminalPresenter: SessionPresenter {
     }
 }
 
-/// The history file of one REPL session: read once at the start, each new line added as it
-/// is entered. Any problem is one warning, and then the session goes on without saving.
+/// The history file of one REPL session: read once at the start, each new line added as it is entered.
+///
+/// Any problem is one warning, and then the session goes on without saving.
 private final class SavedHistory {
     var file: HistoryFile?
 

@@ -17,8 +17,9 @@ enum Console {
         writeAll(STDOUT_FILENO, text)
     }
 
-    /// Writes one line to standard error. Our own messages have one form:
-    /// `advisor: error: ...` (or `advisor: warning: ...`).
+    /// Writes one line to standard error, made terminal-safe.
+    ///
+    /// Our own messages have one form: `advisor: error: ...` (or `advisor: warning: ...`).
     static func error(_ line: String) {
         writeAll(STDERR_FILENO, TerminalSafe.neutralize(oneForm(line)) + "\n")
     }

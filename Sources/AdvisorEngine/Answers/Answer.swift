@@ -2,9 +2,13 @@ import AdvisorKnowledge
 
 /// A source as cited in an answer.
 public struct Citation: Sendable, Codable, Equatable {
+    /// The article's file name in the seeds folder (`001_23b3b6faad0f175b.txt`).
     public var seed: String
+    /// The article's title.
     public var title: String
+    /// The article's author or publisher, or nil when sources.yaml gives none.
     public var author: String?
+    /// The date the article gives, as it gives it, or nil when it gives none.
     public var date: String?
 }
 
@@ -29,6 +33,7 @@ public struct Explanation: Sendable, Codable, Equatable {
     /// Which evidence decided the topic: patterns, retrieval over the topic's text, frames.
     public var evidence: String?
 
+    /// Makes an explanation without `evidence`, which the composer sets afterwards for a routed question.
     public init(
         matched: [String], rules: [String], candidates: [Candidate], corrections: [String], context: String?,
         role: String? = nil, about: String? = nil, also: String? = nil
@@ -48,6 +53,7 @@ public struct Explanation: Sendable, Codable, Equatable {
 public struct StepCitation: Sendable, Codable, Equatable {
     /// The role the step is for.
     public var role: Role
+    /// The step's text, addressed to the asker.
     public var step: String
     /// The seed file of the article the step rests on.
     public var seed: String
@@ -57,14 +63,19 @@ public struct StepCitation: Sendable, Codable, Equatable {
 
 /// A second topic that explains part of the question: its id and its key step.
 public struct AlsoRelevant: Sendable, Codable, Equatable {
+    /// The second topic's id.
     public var topic: String
+    /// The second topic's title.
     public var title: String
+    /// The second topic's first next step for the asker's role (the CIO's when unknown), or nil when it has none.
     public var step: String?
 }
 
 /// The answer to one question: the JSON answer object of the public contract.
 public struct Answer: Sendable, Decodable, Equatable {
+    /// The id of the topic answered: `none` when nothing matched well enough.
     public var topic: String
+    /// The topic's title, shown as the answer's heading.
     public var title: String
     /// The answer text, framed for `role`.
     public var answer: String
@@ -78,21 +89,28 @@ public struct Answer: Sendable, Decodable, Equatable {
     public var also: AlsoRelevant?
     /// A one-line notice about the session shown before the answer ("Noted: you are the CIO ...").
     public var notice: String?
+    /// The routing's confidence, from 0 (a guess) to 1 (certain), rounded to two decimals.
     public var confidence: Double
+    /// The articles the answer cites, in order: marker `[n]` in the text is the n-th.
     public var sources: [Citation]
+    /// Ids of topics to look at next: the topic's related ones, or for `none` the nearest topics if any.
     public var related: [String]
     /// A one-line note on a glossary word the question used (jargon watch).
     public var note: String?
     /// Facts and figures with the seed they come from.
     public var facts: [FactCitation]?
+    /// Why this topic was chosen: matched words and patterns, candidates, corrections and context.
     public var why: Explanation
 
     /// A fact with the seed of its article.
     public struct FactCitation: Sendable, Codable, Equatable {
+        /// The fact or figure, as the knowledge base writes it.
         public var text: String
+        /// The seed file of the article the fact comes from (the source id when the source is unknown).
         public var seed: String
     }
 
+    /// Makes an answer from its parts; the optional ones default to absent.
     public init(
         topic: String, title: String, answer: String, role: Role?, confidence: Double, sources: [Citation],
         related: [String], note: String?, facts: [FactCitation]?, why: Explanation, about: Role? = nil,
@@ -119,6 +137,9 @@ public struct Answer: Sendable, Decodable, Equatable {
         case nextSteps = "next_steps"
     }
 
+    /// Reads an answer object as `--json` prints it; a missing title is the topic id, other missing fields are empty.
+    ///
+    /// - Throws: A `DecodingError` when `topic` or `answer` is missing, or a field has the wrong type.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         topic = try container.decode(String.self, forKey: .topic)

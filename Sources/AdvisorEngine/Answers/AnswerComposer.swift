@@ -17,12 +17,15 @@ public enum AnswerMode: String, Sendable, Codable {
 /// Everything an answer depends on: the topic, who asks, whom the question is about, and how
 /// the question was routed.
 public struct AnswerRequest: Sendable {
+    /// The id of the topic to answer about; an unknown id gives the `none` answer.
     public var topicID: String
     /// The asker's role: whom the advice is for.
     public var asker: Role?
     /// The role the question is about: which meaning a glossary answer leads with.
     public var about: Role?
+    /// What kind of reply the turn asks for: the answer, the figures, more, or the next steps.
     public var mode: AnswerMode
+    /// How the question was routed: its words, matches, candidates and confidence, for `why` and hedging.
     public var routing: Routing
     /// How the conversation was used, for `why`.
     public var context: String?
@@ -38,6 +41,7 @@ public struct AnswerRequest: Sendable {
     /// or `/topic`): only then does a weak match say so.
     public var routed: Bool
 
+    /// Makes a request; apart from the topic, the asker and the routing, everything defaults to absent.
     public init(
         topicID: String, asker: Role?, about: Role? = nil, mode: AnswerMode = .answer, routing: Routing,
         context: String? = nil, askerOrigin: String? = nil, aboutOrigin: String? = nil, notice: String? = nil,
@@ -60,6 +64,7 @@ public struct AnswerRequest: Sendable {
 /// Builds answer objects from topics: a short summary, then the asker's next steps, each citing
 /// its article; glossary meanings led by the role asked about; figures; the jargon note.
 public struct AnswerComposer: Sendable {
+    /// The knowledge base the answers are composed from.
     public let knowledgeBase: KnowledgeBase
 
     /// Below this confidence an answer says it may have misread the question.
@@ -69,6 +74,7 @@ public struct AnswerComposer: Sendable {
     /// Steps shown per role when the asker's role is unknown (both roles are shown).
     public static let stepsPerRoleWhenUnknown = 2
 
+    /// Makes a composer over `knowledgeBase`.
     public init(knowledgeBase: KnowledgeBase) {
         self.knowledgeBase = knowledgeBase
     }
@@ -297,8 +303,10 @@ public struct AnswerComposer: Sendable {
     }
 }
 
-/// The sources an answer cites, numbered in order: the topic's own first, then any other
-/// source a step or line cites. Markers in the text become "[n]".
+/// The sources an answer cites, numbered in order.
+///
+/// The topic's own sources come first, then any other source a step or line cites. Markers
+/// in the text become "[n]".
 package struct CitationList {
     package let knowledgeBase: KnowledgeBase
     package private(set) var ids: [String]

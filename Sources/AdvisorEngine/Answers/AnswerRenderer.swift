@@ -5,15 +5,21 @@ public struct TextStyle: Sendable {
     /// Whether escape codes are emitted.
     public var colors: Bool
 
+    /// Makes a style that emits ANSI escape codes when `colors` is true.
     public init(colors: Bool) { self.colors = colors }
 
     /// No colour at all.
     public static let plain = TextStyle(colors: false)
 
+    /// `text` in bold (ANSI 1), for titles and headings; unchanged without colour.
     public func bold(_ text: String) -> String { wrap(text, "1") }
+    /// `text` dimmed (ANSI 2), for secondary lines such as sources; unchanged without colour.
     public func dim(_ text: String) -> String { wrap(text, "2") }
+    /// `text` in cyan (ANSI 36), for notes and what the user typed; unchanged without colour.
     public func accent(_ text: String) -> String { wrap(text, "36") }
+    /// `text` in yellow (ANSI 33), for warnings; unchanged without colour.
     public func warning(_ text: String) -> String { wrap(text, "33") }
+    /// `text` in red (ANSI 31), for errors; unchanged without colour.
     public func error(_ text: String) -> String { wrap(text, "31") }
 
     private func wrap(_ text: String, _ code: String) -> String {
@@ -23,9 +29,12 @@ public struct TextStyle: Sendable {
 
 /// Renders answers as text for people: title, answer, note, sources, wrapped to a width.
 public struct AnswerRenderer: Sendable {
+    /// The column width text is wrapped to, at least 20.
     public var width: Int
+    /// The styles headings, notes and sources are shown in.
     public var style: TextStyle
 
+    /// Makes a renderer wrapping at `width` columns (20 at least) in `style`.
     public init(width: Int = 80, style: TextStyle = .plain) {
         self.width = max(20, width)
         self.style = style
@@ -54,10 +63,11 @@ public struct AnswerRenderer: Sendable {
         return out
     }
 
-    /// Word-wraps `text` to the width without breaking words, keeping its line breaks and
-    /// each line's indentation; list items ("- ") hang. With `table`, a line with a column
-    /// (a run of two or more spaces, as in "  /help   the commands") keeps its spacing and
-    /// wraps under that column.
+    /// Word-wraps `text` to the width without breaking words, each line ending with a newline.
+    ///
+    /// It keeps the text's line breaks and each line's indentation; list items ("- ") hang.
+    /// With `table`, a line with a column (a run of two or more spaces, as in
+    /// "  /help   the commands") keeps its spacing and wraps under that column.
     public func wrap(_ text: String, table: Bool = false) -> String {
         var out = ""
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

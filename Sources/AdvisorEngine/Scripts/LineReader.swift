@@ -25,6 +25,7 @@ public final class LineReader {
     /// The number of the line last returned (1-based).
     public private(set) var lineNumber = 0
 
+    /// Makes a reader of `descriptor`, which it reads from but never closes.
     public init(descriptor: Int32) {
         self.descriptor = descriptor
     }

@@ -10,14 +10,21 @@ import Foundation
 public struct RoutingEvaluation: Sendable {
     /// One labelled question and what the router made of it.
     public struct Case: Sendable {
+        /// The question's line number in the file, from 1.
         public var line: Int
+        /// The question, as written in the file.
         public var question: String
+        /// The topic id the file labels the question with (`none` when out of scope).
         public var expected: String
+        /// The topic id the advisor answered with.
         public var got: String
+        /// The routing's confidence, from 0 to 1.
         public var confidence: Double
+        /// Whether the advisor answered with the labelled topic.
         public var isRight: Bool { expected == got }
     }
 
+    /// Every labelled question read, in file order.
     public private(set) var cases: [Case] = []
     /// Lines that could not be read, as `LINE: message`.
     public private(set) var problems: [String] = []

@@ -3,8 +3,11 @@ import Foundation
 
 /// What a script run came to.
 public struct ScriptReport: Sendable, Equatable {
+    /// How many questions were asked and answered.
     public var questions = 0
+    /// How many `/expect` lines held.
     public var expectationsPassed = 0
+    /// How many `/expect` lines failed.
     public var expectationsFailed = 0
     /// Unknown commands, bad arguments, unreadable lines.
     public var errors = 0
@@ -28,10 +31,13 @@ public struct ScriptReport: Sendable, Equatable {
 /// commands, `/expect` assertions, through the same ``SessionDriver`` as the REPL; shows
 /// each question and answer as text or one JSON object, and each problem as `FILE:LINE: message`.
 public final class ScriptRunner: SessionPresenter {
+    /// The conversation the script's questions and commands go to.
     public let session: Session
     /// The script's name in messages (`-` is shown as `<stdin>`).
     public let displayName: String
+    /// Whether each answer is printed as one JSON object per line instead of text (`run --json`).
     public var json = false
+    /// Whether the run stops at the first error or failed expectation (`run --bail`).
     public var bail = false
     private let output: (String) -> Void
     private let diagnostic: (String) -> Void
@@ -54,6 +60,7 @@ public final class ScriptRunner: SessionPresenter {
         return driver.run(reader, presenting: self)
     }
 
+    /// Prints "> " and the question, then the rendered answer; with `json`, only the answer as one JSON line.
     public func show(question: String, answer: Answer) {
         if json {
             output(answer.jsonLine())
@@ -62,6 +69,7 @@ public final class ScriptRunner: SessionPresenter {
         }
     }
 
+    /// Prints "> " and the command, then its output unless it failed; nothing with `json`.
     public func show(command: String, outcome: CommandOutcome) {
         guard !json else { return }
         output(
@@ -69,6 +77,7 @@ public final class ScriptRunner: SessionPresenter {
                 + (outcome.output.isEmpty || outcome.isError ? "" : outcome.output + "\n") + "\n")
     }
 
+    /// Reports `message` through `diagnostic` as one line, `NAME:LINE: message`.
     public func problem(_ message: String, line: Int) {
         diagnostic(TerminalSafe.neutralize("\(displayName):\(line): \(message)", keepNewlines: false))
     }

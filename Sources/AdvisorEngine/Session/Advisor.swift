@@ -5,8 +5,11 @@ import AdvisorText
 ///
 /// Build one per process; it is not thread-safe (the stemmer keeps a buffer).
 public final class Advisor {
+    /// The knowledge base the advisor answers from.
     public let knowledgeBase: KnowledgeBase
+    /// The router that picks a topic for each question.
     public let router: Router
+    /// The composer that builds each answer from its topic.
     public let composer: AnswerComposer
 
     /// An advisor over an already loaded knowledge base.
@@ -29,10 +32,13 @@ public final class Advisor {
         composer = AnswerComposer(knowledgeBase: knowledgeBase)
     }
 
-    /// Loads through the compiled cache in `cacheDirectory`: a cache whose content hash
-    /// matches the knowledge base's files (and whose checksum holds) is used as it is;
-    /// otherwise the knowledge base is loaded, validated and compiled, and the cache
-    /// rewritten (best effort). Every file is read once either way.
+    /// Loads the knowledge base in `directory` through the compiled cache in `cacheDirectory`.
+    ///
+    /// A cache whose content hash matches the knowledge base's files (and whose checksum
+    /// holds) is used as it is; otherwise the knowledge base is loaded, validated and
+    /// compiled, and the cache rewritten (best effort). With no `cacheDirectory`, no cache is
+    /// used. Every file is read once either way. Throws, listing every problem, when the
+    /// knowledge base fails the checks of `load(directory:)`.
     public static func load(directory: String, cacheDirectory: String?) throws(KnowledgeBaseError) -> Advisor {
         let files = KnowledgeBaseFiles.read(directory: directory)
         guard let cacheDirectory, files.isComplete else { return try load(files) }

@@ -30,9 +30,11 @@ public enum RoleOrigin: Sendable, Equatable {
 /// about, so that follow-up questions ("and to a CMO?", "why?", "what should I do first?")
 /// make sense.
 public final class Conversation {
+    /// The advisor that routes and answers the conversation's questions.
     public let advisor: Advisor
-    /// The asker's role: whom every answer's advice is for. Naming the counterpart in a
-    /// question never changes it; saying "I'm the CMO" does.
+    /// The asker's role: whom every answer's advice is for.
+    ///
+    /// Naming the counterpart in a question never changes it; saying "I'm the CMO" does.
     public var role: Role? {
         didSet { if role == nil { roleOrigin = nil } }
     }
@@ -53,6 +55,7 @@ public final class Conversation {
     /// The role the conversation is about, and the turn that said so.
     private var about: (role: Role, turn: Int)?
 
+    /// Starts a conversation with `advisor`; `origin` says where `role` came from, when there is one.
     public init(advisor: Advisor, role: Role? = nil, origin: RoleOrigin = .flag) {
         self.advisor = advisor
         self.role = role
@@ -143,9 +146,10 @@ public final class Conversation {
         return answer
     }
 
-    /// Takes the asker's role from what the question says of them; returns the notice to show
-    /// when it changed. A counterpart named as theirs ("my CMO") never overrides a role that
-    /// was set or stated; a statement ("I'm the CMO") does, like `/role`.
+    /// Takes the asker's role from what the question says of them; returns the notice to show when it changed.
+    ///
+    /// A counterpart named as theirs ("my CMO") never overrides a role that was set or
+    /// stated; a statement ("I'm the CMO") does, like `/role`.
     private func takeRole(from reading: RoleReading, turn: Int) -> String? {
         guard let asker = reading.asker, let evidence = reading.askerEvidence, let phrase = reading.askerPhrase,
             asker != role

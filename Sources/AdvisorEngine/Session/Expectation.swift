@@ -3,12 +3,14 @@ import AdvisorKnowledge
 /// What an `/expect` line asserts of the last answer: its topic, and optionally whom the
 /// advice was for (`as cio`, `as nobody`) and which role the question was about (`about cmo`).
 public struct Expectation: Sendable, Equatable, CustomStringConvertible {
+    /// The topic id the answer must have.
     public var topic: String
     /// nil: not checked; `.some(nil)`: no asker role.
     public var asker: Role??
     /// nil: not checked; `.some(nil)`: about no role.
     public var about: Role??
 
+    /// Makes an expectation of `topic`; by default the roles are not checked.
     public init(topic: String, asker: Role?? = nil, about: Role?? = nil) {
         self.topic = topic
         self.asker = asker
@@ -59,6 +61,7 @@ public struct Expectation: Sendable, Equatable, CustomStringConvertible {
             topic: actual.topic, asker: asker == nil ? nil : actual.asker, about: about == nil ? nil : actual.about)
     }
 
+    /// The expectation as an `/expect` line writes it: `TOPIC [as ROLE] [about ROLE]`, with `nobody` for no role.
     public var description: String {
         var text = topic
         if let asker { text += " as " + (asker?.rawValue ?? "nobody") }
@@ -69,6 +72,8 @@ public struct Expectation: Sendable, Equatable, CustomStringConvertible {
 
 /// Why an `/expect` line could not be read.
 public struct ExpectationError: Error, Sendable, Equatable {
+    /// What is wrong with the line, in one phrase ("needs a topic id").
     public var message: String
+    /// Makes the error from its message.
     public init(_ message: String) { self.message = message }
 }

@@ -22,6 +22,7 @@ public struct Preferences: Sendable, Equatable {
     /// The keys the file may set.
     public static let keys = ["role", "color"]
 
+    /// Makes preferences; by default no role and colour left to the terminal.
     public init(role: Role? = nil, noColor: Bool = false) {
         self.role = role
         self.noColor = noColor
@@ -84,7 +85,7 @@ public struct Preferences: Sendable, Equatable {
         return (preferences, warnings)
     }
 
-    /// The text of the file at `path` with `key = value` set: the first line for that key
+    /// `text`, a preferences file's content, with `key = value` set: the first line for that key
     /// is replaced (later ones removed), every other line, comments included, is kept.
     public static func updated(_ text: String, key: String, value: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -103,9 +104,11 @@ public struct Preferences: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Saves `key = value` in the file at `path`, keeping its other lines: written to a new
-    /// file beside it (mode 0600) and renamed over it, its folders created user-only. A
-    /// path that is a symbolic link or anything but a regular file is refused.
+    /// Saves `key = value` in the file at `path`, keeping its other lines.
+    ///
+    /// The file is written to a new file beside it (mode 0600) and renamed over it, its
+    /// folders created user-only. A path that is a symbolic link or anything but a regular
+    /// file is refused.
     public static func save(key: String, value: String, path: String) throws(SafeFile.Failure) {
         try SafeFile.checkReplaceable(path)
         var existing = ""

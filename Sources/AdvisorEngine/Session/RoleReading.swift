@@ -29,6 +29,7 @@ public struct RoleReading: Sendable, Equatable {
     /// Whether the question names a role at all, for the asker or otherwise.
     public var namesRole = false
 
+    /// Makes a reading that says nothing: no asker, no role asked about, no role named.
     public init() {}
 
     /// Words that can stand between a verb or possessive and the role ("I am the new CIO",

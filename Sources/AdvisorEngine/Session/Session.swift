@@ -24,6 +24,7 @@ public struct CommandOutcome: Sendable {
 ///
 /// Questions go to `ask`, lines starting with "/" to `run(command:)`; each is recorded.
 public final class Session {
+    /// The conversation the questions go to: the asker's role, the current topic and earlier turns.
     public let conversation: Conversation
     /// Where the session is saved, if it is.
     public let recorder: (any SessionLog)?
@@ -32,6 +33,9 @@ public final class Session {
     /// The preferences file `/role ... --save` writes, if any.
     public var preferencesPath: String?
 
+    /// Starts a session with `advisor` for `role`, saved through `recorder` (nil: not saved).
+    ///
+    /// `renderer` shows answers and topics in commands; `roleOrigin` says where `role` came from.
     public init(
         advisor: Advisor, role: Role?, recorder: (any SessionLog)?, renderer: AnswerRenderer,
         roleOrigin: RoleOrigin = .flag
@@ -380,8 +384,9 @@ public final class Session {
         )
     }
 
-    /// `/save [FILE]`, `/export FILE`: this session so far, as `transcripts export` writes it
-    /// (format from the extension: .md, .html, .json, .txt; else Markdown). `/save` alone
+    /// `/save [FILE]`, `/export FILE`: writes this session so far, as `transcripts export` writes it.
+    ///
+    /// The format comes from the extension (.md, .html, .json, .txt; else Markdown). `/save` alone
     /// writes `ID.md` in the current folder; `DIR/` writes `DIR/ID.md`. Only a regular file or
     /// a missing path is replaced (mode 0600).
     private func save(to argument: String, command: String) -> (CommandOutcome, String) {

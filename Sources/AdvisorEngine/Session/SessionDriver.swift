@@ -22,25 +22,29 @@ public protocol SessionPresenter: AnyObject {
     func problem(_ message: String, line: Int)
 }
 
-/// The one input loop of the advisor: the REPL and scripts feed it lines and it applies the
-/// same rules to both. Blank lines and `#` comments are skipped; a line longer than
+/// The one input loop of the advisor: the REPL and scripts feed it lines and it applies the same rules to both.
+///
+/// Blank lines and `#` comments are skipped; a line longer than
 /// ``LineReader/maximumLineLength`` bytes or not valid text is refused with one message;
 /// `/...` is a command; anything else a question. `/quit` ends every session, and a bare
 /// `quit` or `exit` ends an interactive one (in a script it is a question, as psql reads them).
 public final class SessionDriver {
+    /// The conversation every question and command goes to.
     public let session: Session
     /// Whether the input is a person at a terminal (bare `quit` and `exit` leave).
     public let interactive: Bool
     /// Stop at the first error or failed expectation (`run --bail`).
     public var bail = false
 
+    /// Makes a driver feeding `session`; `interactive` is true for a person at a terminal.
     public init(session: Session, interactive: Bool) {
         self.session = session
         self.interactive = interactive
     }
 
-    /// Reads every line from `source`, answering each before reading the next, and says what
-    /// happened through `presenter`. The session is not finished: the caller does that.
+    /// Reads every line from `source`, answering each before reading the next, and returns the tally.
+    ///
+    /// It says what happened through `presenter`. The session is not finished: the caller does that.
     public func run(_ source: some InputSource, presenting presenter: some SessionPresenter) -> ScriptReport {
         var report = ScriptReport()
         while let line = source.next() {

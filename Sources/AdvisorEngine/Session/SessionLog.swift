@@ -1,8 +1,10 @@
 import AdvisorKnowledge
 
-/// Where a session is kept as it happens. The engine only calls it; the transcripts layer
-/// (``TranscriptRecorder`` in AdvisorTranscripts) implements it, so the engine never knows
-/// how or where a session is stored.
+/// Where a session is kept as it happens.
+///
+/// The engine only calls it; the transcripts layer (``TranscriptRecorder`` in
+/// AdvisorTranscripts) implements it, so the engine never knows how or where a session is
+/// stored.
 public protocol SessionLog: AnyObject {
     /// The session's id.
     var id: String { get }
@@ -20,12 +22,15 @@ public protocol SessionLog: AnyObject {
     func finish()
     /// Writes the session so far to `path` (`/save`, `/export`), in the format its extension
     /// names (`.md`, `.html`, `.json`, `.txt`; else Markdown); `path` ending in "/" is a
-    /// folder to write `ID.md` into. Returns the path written and the number of turns.
+    /// folder to write `ID.md` into. Returns the path written, the format's name (`markdown`)
+    /// and the number of turns.
     func export(to path: String) throws(SessionExportError) -> (path: String, format: String, turns: Int)
 }
 
 /// Why `/save` or `/export` wrote nothing, in a sentence.
 public struct SessionExportError: Error, CustomStringConvertible {
+    /// What went wrong, as one sentence for the user ("cannot read this session's transcript: ...").
     public var description: String
+    /// Makes the error from its sentence.
     public init(_ description: String) { self.description = description }
 }

@@ -16,9 +16,13 @@ public struct SlashCommand: Sendable, Equatable {
     /// One command of the catalog: its name, its argument as shown in /help, what it does,
     /// and what kind of argument it takes.
     public struct Entry: Sendable {
+        /// The command's name without the slash ("role").
         public var name: String
+        /// The argument as `/help` shows it ("cio|cmo|none", "[FILE]"); empty when the command takes none.
         public var argument: String
+        /// What the command does, in the few words `/help` shows ("list the commands").
         public var help: String
+        /// What kind of argument the command takes, for completion.
         public var takes: ArgumentKind
     }
 
