@@ -41,8 +41,9 @@ struct SearchedTurn {
     }
 }
 
-/// How one query decides whether a turn matches and how well. The linear scan and the
-/// index both ask it, so they give the same hits, scores and snippets.
+/// How one query decides whether a turn matches and how well.
+///
+/// The linear scan and the index both ask it, so they give the same hits, scores and snippets.
 struct SearchMatcher {
     let query: SearchQuery
     /// The text folded for case and accents ("Café" is "cafe").
@@ -88,10 +89,13 @@ struct SearchMatcher {
             snippet: found.snippet, score: found.score)
     }
 
-    /// Whether a turn matches, and how well: three per occurrence in the question, one per
-    /// occurrence in the answer, with the answer's snippet. The question's and the answer's
-    /// scores are asked for only when needed (`textScore`, or a verdict kept by text id);
-    /// the answers of none and smalltalk turns (canned replies) are never looked in.
+    /// The score and answer snippet of a turn that matches the query, or nil when it does not.
+    ///
+    /// The score is three per occurrence in the question and one per occurrence in the
+    /// answer (0 for an empty query, which matches every turn of the topic and date asked
+    /// for). The question's and the answer's scores are asked for only when needed
+    /// (`textScore`, or a verdict kept by text id); the answers of none and smalltalk turns
+    /// (canned replies) are never looked in.
     func match(
         topic: String, at: @autoclosure () -> String, question: () -> TextScore?, answer: () -> TextScore?
     ) -> (score: Int, snippet: String?)? {

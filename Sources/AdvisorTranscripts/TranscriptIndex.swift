@@ -208,14 +208,18 @@ public final class TranscriptIndex {
         return result
     }
 
-    /// `files`: each transcript read, with what identifies its content (size, modification
-    /// time in seconds and nanoseconds, inode). `turns`: each turn, in line order, with its
-    /// question and answer as ids of `texts`, which holds each distinct text once, found by
-    /// a hash of its bytes (an index of the texts themselves would double them; answers
-    /// composed from the knowledge base recur in thousands of turns; canned replies are
-    /// stored as empty answers, as search ignores them). `text_index`: the FTS5 trigram index
-    /// of each text folded for case and accents, by text id; contentless and without
-    /// positions or sizes (the original is in `texts`, and the matcher checks every candidate).
+    /// The SQL that creates the index's tables in a new file.
+    ///
+    /// `meta`: the folder and the folding the index was built for. `topics`: each topic name
+    /// once, by id. `files`: each transcript read, with what identifies its content (size,
+    /// modification time in seconds and nanoseconds, inode). `turns`: each turn, in line
+    /// order, with its question and answer as ids of `texts`, which holds each distinct text
+    /// once, found by a hash of its bytes (an index of the texts themselves would double
+    /// them; answers composed from the knowledge base recur in thousands of turns; canned
+    /// replies are stored as empty answers, as search ignores them). `text_index`: the FTS5
+    /// trigram index of each text folded for case and accents, by text id; contentless and
+    /// without positions or sizes (the original is in `texts`, and the matcher checks every
+    /// candidate).
     static let schema = """
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE files(

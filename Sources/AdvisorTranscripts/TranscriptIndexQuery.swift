@@ -43,11 +43,14 @@ extension TranscriptIndex {
         warnings.forEach(warn)
     }
 
-    /// The turns that may match, narrowed in SQL (texts whose trigrams hold the folded
-    /// needle's, the topic, the file's modification time), each decided by `matcher` from
-    /// the original texts. With a needle the index can look up, the texts that hold it are
-    /// read and scored once each, first; a turn is then decided from its texts' ids alone,
-    /// and its transcript's name and question are read only for a hit that is kept.
+    /// Offers to `take` each indexed turn that `matcher` finds matching.
+    ///
+    /// SQL narrows the turns first (to texts whose trigrams hold the folded needle's, to the
+    /// topic, to files modified since `--since`); `matcher` then decides each from the
+    /// original texts. With a needle the index can look up, the texts that hold it are read
+    /// and scored once each, first; a turn is then decided from its texts' ids alone, and its
+    /// question is read only for a hit that is kept. `names` gives each file row's transcript
+    /// id; a turn of a file not in it is skipped.
     private func candidates(_ matcher: SearchMatcher, names: [Int64: String], take: Offer) throws(SQLiteError) {
         let topics = try topicNames()
         var conditions: [String] = []
@@ -134,10 +137,11 @@ extension TranscriptIndex {
         return names
     }
 
-    /// The FTS5 query that finds the texts whose folded form may hold `needle`: all of its
-    /// trigrams (the index keeps no positions, so the matcher decides). Nil when the index
-    /// cannot narrow the search: a needle of fewer than three characters (no trigram) or
-    /// with a control character; then every turn is a candidate.
+    /// The FTS5 query for the texts whose folded form may hold `needle`, all its trigrams joined by AND.
+    ///
+    /// The index keeps no positions, so the matcher decides. Nil when the index cannot
+    /// narrow the search: a needle of fewer than three characters (no trigram) or with a
+    /// control character; then every turn is a candidate.
     static func trigramQuery(_ needle: String) -> String? {
         let scalars = Array(needle.unicodeScalars)
         guard scalars.count >= 3, !scalars.contains(where: { $0.value < 0x20 }) else { return nil }

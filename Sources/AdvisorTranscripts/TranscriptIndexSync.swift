@@ -20,11 +20,12 @@ extension TranscriptIndex {
         }
     }
 
-    /// Brings the index up to date with the transcripts `ids` (the folder's listing), in
-    /// one transaction: a file new, or changed in size, modification time or inode, is read
-    /// again; one no longer listed is dropped. A file that cannot be read is left out and
-    /// warned about, as the scan does (not when `--since` rules it out by date: the scan
-    /// does not open those). Returns the name of every file the index now holds, by its id.
+    /// Brings the index up to date with the transcripts `ids` (the folder's listing), in one transaction.
+    ///
+    /// A file new, or changed in size, modification time or inode, is read again; one no
+    /// longer listed is dropped. A file that cannot be read is left out and warned about, as
+    /// the scan does (not when `--since` rules it out by date: the scan does not open those).
+    /// Returns the name of every file the index now holds, by its row id.
     @discardableResult
     func synchronize(_ ids: [String], matcher: SearchMatcher, warn: (String) -> Void) throws(SQLiteError)
         -> [Int64: String]
@@ -164,8 +165,9 @@ private final class IndexWriter {
         deleteText = try database.prepare("DELETE FROM texts WHERE id = ?")
     }
 
-    /// Records transcript `id`, as `info` describes it, with its turns in line order.
-    /// Adds file `id` and its turns; returns the file's row id.
+    /// Adds transcript `id`, as `info` (its `lstat`) describes it, and its turns in line order.
+    ///
+    /// Returns the new file row's id.
     func add(_ id: String, info: stat, turns: [(line: Int, turn: SearchedTurn)]) throws(SQLiteError) -> Int64 {
         try insertFile.bind(1, id)
         try insertFile.bind(2, Int64(info.st_size))

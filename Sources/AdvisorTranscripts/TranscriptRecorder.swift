@@ -164,6 +164,7 @@ public enum TranscriptError: Error, Sendable, CustomStringConvertible {
     /// The id has characters outside `[A-Za-z0-9._-]` (a path, `..`).
     case invalidID(String)
 
+    /// The message shown to the user, naming the folder, file or id concerned.
     public var description: String {
         switch self {
         case let .cannotWrite(directory, reason): return "cannot save transcripts in \(directory): \(reason)"

@@ -5,17 +5,24 @@ import Foundation
 
 /// A turn that matched a search.
 public struct SearchHit: Sendable, Equatable {
+    /// The id of the transcript the turn is in.
     public var transcript: String
+    /// The turn's 1-based number in its session.
     public var turn: Int
+    /// When the turn was answered, as `Timestamp` writes it.
     public var at: String
+    /// The topic the turn was answered with.
     public var topic: String
+    /// The question as the user typed it.
     public var question: String
     /// A piece of the answer around the first match, when the answer matched.
     public var snippet: String?
-    /// How well the turn matched: three per match in the question, one per match in the
-    /// answer. Results are shown best first.
+    /// How well the turn matched: three per match in the question, one per match in the answer.
+    ///
+    /// Results are shown best first.
     public var score: Int = 0
 
+    /// Makes a hit from its fields; without a snippet and scored 0 unless they are given.
     public init(
         transcript: String, turn: Int, at: String, topic: String, question: String, snippet: String? = nil,
         score: Int = 0
@@ -32,8 +39,9 @@ public struct SearchHit: Sendable, Equatable {
 
 /// The best hits of a search and how many turns matched in all.
 public struct SearchResults: Sendable, Equatable {
-    /// Best first; equal scores newest first (later transcript, later turn). At most the
-    /// limit asked for.
+    /// The hits shown, best first, at most the limit asked for.
+    ///
+    /// Equal scores come newest first (later transcript, later turn).
     public var hits: [SearchHit]
     /// How many turns matched, shown or not.
     public var total: Int
@@ -52,6 +60,8 @@ public struct SearchResults: Sendable, Equatable {
 struct BestHits {
     let limit: Int?
     private(set) var total = 0
+    /// The hits kept so far, with their ranking keys.
+    ///
     /// With a limit: kept best first, so the one to evict is the last. Without: every hit
     /// as offered, ranked once at the end.
     private var kept: [(key: Key, hit: SearchHit)] = []
@@ -105,6 +115,7 @@ public struct SearchQuery: Sendable {
     /// Only turns at or after this ISO-8601 date or timestamp ("2026-11-01").
     public var since: String?
 
+    /// Makes a query; a nil `topic` or `since` does not narrow it.
     public init(text: String, topic: String? = nil, since: String? = nil) {
         self.text = text
         self.topic = topic
@@ -168,8 +179,10 @@ extension TranscriptStore {
         return ranges
     }
 
-    /// `matchRanges` for printable ASCII text in ASCII strings (the common case), byte by
-    /// byte: the same ranges Foundation finds, at a fraction of its cost. Nil otherwise.
+    /// The ranges `matchRanges` gives, found byte by byte when `text` is printable ASCII and `string` ASCII.
+    ///
+    /// That is the common case, and these are the same ranges Foundation finds, at a fraction
+    /// of its cost. Nil for any other text or string.
     static func asciiMatchRanges(of text: String, in string: String) -> [Range<String.Index>]? {
         guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
         let pattern = text.utf8.map(lower)

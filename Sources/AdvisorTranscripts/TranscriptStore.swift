@@ -10,10 +10,15 @@ public struct Transcript: Sendable {
         case command(CommandEvent)
     }
 
+    /// The transcript's id: its file name without `.jsonl`.
     public var id: String
+    /// The file the transcript was read from.
     public var path: String
+    /// The file's first session event; nil when it has none (a warning then says so).
     public var session: SessionEvent?
+    /// The turns and commands, in file order; empty when read by `TranscriptStore.stream`.
     public var entries: [Entry] = []
+    /// The end event written on a clean exit; nil when the session was cut off or is still running.
     public var end: EndEvent?
     /// Problems met while reading, as `FILE:LINE: message`.
     public var warnings: [String] = []
@@ -26,11 +31,17 @@ public struct Transcript: Sendable {
 
 /// A transcript's summary for `transcripts list`.
 public struct TranscriptSummary: Sendable {
+    /// The transcript's id: its file name without `.jsonl`.
     public var id: String
+    /// When the session started (`2026-11-25T12:20:05.123Z`); nil without a session event.
     public var started: String?
+    /// `interactive` or `script`, from the session event; nil without one.
     public var mode: String?
+    /// The asker's role when the session started; nil when none was set or there is no session event.
     public var role: Role?
+    /// How many turns the file records.
     public var turns: Int
+    /// The question of the first turn; nil when there are no turns.
     public var firstQuestion: String?
     /// Whether the session ended cleanly (it has an end event).
     public var ended: Bool
@@ -42,8 +53,11 @@ public struct TranscriptStore: Sendable {
     public static let environmentVariable = "ADVISOR_TRANSCRIPTS"
     /// Transcript files end with this.
     public static let fileExtension = ".jsonl"
+    /// The folder holding the transcript files (`ID.jsonl`).
     public let directory: String
 
+    /// A store over the transcripts in `directory`, which is neither created nor checked here
+    /// (`prepareDirectory` does that).
     public init(directory: String) {
         self.directory = directory
     }
@@ -166,9 +180,11 @@ public struct TranscriptStore: Sendable {
         }
     }
 
-    /// Reads transcript `id` one entry at a time, in bounded memory: `body` gets each turn
-    /// or command in order with the session event met so far, and returns false to stop.
-    /// Returns the transcript without its entries (session, end and warnings).
+    /// Reads transcript `id` one entry at a time, in bounded memory.
+    ///
+    /// `body` gets each turn or command in order with the session event met so far, and
+    /// returns false to stop. Returns the transcript without its entries (session, end and
+    /// warnings); throws `cannotRead` when the file cannot be read.
     public func stream(_ id: String, _ body: (Transcript.Entry, SessionEvent?) -> Bool) throws(TranscriptError)
         -> Transcript
     {

@@ -35,6 +35,10 @@ public struct KnowledgeBaseCache: Sendable {
     public let cacheDirectory: String
     private let prefix: String
 
+    /// A cache for the knowledge base in `knowledgeBaseDirectory`, kept in `cacheDirectory`.
+    ///
+    /// Nothing is read or created yet. File names carry a hash of the knowledge base's path,
+    /// so caches of several knowledge bases can share a folder.
     public init(cacheDirectory: String, knowledgeBaseDirectory: String) {
         self.cacheDirectory = cacheDirectory
         var hasher = FNV1a64()
@@ -55,10 +59,12 @@ public struct KnowledgeBaseCache: Sendable {
         (cacheDirectory as NSString).appendingPathComponent(prefix + fingerprint + ".bin")
     }
 
-    /// The advisor stored for `fingerprint`, or nil when there is no usable cache: missing,
-    /// not a regular file owned by this user and writable by no one else, damaged, or
-    /// written by another build or for other files. `dictionary` is the knowledge base's
-    /// dictionary of real words (read with the files the fingerprint covers).
+    /// The advisor stored for `fingerprint`, or nil when there is no usable cache.
+    ///
+    /// There is none when the file is missing, not a regular file owned by this user and
+    /// writable by no one else, damaged, or written by another build or for other files.
+    /// `dictionary` is the knowledge base's dictionary of real words (read with the files the
+    /// fingerprint covers).
     package func read(fingerprint: String, dictionary: WordList?) -> Advisor? {
         guard
             let data = try? BoundedFile.read(
@@ -86,10 +92,12 @@ public struct KnowledgeBaseCache: Sendable {
         }
     }
 
-    /// For the fuzzer (`Fuzz/Sources/FuzzCache`): decodes `bytes` as a whole cache file,
-    /// then decodes their payload framed as a file whose header and checksum hold (the
-    /// payload of `bytes` when they are a cache file, else all of them), so that arbitrary
-    /// bytes reach the decoder behind the checksum. Returns what the second decoding gave.
+    /// Decodes `bytes` twice for the fuzzer (`Fuzz/Sources/FuzzCache`), returning what the second decoding gave.
+    ///
+    /// First as a whole cache file; then their payload framed as a file whose header and
+    /// checksum hold (the bytes between the header and the checksum when `bytes` start with
+    /// a readable header, else all of them), so that arbitrary bytes reach the decoder behind
+    /// the checksum.
     @_spi(Fuzzing) public static func fuzzDecode(_ bytes: [UInt8]) -> Advisor? {
         _ = decode(bytes, fingerprint: "fuzz", dictionary: nil)
         var payload = bytes[...]

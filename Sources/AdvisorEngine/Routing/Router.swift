@@ -4,7 +4,10 @@ import Foundation
 
 /// A topic that scored for a question.
 public struct Candidate: Sendable, Equatable, Codable {
+    /// The topic's id.
     public var topic: String
+    /// The topic's combined score (patterns, retrieval, question frames), rounded to two
+    /// decimals; higher is better, with no fixed upper bound.
     public var score: Double
 }
 
@@ -33,7 +36,10 @@ public struct Routing: Sendable {
 
     /// A second topic worth a line in the answer, and the words only it explains.
     public struct AlsoCandidate: Sendable, Equatable {
+        /// The runner-up topic's id.
         public var topic: String
+        /// The question's words (as corrected, when they were) that the runner-up's specific
+        /// patterns matched and the winner's did not, in question order.
         public var explains: [String]
     }
 
@@ -91,6 +97,8 @@ public final class Router {
     /// The weight of a stop word in a pattern made only of stop words.
     package static let stopWordWeight = 0.3
 
+    /// Turns questions and patterns into terms, with the knowledge base's concepts, its
+    /// dictionary and the vocabulary typos are corrected against.
     public let normalizer: Normalizer
     package var topicIDs: [String]
     package var rules: [Rule] = []
@@ -133,9 +141,11 @@ public final class Router {
     package static let framingTerms: Set<String> = Set(
         KnowledgeBase.framingConcepts.map { Normalizer.conceptPrefix + $0 })
 
-    /// Scratch marks for one question: `ruleMarks[r] == mark` when rule r was already
-    /// scored, `termMarks[t] == mark` when the question holds term t. Stamping instead of
-    /// clearing keeps each question's cost independent of the number of rules.
+    /// Scratch marks for one question, stamped with that question's `mark`.
+    ///
+    /// `ruleMarks[r] == mark` when rule r was already scored, `termMarks[t] == mark` when
+    /// the question holds term t. Stamping instead of clearing keeps each question's cost
+    /// independent of the number of rules.
     private var ruleMarks: [UInt32] = []
     private var termMarks: [UInt32] = []
     private var mark: UInt32 = 0
@@ -323,8 +333,9 @@ public final class Router {
 
     // MARK: Retrieval over each topic's whole text
 
-    /// The fields of a topic's text and how much each counts (BM25F field weights): the
-    /// patterns and title say most precisely what a topic is about, its prose least. The
+    /// The fields of a topic's text that retrieval reads, and how much each counts (BM25F field weights).
+    ///
+    /// The patterns and title say most precisely what a topic is about, its prose least. The
     /// next steps and advice are left out: they are the advisor's own everyday wording
     /// ("book a meeting this week"), which matched out-of-scope questions on the dev corpus.
     package static let fieldWeights: [(field: TextField, weight: Double)] = [
@@ -351,10 +362,13 @@ public final class Router {
         }
     }
 
-    /// Builds `textPostings`: BM25F over title, patterns, samples, glossary, answer, steps and
-    /// more, on the same normalised terms as the patterns. Terms only the prose holds get ids
-    /// (and weights) of their own, so that the question's words the knowledge base knows are
-    /// told from words it has never seen.
+    /// Builds `textPostings`, the BM25F retrieval index over each topic's whole text.
+    ///
+    /// The fields are those of `fieldWeights` (title, patterns, samples, glossary, answer and
+    /// more; not the next steps), on the same normalised terms as the patterns; `none` and
+    /// `smalltalk` are left out. Terms only the prose holds get ids (and weights) of their
+    /// own, so that the question's words the knowledge base knows are told from words it has
+    /// never seen.
     private func buildTextIndex(_ base: KnowledgeBase) {
         let skip: Set<String> = Set(Self.framingTerms)
         var counts: [[Int32: Double]] = []  // per topic: term -> weighted, length-normalised frequency
