@@ -56,8 +56,9 @@ struct HostileFilesTests {
 
         var description: String { rawValue }
 
-        /// Makes the target at `sandbox/name`; nil when this machine does not allow it
-        /// (mknod needs privileges). Also returns the other paths that must stay untouched.
+        /// Makes the target at `sandbox/name`, with the other paths that must stay untouched.
+        ///
+        /// Nil when this machine does not allow it (mknod needs privileges).
         func make(in sandbox: Sandbox, name: String) async throws -> (path: String, watched: [String])? {
             let path = sandbox.path(name).path
             switch self {

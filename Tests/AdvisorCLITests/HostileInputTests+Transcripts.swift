@@ -12,8 +12,9 @@ extension HostileInputTests {
     /// The last question of the large transcript: out of scope, so `gaps` lists it.
     static let lastQuestion = "the very last question, about gardening tools"
 
-    /// Writes a complete session of `turns` turns, each answer about 9 KB, to `file`,
-    /// quickly: one recorded turn is the template, written again with its number, question
+    /// Writes a complete session of `turns` turns, each answer about 9 KB, to `file`.
+    ///
+    /// Quickly: one recorded turn is the template, written again with its number, question
     /// and answer changed. Returns the file's size.
     static func writeLargeTranscript(_ sandbox: Sandbox, to file: URL, turns: Int) async throws -> Int {
         let recorded = try await sandbox.advisor(
@@ -59,8 +60,10 @@ extension HostileInputTests {
         return Int(try handle.offset())
     }
 
-    /// Runs `advisor` under GNU time when it is installed: the result, and the peak
-    /// resident memory in KiB (nil without GNU time or under the address sanitizer).
+    /// Runs `advisor` under GNU time when it is installed.
+    ///
+    /// Returns the result, and the peak resident memory in KiB (nil without GNU time or
+    /// under the address sanitizer).
     /// When a child is killed as hung: longer under the address sanitizer, which slows it several times.
     static var deadline: Duration {
         ProcessInfo.processInfo.environment["ADVISOR_SANITIZED"] == nil ? .seconds(120) : .seconds(300)

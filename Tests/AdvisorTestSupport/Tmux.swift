@@ -87,8 +87,10 @@ package final class TmuxSession: @unchecked Sendable {
         _ = try await tmuxCommand(["send-keys", "-l", text])
     }
 
-    /// Pastes `text` as a terminal paste: bracketed (ESC [200~ ... ESC [201~) when the
-    /// program asked for bracketed paste mode, raw otherwise.
+    /// Pastes `text` as a terminal paste.
+    ///
+    /// The paste is bracketed (ESC [200~, the text, ESC [201~) when the program asked for
+    /// bracketed paste mode, raw otherwise.
     package func paste(_ text: String) async throws {
         let name = "paste-\(UUID().uuidString.prefix(8))"
         let file = try sandbox.write(name, text)

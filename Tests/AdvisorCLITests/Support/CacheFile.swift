@@ -1,9 +1,10 @@
 import AdvisorTestSupport
 import Foundation
 
-/// The compiled knowledge base cache as a file on disk, written anew here from README's
-/// description rather than borrowed from AdvisorKit: a test that crafts a cache checks the
-/// format, not the code. The file ends with the XXH64 (seed 0) of every byte before it, as
+/// The compiled knowledge base cache as a file on disk.
+///
+/// Written anew here from README's description rather than borrowed from AdvisorKit: a test
+/// that crafts a cache checks the format, not the code. The file ends with the XXH64 (seed 0) of every byte before it, as
 /// 8 little-endian bytes.
 enum CacheFile {
     /// The cache files in `directory`.

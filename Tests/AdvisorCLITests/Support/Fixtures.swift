@@ -13,7 +13,7 @@ extension AdvisorProcess {
     /// The shipped knowledge base.
     static var shippedKnowledgeBase: URL? { Repository.shippedKnowledgeBase }
 
-    /// A fixture file or folder, e.g. `fixture("Scripts/passing.advisor")`.
+    /// A fixture file or folder, such as `fixture("Scripts/passing.advisor")`.
     static func fixture(_ relativePath: String) -> URL? {
         guard let url = fixtures?.appendingPathComponent(relativePath),
             FileManager.default.fileExists(atPath: url.path)

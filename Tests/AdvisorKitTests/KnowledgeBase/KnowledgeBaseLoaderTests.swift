@@ -378,8 +378,9 @@ struct KnowledgeBaseLoaderTests {
     }
 }
 
-/// Runs in a child process started by `aliasBombAsKey`: loads the knowledge base named by
-/// the environment and prints its diagnostics. Does nothing in a normal run.
+/// Loads the knowledge base named by the environment and prints its diagnostics.
+///
+/// Runs in a child process started by `aliasBombAsKey`; does nothing in a normal run.
 @Test("child process: load a knowledge base (a helper, idle unless started by another test)")
 func childLoadsKnowledgeBase() {
     guard let directory = ProcessInfo.processInfo.environment["ADVISOR_TEST_CHILD_KB"] else { return }
