@@ -3,6 +3,7 @@ import AdvisorKnowledge
 import AdvisorSystem
 import AdvisorText
 import AdvisorTranscripts
+import ArgumentParser
 import Foundation
 
 /// Writes to standard output and error; a closed pipe ends the program quietly.
@@ -71,5 +72,39 @@ enum Console {
     /// Ignore SIGPIPE so a closed pipe surfaces as EPIPE, handled above.
     static func ignoreBrokenPipe() {
         signal(SIGPIPE, SIG_IGN)
+    }
+}
+
+// MARK: The one place errors become exit statuses
+
+extension Console {
+    /// Ends the program for `error` with its exit status: 2 for a usage error, the
+    /// command's own status otherwise.
+    ///
+    /// Help and version go to standard output as the argument parser writes them; an
+    /// error is one line on standard error, `advisor: error: ...`, with whatever the user
+    /// typed neutralised (an escape in an argument is shown as `^[`, never sent raw).
+    static func terminate(with error: Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        let code = AdvisorCommand.exitCode(for: error)
+        if code == .success { AdvisorCommand.exit(withError: error) }
+        Console.errorLine("advisor: error: " + oneLine(error))
+        Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+
+    /// The argument parser's message, its first letter lower-cased as in the rest of our
+    /// messages, and where to find help.
+    static func oneLine(_ error: Error) -> String {
+        var message = AdvisorCommand.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let first = message.first, first.isUppercase, message.dropFirst().first?.isLowercase == true {
+            message = first.lowercased() + message.dropFirst()
+        }
+        let hint = AdvisorCommand.fullMessage(for: error).split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("See '") && $0.hasSuffix("for more information.") }
+        if let hint, let end = hint.range(of: " for more information.") {
+            message += " (see" + hint.dropFirst(3)[..<end.lowerBound] + ")"
+        }
+        return message
     }
 }
