@@ -62,7 +62,7 @@ indirect enum Node {
 /// no aliases (a "billion laughs" file cannot expand), no duplicate keys, a bounded number
 /// of values and a bounded depth (the tree is built without recursion).
 enum YAMLComposer {
-    /// A problem found while composing, at its place in the text.
+    /// A problem found while composing, at its place in the text; `message` is what the user reads.
     struct Failure: Error {
         var message: String
         var mark: YAMLMark?
@@ -89,13 +89,13 @@ enum YAMLComposer {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else { throw parserFailure(parser) }
                 defer { yaml_event_delete(&event) }
-                if let finished = try composer.take(event) { return finished.root }
+                if try composer.take(event) { return composer.root }
             }
         }
     }
 
     private static func parserFailure(_ parser: yaml_parser_t) -> Failure {
-        let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        let problem = "invalid YAML: " + (parser.problem.map { String(cString: $0) } ?? "unreadable text")
         if parser.error == YAML_READER_ERROR { return Failure(message: problem, mark: nil) }
         return Failure(message: problem, mark: YAMLMark(parser.problem_mark))
     }
@@ -120,16 +120,17 @@ enum YAMLComposer {
         var documents = 0
         var values = 0
 
-        /// Consumes one event; returns the composer once the stream has ended.
-        mutating func take(_ event: yaml_event_t) throws(Failure) -> EventComposer? {
+        /// Consumes one event; true once the stream has ended (the tree is then `root`).
+        mutating func take(_ event: yaml_event_t) throws(Failure) -> Bool {
             let mark = YAMLMark(event.start_mark)
             switch event.type {
             case YAML_STREAM_END_EVENT:
-                return self
+                return true
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
-                    throw Failure(message: "expected one YAML document in the file, found another", mark: mark)
+                    throw Failure(
+                        message: "invalid YAML: expected one YAML document in the file, found another", mark: mark)
                 }
             case YAML_ALIAS_EVENT:
                 throw Failure(message: "aliases (*name) are not allowed in knowledge base files", mark: mark)
@@ -144,7 +145,8 @@ enum YAMLComposer {
                 try add(.scalar(Node.Scalar(string: string, isPlain: isPlain, mark: mark)))
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLComposer.maximumDepth else {
-                    throw Failure(message: "nested deeper than \(YAMLComposer.maximumDepth) levels", mark: mark)
+                    throw Failure(
+                        message: "invalid YAML: nested deeper than \(YAMLComposer.maximumDepth) levels", mark: mark)
                 }
                 try count(at: mark)
                 stack.append(Open(isMapping: event.type == YAML_MAPPING_START_EVENT, mark: mark))
@@ -157,7 +159,7 @@ enum YAMLComposer {
             default:
                 break  // stream and document boundaries carry no value
             }
-            return nil
+            return false
         }
 
         private mutating func count(at mark: YAMLMark) throws(Failure) {

@@ -38,9 +38,8 @@ struct YAMLDocument {
         do {
             return YAMLDocument(path: displayPath, root: try YAMLComposer.compose(text))
         } catch {
-            let message = error.message.hasPrefix("aliases") ? error.message : "invalid YAML: \(error.message)"
-            guard let mark = error.mark else { throw Diagnostic(location, message) }
-            throw Diagnostic(SourceLocation(file: displayPath, line: mark.line, column: mark.column), message)
+            guard let mark = error.mark else { throw Diagnostic(location, error.message) }
+            throw Diagnostic(SourceLocation(file: displayPath, line: mark.line, column: mark.column), error.message)
         }
     }
 

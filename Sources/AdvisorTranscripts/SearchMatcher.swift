@@ -116,6 +116,12 @@ struct SearchMatcher {
         let first = snippet ? ranges.first : nil
         return TextScore(count: ranges.count, snippet: first.map { TranscriptStore.snippet(text, around: $0) })
     }
+
+    /// The snippet of `text` around the query's first occurrence, as `textScore` gives it.
+    func snippet(of text: String) -> String? {
+        TranscriptStore.matchRanges(of: query.text, in: text).first.map { TranscriptStore.snippet(text, around: $0) }
+    }
+
 }
 
 /// The occurrences of the query in one text, and the snippet around the first.

@@ -70,7 +70,7 @@ extension TranscriptIndex {
             conditions.append("file IN (SELECT file FROM files WHERE mtime_s >= ?\(values.count + 1))")
             values.append(.integer(seconds))
         }
-        var texts = try TextReader(database)
+        let texts = try TextReader(database)
         // Scores by text id: nil for a text without the needle. With trigrams, every text
         // that may hold the needle is scored here; any other cannot match.
         var scores: [Int64: TextScore?] = [:]
@@ -79,15 +79,14 @@ extension TranscriptIndex {
                 "SELECT id, text FROM texts WHERE id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)")
             try matching.bind(1, trigrams)
             while try matching.step() {
-                let text = matching.text(1)
-                // Snippets are for answers; a question's is dropped where it is used.
-                scores[matching.int64(0)] = matcher.textScore(text, snippet: true)
+                // Counts only: a snippet is made for the few hits kept, below.
+                scores[matching.int64(0)] = matcher.textScore(matching.text(1), snippet: false)
             }
         }
         func score(_ id: Int64) throws(SQLiteError) -> TextScore? {
             if let known = scores[id] { return known }
             if trigrams != nil { return nil }
-            let found = matcher.textScore(try texts.text(id), snippet: true)
+            let found = matcher.textScore(try texts.text(id), snippet: false)
             scores[id] = .some(found)
             return found
         }
@@ -111,15 +110,22 @@ extension TranscriptIndex {
                     return nil
                 }
             }
+            var answerMatched = false
             let found = matcher.match(
-                topic: topic, at: statement.text(2), question: { scored(questionID) }, answer: { scored(answerID) })
+                topic: topic, at: statement.text(2), question: { scored(questionID) },
+                answer: {
+                    let score = scored(answerID)
+                    answerMatched = score != nil
+                    return score
+                })
             if let failure { throw failure }
             guard let found, let transcript = names[statement.int64(0)] else { continue }
             let turn = Int(statement.int64(1))
             try take(found.score, transcript, turn) { () throws(SQLiteError) -> SearchHit in
                 SearchHit(
                     transcript: transcript, turn: turn, at: statement.text(2), topic: topic,
-                    question: try texts.text(questionID), snippet: found.snippet, score: found.score)
+                    question: try texts.text(questionID),
+                    snippet: answerMatched ? matcher.snippet(of: try texts.text(answerID)) : nil, score: found.score)
             }
         }
     }

@@ -26,7 +26,6 @@ extension TranscriptIndex {
     /// longer listed is dropped. A file that cannot be read is left out and warned about, as
     /// the scan does (not when `--since` rules it out by date: the scan does not open those).
     /// Returns the name of every file the index now holds, by its row id.
-    @discardableResult
     func synchronize(_ ids: [String], matcher: SearchMatcher, warn: (String) -> Void) throws(SQLiteError)
         -> [Int64: String]
     {
@@ -43,9 +42,7 @@ extension TranscriptIndex {
             let infos = Self.statuses(of: ids, in: folder)
             for (id, status) in zip(ids, infos) {
                 let old = known.removeValue(forKey: id)
-                var info = status ?? stat()
-                let present = status != nil
-                if present, let old, old.isCurrent(info) {
+                if let status, let old, old.isCurrent(status) {
                     names[old.file] = id
                     continue
                 }
@@ -64,12 +61,12 @@ extension TranscriptIndex {
                         return true
                     }
                 } catch {
-                    if matcher.admitsFile(modifiedAt: present ? Double(info.st_mtim.tv_sec) : nil) {
+                    if matcher.admitsFile(modifiedAt: status.map { Double($0.st_mtim.tv_sec) }) {
                         problems.append((id, TranscriptError.cannotRead(path, error.description).description))
                     }
                     continue
                 }
-                names[try writer.add(id, info: present ? info : stat(), turns: turns)] = id
+                names[try writer.add(id, info: status ?? stat(), turns: turns)] = id
             }
             for old in known.values { try writer.remove(old.file) }
             try writer.dropUnusedTexts()
@@ -85,25 +82,22 @@ extension TranscriptIndex {
     /// `lstat` of each transcript in `folder` (nil where it fails), on every core: the
     /// freshness check of a search over 100,000 transcripts is mostly these calls.
     static func statuses(of ids: [String], in folder: Int32) -> [stat?] {
-        guard folder >= 0 else { return ids.map { _ in nil } }
-        let infos = UnsafeMutableBufferPointer<stat>.allocate(capacity: ids.count)
-        let found = UnsafeMutableBufferPointer<Bool>.allocate(capacity: ids.count)
-        defer {
-            infos.deallocate()
-            found.deallocate()
-        }
+        var statuses: [stat?] = Array(repeating: nil, count: ids.count)
+        guard folder >= 0 else { return statuses }
         let parts = ids.count < 2_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        nonisolated(unsafe) let (sharedInfos, sharedFound) = (infos, found)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (ids.count * part / parts)..<(ids.count * (part + 1) / parts)
-            for index in range {
-                var info = stat()
-                let ok = fstatat(folder, ids[index] + TranscriptStore.fileExtension, &info, AT_SYMLINK_NOFOLLOW) == 0
-                sharedInfos[index] = info
-                sharedFound[index] = ok
+        statuses.withUnsafeMutableBufferPointer { buffer in
+            // Each part writes only its own range of the buffer.
+            nonisolated(unsafe) let shared = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for index in (ids.count * part / parts)..<(ids.count * (part + 1) / parts) {
+                    var info = stat()
+                    if fstatat(folder, ids[index] + TranscriptStore.fileExtension, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+                        shared[index] = info
+                    }
+                }
             }
         }
-        return (0..<ids.count).map { found[$0] ? infos[$0] : nil }
+        return statuses
     }
 
     /// Every file the index holds, by transcript id.

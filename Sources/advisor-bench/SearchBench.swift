@@ -50,9 +50,10 @@ struct SearchArchive: ParsableCommand {
         let build = try timed { try TranscriptIndex.search(query, in: store, cacheDirectory: cache, warn: warn) }
         let warm = try timed { try TranscriptIndex.search(query, in: store, cacheDirectory: cache, warn: warn) }
         // What `transcripts search` does: the 20 best, ranked, and the total.
-        var best = SearchResults.ranking([], limit: 0)
+        var bestTotal = 0
         let top = try timed {
-            best = try TranscriptIndex.ranked(query, in: store, cacheDirectory: cache, limit: 20, warn: warn)
+            let best = try TranscriptIndex.ranked(query, in: store, cacheDirectory: cache, limit: 20, warn: warn)
+            bestTotal = best.total
             return best.hits
         }
         let before = Set(try store.ids())
@@ -72,7 +73,7 @@ struct SearchArchive: ParsableCommand {
             "archive_mib": Self.mebibytes(of: archive), "index_mib": Self.mebibytes(of: indexPath),
             "scan_ms": scan.ms, "index_build_ms": build.ms, "index_warm_ms": warm.ms, "index_best20_ms": top.ms,
             "added_sessions": added, "index_after_added_ms": updated.ms, "scan_after_added_ms": scanAfter.ms,
-            "hits": warm.hits.count, "best20_total": best.total, "hits_after_added": updated.hits.count,
+            "hits": warm.hits.count, "best20_total": bestTotal, "hits_after_added": updated.hits.count,
             "same_hits": indexOnly
                 ? build.hits == warm.hits
                 : scan.hits == build.hits && build.hits == warm.hits && scanAfter.hits == updated.hits,

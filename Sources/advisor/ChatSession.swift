@@ -35,7 +35,7 @@ struct ChatSession {
         let style = TextStyle(colors: !preferences.noColor && common.useColor())
         let session = Session(
             advisor: advisor, role: role, recorder: recorder,
-            renderer: AnswerRenderer(width: Self.readingWidth(), style: style), roleOrigin: origin)
+            renderer: AnswerRenderer(width: TerminalPolicy.readingWidth(minimum: 20), style: style), roleOrigin: origin)
         session.preferencesPath = preferencesPath
         Console.exitHandler = { session.finish() }
         let completer = Self.completer(for: advisor.knowledgeBase)
@@ -52,11 +52,6 @@ struct ChatSession {
         let driver = SessionDriver(session: session, interactive: true)
         _ = driver.run(input, presenting: TerminalPresenter(session: session, style: style))
         session.finish()
-    }
-
-    /// The width answers and command output wrap to: the terminal's, at most 100 columns.
-    static func readingWidth() -> Int {
-        max(20, min(TerminalPolicy.outputWidth(), TerminalPolicy.maximumReadingWidth))
     }
 
     /// The greeting: what this is, how to say who is asking, where the session is saved.
@@ -141,7 +136,7 @@ private final class TerminalInput: InputSource {
             editor.prompt = session.conversation.role.map { "advisor[\($0.rawValue)]> " } ?? "advisor> "
             let input = editor.readLine()
             // Read when the line is returned: the first answer after a resize fits the new width.
-            session.renderer.width = ChatSession.readingWidth()
+            session.renderer.width = TerminalPolicy.readingWidth(minimum: 20)
             switch input {
             case .endOfFile:
                 Console.write("\n")
