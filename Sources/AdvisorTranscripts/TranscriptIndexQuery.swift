@@ -90,6 +90,14 @@ extension TranscriptIndex {
             scores[id] = .some(found)
             return found
         }
+        // Snippets by answer id, made for the hits built: answers recur in many turns.
+        var snippets: [Int64: String?] = [:]
+        func snippet(_ answerID: Int64) throws(SQLiteError) -> String? {
+            if let known = snippets[answerID] { return known }
+            let made = matcher.snippet(of: try texts.text(answerID))
+            snippets[answerID] = .some(made)
+            return made
+        }
         let statement = try database.prepare(
             "SELECT file, n, at, topic, question, answer FROM turns"
                 + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")))
@@ -125,7 +133,7 @@ extension TranscriptIndex {
                 SearchHit(
                     transcript: transcript, turn: turn, at: statement.text(2), topic: topic,
                     question: try texts.text(questionID),
-                    snippet: answerMatched ? matcher.snippet(of: try texts.text(answerID)) : nil, score: found.score)
+                    snippet: answerMatched ? try snippet(answerID) : nil, score: found.score)
             }
         }
     }
