@@ -159,22 +159,28 @@ public enum KnowledgeBaseLoader {
                 for (name, nameNode, body) in try doc.mapping(value, what: "'frames'") {
                     var when: [String] = []
                     var topics: [Located<String>] = []
+                    var leansAlone = true
                     for (field, fieldNode, fieldValue) in try doc.mapping(body, what: "frame '\(name)'") {
                         switch field {
                         case "when":
                             when = try doc.strings(fieldValue, what: "the words of frame '\(name)'").map(\.value)
                         case "topics": topics = try doc.strings(fieldValue, what: "the topics of frame '\(name)'")
+                        case "leans_alone":
+                            leansAlone = try doc.bool(fieldValue, what: "'leans_alone' of frame '\(name)'")
                         default:
                             throw Diagnostic(
                                 doc.location(of: fieldNode),
-                                "unknown key '\(field)' in frame '\(name)' (expected when, topics)")
+                                "unknown key '\(field)' in frame '\(name)' (expected when, topics, leans_alone)")
                         }
                     }
                     guard !when.isEmpty, !topics.isEmpty else {
                         throw Diagnostic(
                             doc.location(of: nameNode), "frame '\(name)' needs 'when' phrases and 'topics'")
                     }
-                    frames.append(Frame(name: name, when: when, topics: topics, location: doc.location(of: nameNode)))
+                    frames.append(
+                        Frame(
+                            name: name, when: when, topics: topics, leansAlone: leansAlone,
+                            location: doc.location(of: nameNode)))
                 }
             default:
                 throw Diagnostic(doc.location(of: keyNode), "unknown key '\(key)' (expected 'concepts' or 'frames')")

@@ -220,14 +220,20 @@ public struct Frame: Sendable {
     public var when: [String]
     /// The topics it usually means, most likely first.
     public var topics: [Located<String>]
+    /// Whether the frame leans to its first topic when the question's other words point at
+    /// none of its topics (`leans_alone`, true unless set false).
+    public var leansAlone: Bool
     /// Where the frame's name is written in concepts.yaml.
     public var location: SourceLocation
 
     /// Every stored property, as the memberwise initialiser takes them.
-    package init(name: String, when: [String], topics: [Located<String>], location: SourceLocation) {
+    package init(
+        name: String, when: [String], topics: [Located<String>], leansAlone: Bool = true, location: SourceLocation
+    ) {
         self.name = name
         self.when = when
         self.topics = topics
+        self.leansAlone = leansAlone
         self.location = location
     }
 }

@@ -132,6 +132,15 @@ struct YAMLDocument {
         return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A `true` or `false` value.
+    func bool(_ node: Node, what: String) throws(Diagnostic) -> Bool {
+        switch try string(node, what: what) {
+        case "true": return true
+        case "false": return false
+        default: throw Diagnostic(location(of: node), "\(what) must be true or false")
+        }
+    }
+
     /// A list of texts (a single text counts as a list of one).
     func strings(_ node: Node, what: String) throws(Diagnostic) -> [Located<String>] {
         switch node {

@@ -17,7 +17,7 @@ import Foundation
 public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    package static let formatVersion = 6
+    package static let formatVersion = 7
     /// The checksum that ends the file.
     package static let checksumSize = 8
     /// The largest cache file read.
@@ -296,6 +296,7 @@ public struct KnowledgeBaseCache: Sendable {
                 w.write(phrase.name)
                 w.write(phrase.terms) { $0.write($1) }
                 w.write(phrase.topics) { $0.write($1) }
+                w.write(phrase.leansAlone)
             }
         }
         w.write(router.textPostings) { w, list in
@@ -419,7 +420,8 @@ public struct KnowledgeBaseCache: Sendable {
             (
                 try r.int32(),
                 try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                    Router.FramePhrase(name: try r.string(), terms: try int32s(&r), topics: try int32s(&r))
+                    Router.FramePhrase(
+                        name: try r.string(), terms: try int32s(&r), topics: try int32s(&r), leansAlone: try r.bool())
                 }
             )
         }

@@ -123,6 +123,8 @@ public final class Router {
         package var name: String
         package var terms: [Int32]
         package var topics: [Int32]
+        /// Whether the frame leans to its first topic when no other word points at its topics.
+        package var leansAlone = true
     }
 
     /// What a frame adds to each of its topics that the question's other words point at.
@@ -312,20 +314,22 @@ public final class Router {
                     continue
                 }
                 let terms = words.map { termID($0.term, isStop: $0.isStopWord) }
-                framePhrases[terms[0], default: []].append(FramePhrase(name: frame.name, terms: terms, topics: topics))
+                framePhrases[terms[0], default: []].append(
+                    FramePhrase(name: frame.name, terms: terms, topics: topics, leansAlone: frame.leansAlone))
             }
         }
     }
 
-    /// The frames whose phrase the question holds, in order, each once.
-    private func matchedFrames(_ sequence: [Int32]) -> [FramePhrase] {
-        var found: [FramePhrase] = []
+    /// The frames whose phrase the question holds, in order, each once, with the first term
+    /// after the phrase that is not a stop word (-1 when there is none or it is unknown).
+    private func matchedFrames(_ sequence: [Int32]) -> [(phrase: FramePhrase, next: Int32)] {
+        var found: [(phrase: FramePhrase, next: Int32)] = []
         for (start, term) in sequence.enumerated() where term >= 0 {
-            for phrase in framePhrases[term] ?? [] where !found.contains(where: { $0.name == phrase.name }) {
-                guard start + phrase.terms.count <= sequence.count,
-                    Array(sequence[start..<(start + phrase.terms.count)]) == phrase.terms
-                else { continue }
-                found.append(phrase)
+            for phrase in framePhrases[term] ?? [] where !found.contains(where: { $0.phrase.name == phrase.name }) {
+                let end = start + phrase.terms.count
+                guard end <= sequence.count, Array(sequence[start..<end]) == phrase.terms else { continue }
+                let next = sequence[end...].first { !stopTerms.contains($0) } ?? -1
+                found.append((phrase, next))
             }
         }
         return found
@@ -481,8 +485,21 @@ public final class Router {
 
         // A glossary word used in a question about something else ("our platform budget
         // keeps growing") does not make the question about the word: the term's topic
-        // then yields to the topic of the other words, and the answer notes the word.
-        for (topic, entry) in scores where glossaryTerms[topic] != nil {
+        // then yields to the topic of the other words, and the answer notes the word. A
+        // frame naming the glossary topic and followed by its word ("what is agile marketing
+        // and what are its goals", "the word omnichannel") says the question is about the
+        // word itself: that topic does not yield.
+        let matched = matchedFrames(sequence)
+        let frames = matched.map(\.phrase)
+        let mentions = glossaryMentions(in: words)
+        let mentioned = Set(mentions.compactMap { topicIDs.firstIndex(of: $0).map(Int32.init) })
+        var framedTopics: Set<Int32> = []
+        for (phrase, next) in matched where next >= 0 {
+            for topic in phrase.topics where mentioned.contains(topic) && glossaryTerms[topic]?.contains(next) == true {
+                framedTopics.insert(topic)
+            }
+        }
+        for (topic, entry) in scores where glossaryTerms[topic] != nil && !framedTopics.contains(topic) {
             let own = (glossaryTerms[topic] ?? []).union(entry.terms)
             let elsewhere = scores.contains { other, otherEntry in
                 other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingTermIDs).isEmpty
@@ -511,8 +528,13 @@ public final class Router {
         }
         // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
         // choose among them, and alone the frame leans to its first.
-        for frame in matchedFrames(sequence) {
-            let pointed = frame.topics.filter { scores[$0] != nil || textScores[$0] != nil }
+        // A frame points at a glossary topic only when the question holds its word.
+        for frame in frames {
+            let pointed = frame.topics.filter { topic in
+                (scores[topic] != nil || textScores[topic] != nil)
+                    && (glossaryTerms[topic] == nil || mentioned.contains(topic))
+            }
+            if pointed.isEmpty, !frame.leansAlone { continue }
             for topic in pointed.isEmpty ? Array(frame.topics.prefix(1)) : pointed {
                 scores[topic, default: TopicScore()].frameScore += pointed.isEmpty ? Self.frameBase : Self.frameBonus
                 scores[topic, default: TopicScore()].frames.append(frame.name)
@@ -532,7 +554,7 @@ public final class Router {
         var routing = Routing(
             words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
             matchedRules: [], corrections: words.compactMap { word in word.correction.map { (word.surface, $0) } },
-            glossaryMentions: glossaryMentions(in: words))
+            glossaryMentions: mentions)
         routing.candidates = ranked.prefix(5).map {
             Candidate(topic: topicIDs[Int($0.topic)], score: (($0.score * 100).rounded() / 100))
         }

@@ -125,4 +125,34 @@ struct NextStepsSchemaTests {
         #expect(routing.candidates.first?.topic == "alpha")
         #expect(routing.evidence.contains("frame 'who-owns'"))
     }
+
+    @Test("a frame with leans_alone: false adds nothing when no other word points at its topics")
+    func frameThatDoesNotLeanAlone() throws {
+        let concepts = """
+            concepts:
+              cio: [cio, IT]
+              cmo: [cmo, marketing]
+            frames:
+              who-owns:
+                when: [who owns, who controls]
+                topics: [alpha]
+                leans_alone: false
+
+            """
+        let folder = try TestSupport.copyFixture("valid")
+        defer { folder.remove() }
+        try folder.write("concepts.yaml", concepts)
+        let base = KnowledgeBaseLoader.load(directory: folder.path).0
+        #expect(base.frames.first?.leansAlone == false)
+        let routing = Router(knowledgeBase: base).route("who owns the zebras?")
+        #expect(routing.candidates.isEmpty, "\(routing.candidates)")
+        #expect(routing.topic == "none")
+
+        try folder.write(
+            "concepts.yaml", concepts.replacingOccurrences(of: "leans_alone: false", with: "leans_alone: maybe"))
+        let problems = KnowledgeBaseLoader.load(directory: folder.path).1
+        #expect(
+            problems.contains { $0.message.contains("'leans_alone' of frame 'who-owns' must be true or false") },
+            "\(problems)")
+    }
 }
