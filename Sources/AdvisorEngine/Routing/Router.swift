@@ -320,16 +320,14 @@ public final class Router {
         }
     }
 
-    /// The frames whose phrase the question holds, in order, each once, with the first term
-    /// after the phrase that is not a stop word (-1 when there is none or it is unknown).
-    private func matchedFrames(_ sequence: [Int32]) -> [(phrase: FramePhrase, next: Int32)] {
-        var found: [(phrase: FramePhrase, next: Int32)] = []
+    /// The frames whose phrase the question holds, in order, each once.
+    private func matchedFrames(_ sequence: [Int32]) -> [FramePhrase] {
+        var found: [FramePhrase] = []
         for (start, term) in sequence.enumerated() where term >= 0 {
-            for phrase in framePhrases[term] ?? [] where !found.contains(where: { $0.phrase.name == phrase.name }) {
+            for phrase in framePhrases[term] ?? [] where !found.contains(where: { $0.name == phrase.name }) {
                 let end = start + phrase.terms.count
                 guard end <= sequence.count, Array(sequence[start..<end]) == phrase.terms else { continue }
-                let next = sequence[end...].first { !stopTerms.contains($0) } ?? -1
-                found.append((phrase, next))
+                found.append(phrase)
             }
         }
         return found
@@ -486,19 +484,13 @@ public final class Router {
         // A glossary word used in a question about something else ("our platform budget
         // keeps growing") does not make the question about the word: the term's topic
         // then yields to the topic of the other words, and the answer notes the word. A
-        // frame naming the glossary topic and followed by its word ("what is agile marketing
-        // and what are its goals", "the word omnichannel") says the question is about the
-        // word itself: that topic does not yield.
-        let matched = matchedFrames(sequence)
-        let frames = matched.map(\.phrase)
+        // frame naming the glossary topic, with its word in the question ("what is agile
+        // marketing and what are its goals", "they keep saying 'platforms', what do they mean?"),
+        // says the question is about the word itself: that topic does not yield.
+        let frames = matchedFrames(sequence)
         let mentions = glossaryMentions(in: words)
         let mentioned = Set(mentions.compactMap { topicIDs.firstIndex(of: $0).map(Int32.init) })
-        var framedTopics: Set<Int32> = []
-        for (phrase, next) in matched where next >= 0 {
-            for topic in phrase.topics where mentioned.contains(topic) && glossaryTerms[topic]?.contains(next) == true {
-                framedTopics.insert(topic)
-            }
-        }
+        let framedTopics = Set(frames.flatMap(\.topics)).intersection(mentioned)
         for (topic, entry) in scores where glossaryTerms[topic] != nil && !framedTopics.contains(topic) {
             let own = (glossaryTerms[topic] ?? []).union(entry.terms)
             let elsewhere = scores.contains { other, otherEntry in
