@@ -40,8 +40,7 @@ struct ChatSession {
         Console.exitHandler = { session.finish() }
         let completer = Self.completer(for: advisor.knowledgeBase)
         guard let editor = LineEditor(program: "advisor", completer: completer) else {
-            Console.error("advisor: cannot start the line editor on this terminal")
-            throw ExitCode(2)
+            throw CommandFailure("cannot start the line editor on this terminal")
         }
         let history = SavedHistory(location: Self.historyLocation(option: historyFile))
         for line in history.load() { editor.remember(line) }

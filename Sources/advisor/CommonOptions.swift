@@ -78,13 +78,11 @@ struct CommonOptions: ParsableArguments {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
             else {
-                Console.error("advisor: knowledge base folder not found: \(directory)")
-                throw ExitCode(2)
+                throw CommandFailure("knowledge base folder not found: \(directory)")
             }
             return directory
         } catch let error as KnowledgeBaseLocator.LocatorError {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw CommandFailure(error.description)
         }
     }
 

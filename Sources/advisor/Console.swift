@@ -85,6 +85,10 @@ extension Console {
     /// error is one line on standard error, `advisor: error: ...`, with whatever the user
     /// typed neutralised (an escape in an argument is shown as `^[`, never sent raw).
     static func terminate(with error: Error) -> Never {
+        if let failure = error as? CommandFailure {
+            errorLine("advisor: error: " + failure.message)
+            Foundation.exit(failure.exitCode)
+        }
         if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
         let code = AdvisorCommand.exitCode(for: error)
         if code == .success { AdvisorCommand.exit(withError: error) }
@@ -106,5 +110,23 @@ extension Console {
             message += " (see" + hint.dropFirst(3)[..<end.lowerBound] + ")"
         }
         return message
+    }
+}
+
+/// A command that cannot do what it was asked.
+///
+/// It is one line on standard error, in the one form `advisor: error: MESSAGE`, and an exit
+/// status (2 for bad input or an unusable file or folder, 1 for a check that failed).
+/// Commands throw it; `Console.terminate(with:)` is the one place that prints it.
+struct CommandFailure: Error {
+    /// What went wrong, without the `advisor: error: ` prefix.
+    var message: String
+    /// The process's exit status.
+    var exitCode: Int32
+
+    /// A failure with exit status 2: the input, a file or a folder cannot be used.
+    init(_ message: String, exitCode: Int32 = 2) {
+        self.message = message
+        self.exitCode = exitCode
     }
 }

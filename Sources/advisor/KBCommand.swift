@@ -25,8 +25,7 @@ struct KBCommand: ParsableCommand {
             let (base, problems) = KnowledgeBaseCheck.check(directory: directory)
             for problem in problems { Console.error(problem.description) }
             if !problems.isEmpty {
-                Console.error("\(problems.count) problem(s) in \(directory)")
-                throw ExitCode(1)
+                throw CommandFailure("\(problems.count) problem(s) in \(directory)", exitCode: 1)
             }
             let samples = base.topics.reduce(0) { $0 + $1.samples.count }
             Console.write(
@@ -62,8 +61,7 @@ struct KBCommand: ParsableCommand {
             let advisor = try common.loadAdvisor()
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
             else {
-                Console.error("advisor: error: cannot read \(TerminalSafe.neutralize(file)) as UTF-8 text")
-                throw ExitCode(2)
+                throw CommandFailure("cannot read \(TerminalSafe.neutralize(file)) as UTF-8 text")
             }
             let evaluation = RoutingEvaluation(text: text, advisor: advisor)
             for problem in evaluation.problems { Console.error("\(TerminalSafe.neutralize(file)):\(problem)") }

@@ -46,12 +46,10 @@ struct ScriptSession {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
             var info = stat()
             if descriptor < 0 {
-                Console.error("advisor: cannot open script \(path): \(String(cString: strerror(errno)))")
-                throw ExitCode(2)
+                throw CommandFailure("cannot open script \(path): \(String(cString: strerror(errno)))")
             }
             if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-                Console.error("advisor: cannot run \(path): it is a directory")
-                throw ExitCode(2)
+                throw CommandFailure("cannot run \(path): it is a directory")
             }
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }

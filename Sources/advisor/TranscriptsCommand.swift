@@ -33,8 +33,7 @@ struct TranscriptsCommand: ParsableCommand {
             do {
                 return (store, try store.resolve(reference))
             } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
         }
 
@@ -45,8 +44,7 @@ struct TranscriptsCommand: ParsableCommand {
                 for warning in transcript.warnings { Console.warning(warning) }
                 return transcript
             } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
         }
     }
@@ -56,7 +54,6 @@ struct TranscriptsCommand: ParsableCommand {
 func removeTranscript(_ id: String, in store: TranscriptStore) throws {
     let path = store.path(of: id)
     if unlink(path) != 0 {
-        Console.errorLine("advisor: error: cannot remove \(path): \(String(cString: strerror(errno)))")
-        throw ExitCode(2)
+        throw CommandFailure("cannot remove \(path): \(String(cString: strerror(errno)))")
     }
 }

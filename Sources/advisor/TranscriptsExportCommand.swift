@@ -94,8 +94,7 @@ extension TranscriptsCommand {
                     // Nothing is replaced unless the whole transcript was read.
                     try SafeFile.replace(path) { write in export(write) }
                 } catch {
-                    Console.errorLine("advisor: error: \(exportMessage(error, path: path))")
-                    throw ExitCode(2)
+                    throw CommandFailure("\(exportMessage(error, path: path))")
                 }
             } else {
                 _ = export { data in
@@ -107,8 +106,7 @@ extension TranscriptsCommand {
             case .success(let transcript):
                 for warning in transcript.warnings { Console.warning(warning) }
             case .failure(let error):
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
         }
 
@@ -116,8 +114,7 @@ extension TranscriptsCommand {
             do {
                 try SafeFile.checkReplaceable(path)
             } catch {
-                Console.errorLine("advisor: error: \(exportMessage(error, path: path))")
-                throw ExitCode(2)
+                throw CommandFailure("\(exportMessage(error, path: path))")
             }
         }
 

@@ -27,8 +27,7 @@ extension TranscriptsCommand {
                 result = try TranscriptReview.gaps(
                     in: options.store, threshold: threshold, warn: { Console.warning($0) })
             } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
             let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
             let unasked = advisor.knowledgeBase.topics.map(\.id).filter {

@@ -23,8 +23,7 @@ extension TranscriptsCommand {
             do {
                 summaries = try options.store.summaries(warn: { Console.warning($0) })
             } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
             if let limit { summaries = Array(summaries.prefix(max(0, limit))) }
             if json {

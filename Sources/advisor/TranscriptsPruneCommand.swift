@@ -32,8 +32,7 @@ extension TranscriptsCommand {
             do {
                 summaries = try store.summaries(warn: { Console.warning($0) })
             } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
             let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
             let formatter = ISO8601DateFormatter()

@@ -42,8 +42,7 @@ extension TranscriptsCommand {
                 do {
                     resolved = try store.ids()
                 } catch {
-                    Console.error("advisor: \(error.description)")
-                    throw ExitCode(2)
+                    throw CommandFailure(error.description)
                 }
             } else {
                 for reference in ids {
@@ -63,8 +62,7 @@ extension TranscriptsCommand {
                     transcript = try store.read(id)
                 } catch {
                     if !all {
-                        Console.error("advisor: \(error.description)")
-                        throw ExitCode(2)
+                        throw CommandFailure(error.description)
                     }
                     Console.warning(error.description)
                     continue

@@ -75,8 +75,7 @@ extension TranscriptsCommand {
                     cacheDirectory: indexCacheDirectory, limit: shown == 0 ? nil : shown,
                     warn: { Console.warning($0) })
             } catch {
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
             if json {
                 Console.write(results.hits.map { $0.jsonLine() }.joined())

@@ -30,8 +30,7 @@ extension TranscriptsCommand {
             var fromTurn: Int?
             if let hash = reference.lastIndex(of: "#") {
                 guard let turn = Int(reference[reference.index(after: hash)...]), turn > 0 else {
-                    Console.errorLine("advisor: error: '\(self.id)' is not ID or ID#TURN (a turn number after #)")
-                    throw ExitCode(2)
+                    throw CommandFailure("'\(self.id)' is not ID or ID#TURN (a turn number after #)")
                 }
                 reference = String(reference[..<hash])
                 fromTurn = turn
@@ -81,8 +80,7 @@ extension TranscriptsCommand {
                     throw ExitCode(2)
                 }
             case .failure(let error):
-                Console.error("advisor: \(error.description)")
-                throw ExitCode(2)
+                throw CommandFailure(error.description)
             }
         }
     }
