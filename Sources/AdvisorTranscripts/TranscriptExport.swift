@@ -3,15 +3,16 @@ import Foundation
 /// Renders a saved transcript as it is read, one entry at a time: a session of any
 /// length is exported whole in bounded memory.
 public enum TranscriptExport {
-    /// Writes transcript `id` of `store` in `format` to `write`, in pieces of about
-    /// `chunkSize` bytes; `write` returns false to stop (its output failed).
+    /// Writes transcript `id` of `store` in `format` to `write`, in pieces of about `chunkSize` bytes.
     ///
+    /// `write` returns false to stop (its output failed); `countTurn` is called once for each
+    /// turn read.
     /// An HTML page is named by the first question, read first (up to the first turn
     /// only). Returns the transcript without its entries (session, end, warnings) and
     /// whether every piece was written.
     public static func write(
         _ id: String, in store: TranscriptStore, as format: TranscriptFormat, formatter: TranscriptFormatter,
-        chunkSize: Int = 64 << 10, to write: (Data) -> Bool
+        chunkSize: Int = 64 << 10, to write: (Data) -> Bool, counting countTurn: () -> Void = {}
     ) throws(TranscriptError) -> (transcript: Transcript, complete: Bool) {
         let firstQuestion = format == .html ? try store.firstQuestion(id) : nil
         var buffer = Data()
@@ -33,6 +34,7 @@ public enum TranscriptExport {
                     return false
                 }
             }
+            if case .turn = entry { countTurn() }
             return add(formatter.render(entry, as: format))
         }
         if !begun {

@@ -10,19 +10,30 @@ extension TranscriptRecorder: SessionLog {
         let intoFolder = path.hasSuffix("/")
         let format = intoFolder ? .markdown : TranscriptFormat(fileName: path) ?? .markdown
         if intoFolder { path += id + "." + format.fileExtension }
-        let directory = (self.path as NSString).deletingLastPathComponent
-        let transcript: Transcript
-        do {
-            transcript = try TranscriptStore(directory: directory).read(id)
-        } catch {
-            throw SessionExportError("cannot read this session's transcript: \(error.description)")
-        }
+        let store = TranscriptStore(directory: (self.path as NSString).deletingLastPathComponent)
         let formatter = TranscriptFormatter(renderer: AnswerRenderer(width: 80, style: .plain), running: true)
+        // Rendered as it is read, like `transcripts export`: a long session is saved in
+        // bounded memory, and nothing is replaced unless the whole session was read.
+        var readFailure: TranscriptError?
+        var turns = 0
         do {
-            try SafeFile.replace(path, with: Data(formatter.render(transcript, as: format).utf8))
+            _ = try SafeFile.replace(path) { write in
+                do throws(TranscriptError) {
+                    let (_, complete) = try TranscriptExport.write(
+                        id, in: store, as: format, formatter: formatter,
+                        to: { data in write(data) }, counting: { turns += 1 })
+                    return complete
+                } catch {
+                    readFailure = error
+                    return false
+                }
+            }
         } catch {
             throw SessionExportError(error.description)
         }
-        return (path, format.rawValue, transcript.turns.count)
+        if let readFailure {
+            throw SessionExportError("cannot read this session's transcript: \(readFailure.description)")
+        }
+        return (path, format.rawValue, turns)
     }
 }
