@@ -49,11 +49,12 @@ struct ScriptCorpusTests {
 
     /// The real-question corpus (Tests/Routing/corpus) must not route worse than before.
     ///
-    /// Floors below what it reached when this was written (dev 80.4%, held-out 64.3%), so a
-    /// change that makes real questions worse fails. The figures themselves are in README.
+    /// Floors below what it reached when this was written (dev 73.3%, held-out 61.8%, with the
+    /// situational fourth batch, which routes at 46%), so a change that makes real questions
+    /// worse fails. The figures themselves are in README.
     @Test(
         "the real-question corpus routes at least as well as recorded",
-        arguments: [("dev.tsv", 0.78), ("heldout.tsv", 0.62)])
+        arguments: [("dev.tsv", 0.72), ("heldout.tsv", 0.60)])
     func corpusFloor(file: String, floor: Double) async throws {
         guard let root = AdvisorProcess.packageRoot else { return }
         let path = root.appendingPathComponent("Tests/Routing/corpus/" + file).path
