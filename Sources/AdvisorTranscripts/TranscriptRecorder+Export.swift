@@ -14,26 +14,15 @@ extension TranscriptRecorder: SessionLog {
         let formatter = TranscriptFormatter(renderer: AnswerRenderer(width: 80, style: .plain), running: true)
         // Rendered as it is read, like `transcripts export`: a long session is saved in
         // bounded memory, and nothing is replaced unless the whole session was read.
-        var readFailure: TranscriptError?
-        var turns = 0
         do {
-            _ = try SafeFile.replace(path) { write in
-                do throws(TranscriptError) {
-                    let (_, complete) = try TranscriptExport.write(
-                        id, in: store, as: format, formatter: formatter,
-                        to: { data in write(data) }, counting: { turns += 1 })
-                    return complete
-                } catch {
-                    readFailure = error
-                    return false
-                }
-            }
+            let saved = try TranscriptExport.save(id, in: store, as: format, formatter: formatter, toFile: path)
+            return (path, format.rawValue, saved.turns)
         } catch {
-            throw SessionExportError(error.description)
+            switch error {
+            case .read(let failure):
+                throw SessionExportError("cannot read this session's transcript: \(failure.description)")
+            case .write(let failure): throw SessionExportError(failure.description)
+            }
         }
-        if let readFailure {
-            throw SessionExportError("cannot read this session's transcript: \(readFailure.description)")
-        }
-        return (path, format.rawValue, turns)
     }
 }

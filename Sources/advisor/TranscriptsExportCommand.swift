@@ -77,44 +77,39 @@ extension TranscriptsCommand {
             }
             // Rendered as it is read, so a transcript of any size is exported in bounded memory.
             let formatter = TranscriptFormatter()
-            var outcome: Result<Transcript, TranscriptError> = .failure(.notFound(id, store.directory))
-            func export(_ write: (Data) -> Bool) -> Bool {
-                do throws(TranscriptError) {
-                    let (transcript, complete) = try TranscriptExport.write(
-                        id, in: store, as: format.transcriptFormat, formatter: formatter, to: write)
-                    outcome = .success(transcript)
-                    return complete
-                } catch {
-                    outcome = .failure(error)
-                    return false
-                }
-            }
+            let transcript: Transcript
             if let path {
                 do {
                     // Nothing is replaced unless the whole transcript was read.
-                    try SafeFile.replace(path) { write in export(write) }
+                    transcript = try TranscriptExport.save(
+                        id, in: store, as: format.transcriptFormat, formatter: formatter, toFile: path
+                    ).transcript
                 } catch {
-                    throw CommandFailure("\(exportMessage(error, path: path))")
+                    switch error {
+                    case .read(let failure): throw CommandFailure(failure.description)
+                    case .write(let failure): throw CommandFailure(exportMessage(failure, path: path))
+                    }
                 }
             } else {
-                _ = export { data in
-                    Console.write(String(decoding: data, as: UTF8.self))
-                    return true
+                do {
+                    transcript = try TranscriptExport.write(
+                        id, in: store, as: format.transcriptFormat, formatter: formatter
+                    ) { data in
+                        Console.write(String(decoding: data, as: UTF8.self))
+                        return true
+                    }.transcript
+                } catch {
+                    throw CommandFailure(error.description)
                 }
             }
-            switch outcome {
-            case .success(let transcript):
-                for warning in transcript.warnings { Console.warning(warning) }
-            case .failure(let error):
-                throw CommandFailure(error.description)
-            }
+            for warning in transcript.warnings { Console.warning(warning) }
         }
 
         private func refuseUnlessReplaceable(_ path: String) throws {
             do {
                 try SafeFile.checkReplaceable(path)
             } catch {
-                throw CommandFailure("\(exportMessage(error, path: path))")
+                throw CommandFailure(exportMessage(error, path: path))
             }
         }
 

@@ -75,9 +75,7 @@ extension TranscriptsCommand {
             case .success(let transcript):
                 for warning in transcript.warnings { Console.warning(warning) }
                 if !reached, let fromTurn {
-                    Console.errorLine(
-                        "advisor: error: \(transcript.id) has \(transcript.turns.count) turn(s), no turn \(fromTurn)")
-                    throw ExitCode(2)
+                    throw CommandFailure("\(transcript.id) has \(transcript.turns.count) turn(s), no turn \(fromTurn)")
                 }
             case .failure(let error):
                 throw CommandFailure(error.description)
