@@ -14,7 +14,10 @@ let package = Package(
         ),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Tests only: starting child processes (process group, signal mask, descriptors).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // Snowball stemmer from Debian's libstemmer-dev (no pkg-config file).
@@ -95,8 +98,15 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         // What both test targets share: the repository, temporary folders, child processes,
-        // tmux sessions.
-        .target(name: "AdvisorTestSupport", path: "Tests/AdvisorTestSupport"),
+        // tmux sessions. Children are started by swift-subprocess.
+        .target(
+            name: "AdvisorTestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/AdvisorTestSupport"
+        ),
         .testTarget(
             name: "AdvisorKitTests",
             dependencies: [

@@ -591,12 +591,12 @@ struct HostileInputTests {
         else { return false }
         let folder = sandbox.path("probe")
         guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
-            let process = try? Subprocess(
+            let process = try? ChildProcess(
                 executable: mount, arguments: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", folder.path],
                 environment: sandbox.environment)
         else { return false }
         guard process.finish(timeout: .seconds(10)).status == 0 else { return false }
-        if let unmount = try? Subprocess(
+        if let unmount = try? ChildProcess(
             executable: umount, arguments: ["-l", folder.path], environment: sandbox.environment)
         {
             _ = unmount.finish(timeout: .seconds(10))
@@ -661,7 +661,7 @@ struct HostileInputTests {
         let mounted = try await sandbox.run(mount, ["-t", "tmpfs", "-o", "size=64k", "tmpfs", folder.path])
         try #require(mounted.status == 0, "\(mounted)")
         defer {
-            if let process = try? Subprocess(
+            if let process = try? ChildProcess(
                 executable: umount, arguments: ["-l", folder.path], environment: sandbox.environment)
             {
                 _ = process.finish(timeout: .seconds(10))

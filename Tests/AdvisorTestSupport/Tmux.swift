@@ -204,7 +204,9 @@ package final class TmuxSession: @unchecked Sendable {
         stopped = true
         var env = sandbox.environment
         for (key, value) in environment { env[key] = value }
-        if let process = try? Subprocess(executable: tmux, arguments: ["-L", socket, "kill-server"], environment: env) {
+        if let process = try? ChildProcess(
+            executable: tmux, arguments: ["-L", socket, "kill-server"], environment: env)
+        {
             _ = process.finish(timeout: .seconds(5))
         }
     }
