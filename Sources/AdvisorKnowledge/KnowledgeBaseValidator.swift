@@ -64,9 +64,8 @@ public enum KnowledgeBaseValidator {
                     Diagnostic(topic.location, "frame '\(frame.name)' names unknown topic '\(topic.value)'"))
             }
         }
-        let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
         for topic in base.topics {
-            if !exempt.contains(topic.id), topic.sources.isEmpty, !base.sources.isEmpty {
+            if TopicKind.isAdvice(topic.id), topic.sources.isEmpty, !base.sources.isEmpty {
                 problems.append(Diagnostic(topic.location, "topic '\(topic.id)' cites no source"))
             }
             for source in topic.sources where !sourceIDs.contains(source) {
@@ -119,7 +118,7 @@ public enum KnowledgeBaseValidator {
                             "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
                 }
             }
-            if topic.id != KnowledgeBase.noneTopic, topic.patterns.isEmpty {
+            if TopicKind(topicID: topic.id) != .fallback, topic.patterns.isEmpty {
                 problems.append(
                     Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))
             }
@@ -184,8 +183,7 @@ public enum KnowledgeBaseValidator {
         if let reserved { problems += reservedConceptProblems(base, listed: reserved.ids, at: reserved.key) }
         problems += specialTopicProblems(base, declared: special)
         if requireNextSteps {
-            let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
-            for topic in base.topics where !exempt.contains(topic.id) {
+            for topic in base.topics where TopicKind.isAdvice(topic.id) {
                 for role in Role.allCases {
                     let count = topic.nextSteps[role]?.count ?? 0
                     if !(2...4).contains(count) {

@@ -291,6 +291,32 @@ public struct KnowledgeBase: Sendable {
     public static let smalltalkTopic = "smalltalk"
 }
 
+/// What a topic's answers are: advice, or one of the engine's own two replies.
+///
+/// The ids of the two are declared in `manifest.yaml` and checked by `kb check`.
+public enum TopicKind: Sendable, Equatable {
+    /// A topic of advice, citing its sources.
+    case advice
+    /// The reply to a question the knowledge base has no advice on (`none`).
+    case fallback
+    /// Greetings and thanks (`smalltalk`).
+    case smalltalk
+
+    /// The kind of the topic with this id.
+    public init(topicID: String) {
+        switch topicID {
+        case KnowledgeBase.noneTopic: self = .fallback
+        case KnowledgeBase.smalltalkTopic: self = .smalltalk
+        default: self = .advice
+        }
+    }
+
+    /// Whether answers on the topic with this id give advice (not the fallback or small talk).
+    public static func isAdvice(_ topicID: String) -> Bool {
+        TopicKind(topicID: topicID) == .advice
+    }
+}
+
 /// Concept ids with a meaning of their own in a conversation.
 public enum ReservedConcept {
     /// "cio": the concept naming the CIO, as asker or subject.

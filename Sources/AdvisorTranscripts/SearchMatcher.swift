@@ -37,7 +37,7 @@ struct SearchedTurn {
 
     /// Whether search looks in the answers of `topic` (not in canned replies).
     static func isSearchable(answerOf topic: String) -> Bool {
-        topic != KnowledgeBase.noneTopic && topic != KnowledgeBase.smalltalkTopic
+        TopicKind.isAdvice(topic)
     }
 }
 

@@ -110,9 +110,8 @@ public enum TranscriptReview {
                     guard case .turn(let turn) = entry else { return true }
                     let answer = turn.answer
                     asked.insert(answer.topic)
-                    guard answer.topic == KnowledgeBase.noneTopic || answer.confidence < threshold,
-                        answer.topic != KnowledgeBase.smalltalkTopic
-                    else { return true }
+                    let kind = TopicKind(topicID: answer.topic)
+                    guard kind == .fallback || (kind == .advice && answer.confidence < threshold) else { return true }
                     let key = Tokenizer.tokenize(turn.question).map(\.text).joined(separator: " ")
                     var gap =
                         groups[key]

@@ -29,9 +29,8 @@ extension TranscriptsCommand {
             } catch {
                 throw CommandFailure(error.description)
             }
-            let exempt: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
             let unasked = advisor.knowledgeBase.topics.map(\.id).filter {
-                !result.askedTopics.contains($0) && !exempt.contains($0)
+                !result.askedTopics.contains($0) && TopicKind.isAdvice($0)
             }
             if json {
                 Console.write(
@@ -44,8 +43,8 @@ extension TranscriptsCommand {
             if result.gaps.isEmpty { out += "  none\n" }
             for gap in result.gaps {
                 let topic =
-                    gap.topic == KnowledgeBase.noneTopic
-                    ? "none" : "\(gap.topic) \(String(format: "%.2f", gap.confidence))"
+                    TopicKind(topicID: gap.topic) == .fallback
+                    ? gap.topic : "\(gap.topic) \(String(format: "%.2f", gap.confidence))"
                 out +=
                     "  \(String(gap.count).padding(toLength: 4, withPad: " ", startingAt: 0))\(TerminalSafe.neutralize(gap.question, keepNewlines: false))  [\(TerminalSafe.neutralize(topic))]  e.g. \(gap.examples.joined(separator: ", "))\n"
             }

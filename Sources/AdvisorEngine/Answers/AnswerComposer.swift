@@ -100,7 +100,7 @@ public struct AnswerComposer: Sendable {
         var lines: [String] = []
         let role = request.asker
 
-        if topic.id == KnowledgeBase.noneTopic {
+        if TopicKind(topicID: topic.id) == .fallback {
             let suggestions = nearestTopics(routing)
             if !suggestions.isEmpty { related = suggestions }
             lines.append(reply(of: topic, to: request.question) ?? topic.answer)
@@ -180,7 +180,7 @@ public struct AnswerComposer: Sendable {
     /// One line saying the match is weak or a near tie, with the topics to pick from.
     package func hedge(_ routing: Routing, topic: String) -> String? {
         let others = routing.candidates.filter {
-            $0.topic != topic && $0.topic != KnowledgeBase.noneTopic && $0.topic != KnowledgeBase.smalltalkTopic
+            $0.topic != topic && TopicKind.isAdvice($0.topic)
         }
         let best = routing.candidates.first?.score ?? 0
         let nearTie = others.first.map { best > 0 && $0.score >= best * Self.nearTie } ?? false
@@ -280,9 +280,7 @@ public struct AnswerComposer: Sendable {
 
     /// Topics to suggest when a question is out of scope: those nearest to it by score.
     package func nearestTopics(_ routing: Routing) -> [String] {
-        let scored = routing.candidates.map(\.topic).filter {
-            $0 != KnowledgeBase.noneTopic && $0 != KnowledgeBase.smalltalkTopic
-        }
+        let scored = routing.candidates.map(\.topic).filter(TopicKind.isAdvice)
         return Array(scored.prefix(3))
     }
 

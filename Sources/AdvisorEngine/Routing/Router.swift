@@ -388,12 +388,11 @@ public final class Router {
         for lengths in fieldLengths { for (index, length) in lengths.enumerated() { averages[index] += length } }
         averages = averages.map { max(1, $0 / Double(topicCount)) }
         var documentFrequency: [Int32: Int] = [:]
-        // `none` and `smalltalk` are reached by their patterns only: their prose names the
-        // topics the advisor covers, which must not pull questions to them.
-        let patternOnly: Set<String> = [KnowledgeBase.noneTopic, KnowledgeBase.smalltalkTopic]
+        // The fallback and small talk are reached by their patterns only: their prose names
+        // the topics the advisor covers, which must not pull questions to them.
         for (topicIndex, topic) in base.topics.enumerated() {
             var frequencies: [Int32: Double] = [:]
-            guard !patternOnly.contains(topic.id) else {
+            guard TopicKind.isAdvice(topic.id) else {
                 counts.append(frequencies)
                 continue
             }

@@ -98,7 +98,8 @@ public final class Conversation {
         // "and to a CMO?", "why?", "what should I do first?", "tell me more", "I'm the CMO":
         // the same topic, seen anew. Also when a follow-up ("and for the CMO again?") has
         // words that match nothing.
-        let refersBack = content.isEmpty || (routing.topic == KnowledgeBase.noneTopic && Self.isFollowUp(question))
+        let refersBack =
+            content.isEmpty || (TopicKind(topicID: routing.topic) == .fallback && Self.isFollowUp(question))
         if let current = currentTopic, refersBack, asksFigures || asksMore || asksSteps || reading.namesRole {
             topic = current
             routed = false
@@ -107,7 +108,7 @@ public final class Conversation {
         } else if content.isEmpty, notice != nil {
             topic = KnowledgeBase.smalltalkTopic  // "I'm the CIO" before any question
             routed = false
-        } else if asksFigures, topic != KnowledgeBase.noneTopic,
+        } else if asksFigures, TopicKind(topicID: topic) != .fallback,
             !(advisor.knowledgeBase.topic(topic)?.facts.isEmpty ?? true)
         {
             mode = .figures
@@ -136,7 +137,7 @@ public final class Conversation {
         lastAnswer = answer
         lastQuestion = question
         questions.append(question)
-        if answer.topic != KnowledgeBase.noneTopic, answer.topic != KnowledgeBase.smalltalkTopic {
+        if TopicKind.isAdvice(answer.topic) {
             if routed {
                 currentConfidence = answer.confidence
                 currentTurn = turn

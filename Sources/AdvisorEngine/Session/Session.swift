@@ -162,7 +162,7 @@ public final class Session {
     }
 
     package func topics() -> String {
-        let topics = advisor.knowledgeBase.topics.filter { $0.id != KnowledgeBase.noneTopic }
+        let topics = advisor.knowledgeBase.topics.filter { TopicKind(topicID: $0.id) != .fallback }
         let width = topics.map(\.id.count).max() ?? 0
         return topics.map { $0.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.title }
             .joined(separator: "\n")
