@@ -51,9 +51,7 @@ extension TranscriptFormatter {
                 // Numbered as the answer's [n] markers.
                 body += "<ol class=\"sources\">\n"
                 for source in turn.answer.sources {
-                    body +=
-                        "<li>\(h(source.title))" + (source.author.map { ", \(h($0))" } ?? "")
-                        + (source.date.map { ", \(h($0))" } ?? "") + "</li>\n"
+                    body += "<li>\(Self.reference(source, escaped: h))</li>\n"
                 }
                 body += "</ol>\n"
             }

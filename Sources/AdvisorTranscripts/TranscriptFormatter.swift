@@ -194,14 +194,17 @@ public struct TranscriptFormatter: Sendable {
             if !turn.answer.sources.isEmpty {
                 out += "Sources:\n\n"
                 for source in turn.answer.sources {
-                    out +=
-                        "- \(md(source.title))" + (source.author.map { ", \(md($0))" } ?? "")
-                        + (source.date.map { ", \(md($0))" } ?? "") + "\n"
+                    out += "- \(Self.reference(source, escaped: md))\n"
                 }
                 out += "\n"
             }
         }
         return out
+    }
+
+    /// A source as a reference line: "title, author, date", each part escaped for the format.
+    static func reference(_ source: Citation, escaped escape: (String) -> String) -> String {
+        ([source.title] + [source.author, source.date].compactMap { $0 }).map(escape).joined(separator: ", ")
     }
 
     /// The non-empty lines of `text`, as `split(separator: "\n")` gives them (byte by byte
