@@ -192,268 +192,105 @@ public struct KnowledgeBaseCache: Sendable {
 
     package static func encode(_ advisor: Advisor, into w: inout BinaryWriter) {
         let base = advisor.knowledgeBase
-        var files: [String: Int] = [:]
-        var fileNames: [String] = []
-        func file(_ name: String) -> Int {
-            if let index = files[name] { return index }
-            files[name] = fileNames.count
-            fileNames.append(name)
-            return fileNames.count - 1
-        }
-        // Locations refer to a table of file names, written first.
+        var coder = CacheEncoder()
+        // Locations are numbers in a table of file names, written before them.
         for topic in base.topics {
-            _ = file(topic.location.file)
-            for pattern in topic.patterns { _ = file(pattern.location.file) }
+            _ = coder.file(topic.location.file)
+            for pattern in topic.patterns { _ = coder.file(pattern.location.file) }
         }
-        for concept in base.concepts { _ = file(concept.location.file) }
-        w.write(fileNames) { $0.write($1) }
-        func location(_ l: SourceLocation, _ w: inout BinaryWriter) {
-            w.write(file(l.file))
-            w.write(l.line)
-            w.write(l.column)
-        }
-
-        w.write(base.directory)
-        w.write(base.sources) { w, s in
-            w.write(s.id)
-            w.write(s.seed)
-            w.write(s.title)
-            w.write(s.author)
-            w.write(s.date)
-        }
-        w.write(base.concepts) { w, c in
-            w.write(c.id)
-            w.write(c.synonyms) { $0.write($1) }
-            location(c.location, &w)
-        }
-        w.write(base.topics) { w, t in
-            w.write(t.id)
-            w.write(t.title)
-            w.write(t.answer)
-            w.write(t.more)
-            w.write(t.advice[.cio])
-            w.write(t.advice[.cmo])
-            for role in Role.allCases {
-                w.write(t.nextSteps[role] ?? []) { w, step in
-                    w.write(step.text)
-                    w.write(step.source)
-                    w.write(step.inferred)
-                    location(step.location, &w)
-                }
-            }
-            w.write(t.replies) { w, reply in
-                w.write(reply.when) { $0.write($1) }
-                w.write(reply.answer)
-                location(reply.location, &w)
-            }
-            w.write(t.glossary != nil)
-            if let g = t.glossary {
-                w.write(g.term)
-                w.write(g.aliases) { $0.write($1) }
-                w.write(g.meanings[.cio])
-                w.write(g.meanings[.cmo])
-                w.write(g.note)
-            }
-            w.write(t.facts) { w, f in
-                w.write(f.text)
-                w.write(f.source)
-            }
-            w.write(t.sources) { $0.write($1) }
-            w.write(t.related) { w, r in
-                w.write(r.value)
-                location(r.location, &w)
-            }
-            w.write(t.patterns) { w, p in
-                w.write(p.value)
-                w.write(p.weight)
-                location(p.location, &w)
-            }
-            w.write(t.samples) { w, s in
-                w.write(s.value)
-                location(s.location, &w)
-            }
-            location(t.location, &w)
-        }
+        for concept in base.concepts { _ = coder.file(concept.location.file) }
+        coder.bytes.write(base.directory)
+        coder.encode(base.sources)
+        coder.encode(base.concepts)
+        coder.encode(base.topics)
 
         let router = advisor.router
         let normalizer = router.normalizer
         var terms = [String](repeating: "", count: router.termIDs.count)
         for (term, id) in router.termIDs { terms[Int(id)] = term }
-        w.write(terms) { $0.write($1) }
-        w.write(router.termWeights) { $0.write($1) }
-        w.write(router.stopTerms.sorted()) { $0.write($1) }
-        w.write(router.rules) { w, r in
-            w.write(r.topic)
-            w.write(r.terms) { $0.write($1) }
-            w.write(r.text)
-            w.write(r.weight)
-            w.write(r.stopOnly)
+        coder.encode(terms)
+        coder.bytes.write(router.termWeights) { $0.write($1) }
+        coder.encode(router.stopTerms.sorted())
+        coder.encode(router.rules)
+        coder.bytes.write(router.postings.count)
+        for list in router.postings { coder.encode(list) }
+        coder.bytes.write(router.framePhrases.count)
+        for (term, phrases) in router.framePhrases.sorted(by: { $0.key < $1.key }) {
+            coder.bytes.write(term)
+            coder.encode(phrases)
         }
-        w.write(router.postings) { w, list in w.write(list) { $0.write($1) } }
-        w.write(router.framePhrases.sorted { $0.key < $1.key }) { w, entry in
-            w.write(entry.key)
-            w.write(entry.value) { w, phrase in
-                w.write(phrase.name)
-                w.write(phrase.terms) { $0.write($1) }
-                w.write(phrase.topics) { $0.write($1) }
-                w.write(phrase.leansAlone)
+        coder.bytes.write(router.textPostings.count)
+        for list in router.textPostings { coder.encode(list) }
+        coder.bytes.write(router.glossaryByFirstTerm.count)
+        for (term, phrases) in router.glossaryByFirstTerm.sorted(by: { $0.key < $1.key }) {
+            coder.bytes.write(term)
+            coder.bytes.write(phrases.count)
+            for phrase in phrases {
+                coder.encode(phrase.terms)
+                coder.bytes.write(phrase.topic)
             }
         }
-        w.write(router.textPostings) { w, list in
-            w.write(list) { w, posting in
-                w.write(posting.topic)
-                w.write(posting.impact)
-            }
+        coder.bytes.write(router.glossaryTerms.count)
+        for (term, topics) in router.glossaryTerms.sorted(by: { $0.key < $1.key }) {
+            coder.bytes.write(term)
+            coder.encode(topics.sorted())
         }
-        w.write(router.glossaryByFirstTerm.sorted { $0.key < $1.key }) { w, entry in
-            w.write(entry.key)
-            w.write(entry.value) { w, phrase in
-                w.write(phrase.terms) { $0.write($1) }
-                w.write(phrase.topic)
-            }
+        coder.encode(router.framingTermIDs.sorted())
+        coder.bytes.write(normalizer.phrases.count)
+        for (first, phrases) in normalizer.phrases.sorted(by: { $0.key < $1.key }) {
+            coder.bytes.write(first)
+            coder.encode(phrases)
         }
-        w.write(router.glossaryTerms.sorted { $0.key < $1.key }) { w, entry in
-            w.write(entry.key)
-            w.write(entry.value.sorted()) { $0.write($1) }
+        coder.encode(normalizer.knownStems.sorted())
+        coder.bytes.write(normalizer.speller.entries) { w, entry in
+            w.write(entry.word)
+            w.write(entry.frequency)
         }
-        w.write(router.framingTermIDs.sorted()) { $0.write($1) }
-        w.write(normalizer.phrases.sorted { $0.key < $1.key }) { w, entry in
-            w.write(entry.key)
-            w.write(entry.value) { w, p in
-                w.write(p.stems) { $0.write($1) }
-                w.write(p.caseSensitive)
-                w.write(p.concept)
-            }
-        }
-        w.write(normalizer.knownStems.sorted()) { $0.write($1) }
-        w.write(normalizer.speller.entries) { w, e in
-            w.write(e.word)
-            w.write(e.frequency)
-        }
+        w.write(coder.fileNames) { $0.write($1) }
+        w.append(raw: coder.bytes.bytes)
     }
 
     package static func decodeAdvisor(_ r: inout BinaryReader, fingerprint: String, dictionary: WordList?)
         throws(BinaryReader.Damaged) -> Advisor
     {
-        let fileNames = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.string() }
-        func location(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> SourceLocation {
-            let index = try r.int()
-            guard fileNames.indices.contains(index) else { throw BinaryReader.Damaged() }
-            return SourceLocation(file: fileNames[index], line: try r.int(), column: try r.int())
-        }
-        func strings(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> [String] {
-            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.string() }
-        }
-        func int32s(_ r: inout BinaryReader) throws(BinaryReader.Damaged) -> [Int32] {
-            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.int32() }
-        }
-
-        let directory = try r.string()
-        let sources = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            Source(
-                id: try r.string(), seed: try r.string(), title: try r.string(), author: try r.optionalString(),
-                date: try r.optionalString())
-        }
-        let concepts = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            Concept(id: try r.string(), synonyms: try strings(&r), location: try location(&r))
-        }
-        let topics = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) -> Topic in
-            let id = try r.string()
-            let title = try r.string()
-            let answer = try r.string()
-            let more = try r.optionalString()
-            var advice: [Role: String] = [:]
-            advice[.cio] = try r.optionalString()
-            advice[.cmo] = try r.optionalString()
-            var nextSteps: [Role: [NextStep]] = [:]
-            for role in Role.allCases {
-                let steps = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                    NextStep(text: try r.string(), source: try r.string(), inferred: try r.bool(), at: try location(&r))
-                }
-                if !steps.isEmpty { nextSteps[role] = steps }
-            }
-            let replies = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                Reply(when: try strings(&r), answer: try r.string(), location: try location(&r))
-            }
-            var glossary: GlossaryEntry?
-            if try r.bool() {
-                let term = try r.string()
-                let aliases = try strings(&r)
-                var meanings: [Role: String] = [:]
-                meanings[.cio] = try r.optionalString()
-                meanings[.cmo] = try r.optionalString()
-                glossary = GlossaryEntry(term: term, aliases: aliases, meanings: meanings, note: try r.optionalString())
-            }
-            let facts = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                Fact(text: try r.string(), source: try r.string())
-            }
-            let sources = try strings(&r)
-            let related = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                Located(try r.string(), at: try location(&r))
-            }
-            let patterns = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                Pattern(try r.string(), weight: try r.double(), at: try location(&r))
-            }
-            let samples = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                Located(try r.string(), at: try location(&r))
-            }
-            var topic = Topic(
-                id: id, title: title, answer: answer, more: more, advice: advice, glossary: glossary, facts: facts,
-                sources: sources, related: related, patterns: patterns, samples: samples, location: try location(&r))
-            topic.nextSteps = nextSteps
-            topic.replies = replies
-            return topic
-        }
+        var coder = CacheDecoder(bytes: r)
+        coder.fileNames = try coder.strings()
+        let directory = try coder.bytes.string()
+        let sources: [Source] = try coder.decode()
+        let concepts: [Concept] = try coder.decode()
+        let topics: [Topic] = try coder.decode()
         let base = KnowledgeBase(
             directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: fingerprint)
 
-        let terms = try strings(&r)
-        let weights = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.double() }
-        let stopTerms = try int32s(&r)
-        let rules = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            Router.Rule(
-                topic: try r.int32(), terms: try int32s(&r), text: try r.string(), weight: try r.double(),
-                stopOnly: try r.bool())
+        let terms = try coder.strings()
+        let weights = try coder.bytes.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.double() }
+        let stopTerms = try coder.int32s()
+        let rules: [Router.Rule] = try coder.decode()
+        var postings: [[Int32]] = []
+        for _ in 0..<(try coder.bytes.count()) { postings.append(try coder.int32s()) }
+        var framePhrases: [(Int32, [Router.FramePhrase])] = []
+        for _ in 0..<(try coder.bytes.count()) { framePhrases.append((try coder.bytes.int32(), try coder.decode())) }
+        var textPostings: [[Router.TextPosting]] = []
+        for _ in 0..<(try coder.bytes.count()) { textPostings.append(try coder.decode()) }
+        var glossaryByFirstTerm: [(String, [(terms: [String], topic: String)])] = []
+        for _ in 0..<(try coder.bytes.count()) {
+            let term = try coder.bytes.string()
+            var phrases: [(terms: [String], topic: String)] = []
+            for _ in 0..<(try coder.bytes.count()) { phrases.append((try coder.strings(), try coder.bytes.string())) }
+            glossaryByFirstTerm.append((term, phrases))
         }
-        let postings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try int32s(&r) }
-        let framePhrases = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (
-                try r.int32(),
-                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                    Router.FramePhrase(
-                        name: try r.string(), terms: try int32s(&r), topics: try int32s(&r), leansAlone: try r.bool())
-                }
-            )
+        var glossaryTerms: [(Int32, Set<Int32>)] = []
+        for _ in 0..<(try coder.bytes.count()) {
+            glossaryTerms.append((try coder.bytes.int32(), Set(try coder.int32s())))
         }
-        let textPostings = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                Router.TextPosting(topic: try r.int32(), impact: try r.double())
-            }
-        }
-        let glossaryByFirstTerm = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (
-                try r.string(),
-                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                    (terms: try strings(&r), topic: try r.string())
-                }
-            )
-        }
-        let glossaryTerms = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (try r.int32(), Set(try int32s(&r)))
-        }
-        let framing = try int32s(&r)
-        let phrases = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (
-                try r.string(),
-                try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-                    ConceptPhrase(stems: try strings(&r), caseSensitive: try r.bool(), concept: try r.string())
-                }
-            )
-        }
-        let knownStems = try strings(&r)
-        let speller = try r.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
+        let framing = try coder.int32s()
+        var phrases: [(String, [ConceptPhrase])] = []
+        for _ in 0..<(try coder.bytes.count()) { phrases.append((try coder.bytes.string(), try coder.decode())) }
+        let knownStems = try coder.strings()
+        let speller = try coder.bytes.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
             (word: try r.string(), frequency: try r.int())
         }
+        r = coder.bytes
         guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count,
             textPostings.count == terms.count
         else {
