@@ -17,7 +17,7 @@ import Foundation
 public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    package static let formatVersion = 7
+    package static let formatVersion = 8
     /// The checksum that ends the file.
     package static let checksumSize = 8
     /// The largest cache file read.
@@ -272,11 +272,11 @@ public struct KnowledgeBaseCache: Sendable {
         for _ in 0..<(try coder.bytes.count()) { framePhrases.append((try coder.bytes.int32(), try coder.decode())) }
         var textPostings: [[Router.TextPosting]] = []
         for _ in 0..<(try coder.bytes.count()) { textPostings.append(try coder.decode()) }
-        var glossaryByFirstTerm: [(String, [(terms: [String], topic: String)])] = []
+        var glossaryByFirstTerm: [(String, [(terms: [String], topic: Int32)])] = []
         for _ in 0..<(try coder.bytes.count()) {
             let term = try coder.bytes.string()
-            var phrases: [(terms: [String], topic: String)] = []
-            for _ in 0..<(try coder.bytes.count()) { phrases.append((try coder.strings(), try coder.bytes.string())) }
+            var phrases: [(terms: [String], topic: Int32)] = []
+            for _ in 0..<(try coder.bytes.count()) { phrases.append((try coder.strings(), try coder.bytes.int32())) }
             glossaryByFirstTerm.append((term, phrases))
         }
         var glossaryTerms: [(Int32, Set<Int32>)] = []
@@ -305,6 +305,10 @@ public struct KnowledgeBaseCache: Sendable {
             throw BinaryReader.Damaged()
         }
         for list in textPostings where list.contains(where: { !(0..<topicCount).contains($0.topic) }) {
+            throw BinaryReader.Damaged()
+        }
+        for (_, phrases) in glossaryByFirstTerm where phrases.contains(where: { !(0..<topicCount).contains($0.topic) })
+        {
             throw BinaryReader.Damaged()
         }
         for (key, phrases) in framePhrases {

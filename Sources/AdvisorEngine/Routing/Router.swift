@@ -107,7 +107,7 @@ public final class Router {
     package var stopTerms: Set<Int32> = []
     package var postings: [[Int32]] = []
     /// Glossary words and aliases as term sequences, filed under their first term.
-    package var glossaryByFirstTerm: [String: [(terms: [String], topic: String)]] = [:]
+    package var glossaryByFirstTerm: [String: [(terms: [String], topic: Int32)]] = [:]
     /// For each glossary topic, the term ids of its word and aliases.
     package var glossaryTerms: [Int32: Set<Int32>] = [:]
     package var framingTermIDs: Set<Int32> = []
@@ -256,7 +256,9 @@ public final class Router {
             if let glossary = topic.glossary {
                 for phrase in [glossary.term] + glossary.aliases {
                     let terms = normalizer.normalize(phrase, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
-                    if let first = terms.first { glossaryByFirstTerm[first, default: []].append((terms, topic.id)) }
+                    if let first = terms.first {
+                        glossaryByFirstTerm[first, default: []].append((terms, Int32(topicIndex)))
+                    }
                     for term in terms {
                         if let id = termIDs[term] { glossaryTerms[Int32(topicIndex), default: []].insert(id) }
                     }
@@ -488,7 +490,7 @@ public final class Router {
         // says the question is about the word itself: that topic does not yield.
         let frames = matchedFrames(sequence)
         let mentions = glossaryMentions(in: words)
-        let mentioned = Set(mentions.compactMap { topicIDs.firstIndex(of: $0).map(Int32.init) })
+        let mentioned = Set(mentions)
         let framedTopics = Set(frames.flatMap(\.topics)).intersection(mentioned)
         for (topic, entry) in scores where glossaryTerms[topic] != nil && !framedTopics.contains(topic) {
             let own = (glossaryTerms[topic] ?? []).union(entry.terms)
@@ -545,7 +547,7 @@ public final class Router {
         var routing = Routing(
             words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
             matchedRules: [], corrections: words.compactMap { word in word.correction.map { (word.surface, $0) } },
-            glossaryMentions: mentions)
+            glossaryMentions: mentions.map { topicIDs[Int($0)] })
         routing.candidates = ranked.prefix(5).map {
             Candidate(topic: topicIDs[Int($0.topic)], score: (($0.score * 100).rounded() / 100))
         }
@@ -667,8 +669,8 @@ public final class Router {
         return false
     }
 
-    private func glossaryMentions(in words: [NormalizedWord]) -> [String] {
-        var mentions: [String] = []
+    private func glossaryMentions(in words: [NormalizedWord]) -> [Int32] {
+        var mentions: [Int32] = []
         let terms = words.filter { !$0.isStopWord }.map(\.term)
         for (start, term) in terms.enumerated() {
             guard let phrases = glossaryByFirstTerm[term] else { continue }
