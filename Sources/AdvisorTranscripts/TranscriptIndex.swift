@@ -25,6 +25,8 @@ public final class TranscriptIndex {
     /// The index file.
     public let path: String
     let database: SQLiteDatabase
+    /// How searches find the turns of matching texts (tests choose each way in turn).
+    var turnAccess = TurnAccess.automatic
 
     /// Why the index could not be used.
     enum Failure: Error {

@@ -45,21 +45,40 @@ extension TranscriptIndex {
 
     /// Offers to `take` each indexed turn that `matcher` finds matching.
     ///
-    /// SQL narrows the turns first (to texts whose trigrams hold the folded needle's, to the
-    /// topic, to files modified since `--since`); `matcher` then decides each from the
-    /// original texts. With a needle the index can look up, the texts that hold it are read
-    /// and scored once each, first; a turn is then decided from its texts' ids alone, and its
-    /// question is read only for a hit that is kept. `names` gives each file row's transcript
-    /// id; a turn of a file not in it is skipped.
+    /// With a needle the index can look up, the texts whose trigrams hold the folded
+    /// needle's are read and scored once each, first (answers recur in thousands of turns);
+    /// `matcher` decides from the original text. The turns are then found one of two ways:
+    /// when few texts match, through the turns' indexes on those text ids; when many do, by
+    /// one pass over all turns that tests each turn's two text ids in memory (fetching
+    /// 200,000 turns one by one through an index costs twice a plain pass over 1,000,000).
+    /// Topic and `--since` narrow the turns in SQL, and a turn's question is read only for
+    /// a hit that is kept. `names` gives each file row's transcript id; a turn of a file
+    /// not in it is skipped.
     private func candidates(_ matcher: SearchMatcher, names: [Int64: String], take: Offer) throws(SQLiteError) {
         let topics = try topicNames()
         var conditions: [String] = []
         var values: [SQLiteValue] = []
+        let texts = try TextReader(database)
+        // Verdicts by text id: with trigrams, every text that may hold the needle is scored
+        // here (counts only: a snippet is made for the few hits kept), and any other cannot match.
+        var verdicts = TextVerdicts()
         let trigrams = Self.trigramQuery(matcher.indexNeedle)
         if let trigrams {
-            let texts = "(SELECT rowid FROM text_index WHERE text_index MATCH ?1)"
-            conditions.append("(question IN \(texts) OR answer IN \(texts))")
-            values.append(.text(trigrams))
+            let matching = try database.prepare(
+                "SELECT id, text FROM texts WHERE id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)")
+            try matching.bind(1, trigrams)
+            var found: [(id: Int64, score: TextScore)] = []
+            while try matching.step() {
+                if let score = matcher.textScore(matching.text(1), snippet: false) {
+                    found.append((matching.int64(0), score))
+                }
+            }
+            if found.isEmpty { return }
+            verdicts = TextVerdicts(found)
+            if turnAccess == .lookup || turnAccess == .automatic && found.count <= Self.lookupLimit {
+                let ids = found.map { String($0.id) }.joined(separator: ",")
+                conditions.append("(question IN (\(ids)) OR answer IN (\(ids)))")
+            }
         }
         if let wanted = matcher.query.topic {
             // Compared here, as the matcher compares (canonical equivalence), not in SQL.
@@ -70,24 +89,11 @@ extension TranscriptIndex {
             conditions.append("file IN (SELECT file FROM files WHERE mtime_s >= ?\(values.count + 1))")
             values.append(.integer(seconds))
         }
-        let texts = try TextReader(database)
-        // Scores by text id: nil for a text without the needle. With trigrams, every text
-        // that may hold the needle is scored here; any other cannot match.
-        var scores: [Int64: TextScore?] = [:]
-        if let trigrams {
-            let matching = try database.prepare(
-                "SELECT id, text FROM texts WHERE id IN (SELECT rowid FROM text_index WHERE text_index MATCH ?)")
-            try matching.bind(1, trigrams)
-            while try matching.step() {
-                // Counts only: a snippet is made for the few hits kept, below.
-                scores[matching.int64(0)] = matcher.textScore(matching.text(1), snippet: false)
-            }
-        }
         func score(_ id: Int64) throws(SQLiteError) -> TextScore? {
-            if let known = scores[id] { return known }
+            if let known = verdicts[id] { return known }
             if trigrams != nil { return nil }
             let found = matcher.textScore(try texts.text(id), snippet: false)
-            scores[id] = .some(found)
+            verdicts[id] = .some(found)
             return found
         }
         // Snippets by answer id, made for the hits built: answers recur in many turns.
@@ -110,6 +116,8 @@ extension TranscriptIndex {
         while try statement.step() {
             let questionID = statement.int64(4)
             let answerID = statement.int64(5)
+            // The pass over every turn: most hold neither text.
+            if trigrams != nil, verdicts.isMiss(questionID), verdicts.isMiss(answerID) { continue }
             let topic = topics[statement.int64(3)] ?? ""
             var failure: SQLiteError?
             func scored(_ id: Int64) -> TextScore? {
@@ -136,6 +144,20 @@ extension TranscriptIndex {
                     snippet: answerMatched ? try snippet(answerID) : nil, score: found.score)
             }
         }
+    }
+
+    /// The most matching texts whose turns are found through the turns' indexes; above it,
+    /// one pass over all turns is cheaper.
+    static let lookupLimit = 500
+
+    /// How a search finds the turns of the texts that match.
+    enum TurnAccess {
+        /// Through the turns' indexes when few texts match, else by one pass over all turns.
+        case automatic
+        /// Always through the indexes.
+        case lookup
+        /// Always by one pass over all turns.
+        case pass
     }
 
     private enum SQLiteValue {
@@ -184,5 +206,54 @@ private struct TextReader {
         try statement.bind(1, id)
         defer { statement.reset() }
         return try statement.step() ? statement.text(0) : ""
+    }
+}
+
+/// What is known of each text for one query: its score, nil when it does not hold the needle.
+///
+/// The texts that match are found by id through a flat table when the ids are
+/// small enough, since a pass over every turn asks about two texts per turn.
+private struct TextVerdicts {
+    /// By text id: the index in `matches` of its score, or -1.
+    private var slots: [Int32] = []
+    private var matches: [TextScore] = []
+    private var others: [Int64: TextScore?] = [:]
+
+    init() {}
+
+    /// The verdicts of the texts that hold the needle (with trigrams, no other text does).
+    init(_ found: [(id: Int64, score: TextScore)]) {
+        let largest = found.map(\.id).max() ?? 0
+        guard found.allSatisfy({ $0.id >= 0 }), largest < Int64(Self.tableLimit) else {
+            for (id, score) in found { others[id] = .some(score) }
+            return
+        }
+        slots = Array(repeating: -1, count: Int(largest) + 1)
+        matches.reserveCapacity(found.count)
+        for (id, score) in found {
+            slots[Int(id)] = Int32(matches.count)
+            matches.append(score)
+        }
+    }
+
+    /// Ids below this are found through the flat table (4 bytes an id).
+    static let tableLimit = 16_000_000
+
+    private func slot(_ id: Int64) -> Int32 {
+        id >= 0 && id < Int64(slots.count) ? slots[Int(id)] : -1
+    }
+
+    /// The verdict on text `id`: nil when not known, `.some(nil)` when it does not match.
+    subscript(id: Int64) -> TextScore?? {
+        get {
+            let slot = slot(id)
+            return slot >= 0 ? .some(matches[Int(slot)]) : others[id]
+        }
+        set { others[id] = newValue }
+    }
+
+    /// Whether text `id` is not among those found to match.
+    func isMiss(_ id: Int64) -> Bool {
+        slot(id) < 0 && others[id] == nil
     }
 }

@@ -111,6 +111,32 @@ struct TranscriptIndexTests {
         #expect(try world.indexed(SearchQuery(text: "mobile")).hits.count >= 3)
     }
 
+    @Test("both ways of finding the turns (through the indexes, one pass over all) give the scan's hits")
+    func bothTurnAccesses() throws {
+        let world = try World()
+        defer { world.remove() }
+        try Self.corpus(world)
+        // More matching texts than the index looks up one by one: "budget" is in 600 questions.
+        try world.write(
+            "20260701-080000.000-1-eeeeee", day: "2026-07-01",
+            (0..<600).map { ("budget line \($0)", $0 % 2 == 0 ? "tech-budget" : "none", "Answer \($0 % 7).") })
+        #expect(try world.scanned(SearchQuery(text: "budget")).count > TranscriptIndex.lookupLimit)
+        let index = try TranscriptIndex(store: world.store, path: world.indexPath)
+        let ids = try world.store.unsortedIDs()
+        for access in [TranscriptIndex.TurnAccess.lookup, .pass, .automatic] {
+            index.turnAccess = access
+            for text in Self.texts + ["budget line 59", "answer 3"] where !text.isEmpty {
+                for topic in [nil, "tech-budget", "none"] {
+                    for since in [nil, "2026-06-01T09:01:30"] {
+                        let query = SearchQuery(text: text, topic: topic, since: since)
+                        let hits = try index.search(query, ids: ids, warn: { _ in })
+                        #expect(hits == (try world.scanned(query)), "\(access) \(text) \(topic ?? "-") \(since ?? "-")")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("ranked: the index's best N are the scan's hits ranked and cut, with the same total")
     func rankedSameAsScan() throws {
         let world = try World()
