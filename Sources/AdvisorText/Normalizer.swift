@@ -4,6 +4,9 @@ public struct NormalizedWord: Sendable, Equatable {
     public var surface: String
     /// The vocabulary word a typo was corrected to, if any.
     public var correction: String?
+    /// Whether that correction was a choice among rival words as close to the typed one,
+    /// of other stems ("zokub" is one letter from "bokub" and "zokab"): a guess, not a fix.
+    public var correctionIsGuess = false
     /// What routing compares: a stem ("platform") or a concept ("@budget").
     public var term: String
     /// A function word ("the", "what"): ignored unless a pattern is made only of them.
@@ -33,7 +36,7 @@ public final class Normalizer {
     package var phrases: [String: [ConceptPhrase]] = [:]
     package var knownStems: Set<String> = []
     package var speller = SpellCorrector()
-    private var corrections: [String: String?] = [:]
+    private var corrections: [String: Correction?] = [:]
     /// Real words that are never corrected as typos ("night" is not "fight"), if any.
     public var dictionary: WordList?
     /// The prefix that marks a concept term.
@@ -93,21 +96,25 @@ public final class Normalizer {
         let tokens = Tokenizer.tokenize(text)
         var surfaces: [String] = []
         var corrections: [String?] = []
+        var guesses: [Bool] = []
         var stems: [String] = []
         surfaces.reserveCapacity(tokens.count)
         for (position, token) in tokens.enumerated() {
             var word = token.text
             var correction: String?
+            var guess = false
             // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
             let isName = position > 0 && token.startsUppercase && !token.isCapitalized
             if correctTypos, !isName, !StopWords.english.contains(word), !isKnown(word),
                 let fixed = cachedCorrection(for: word)
             {
-                correction = fixed
-                word = fixed
+                correction = fixed.word
+                guess = fixed.isGuess
+                word = fixed.word
             }
             surfaces.append(token.text)
             corrections.append(correction)
+            guesses.append(guess)
             stems.append(stem(word))
         }
 
@@ -123,6 +130,7 @@ public final class Normalizer {
                         surface: range.map { surfaces[$0] }.joined(separator: " "),
                         correction: corrected.isEmpty
                             ? nil : range.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
+                        correctionIsGuess: range.contains { guesses[$0] },
                         term: Self.conceptPrefix + phrase.concept,
                         isStopWord: false))
                 index = range.upperBound
@@ -131,17 +139,28 @@ public final class Normalizer {
             let surface = surfaces[index]
             words.append(
                 NormalizedWord(
-                    surface: surface, correction: corrections[index], term: stems[index],
+                    surface: surface, correction: corrections[index], correctionIsGuess: guesses[index],
+                    term: stems[index],
                     isStopWord: corrections[index] == nil && StopWords.english.contains(surface)))
             index += 1
         }
         return words
     }
 
+    /// A typo's correction, and whether rival words of other stems were as close.
+    private struct Correction {
+        var word: String
+        var isGuess: Bool
+    }
+
     /// The spelling correction of an unknown word, remembered (a bounded cache).
-    private func cachedCorrection(for word: String) -> String? {
+    private func cachedCorrection(for word: String) -> Correction? {
         if let cached = corrections[word] { return cached }
-        var result = speller.correction(for: word)
+        let candidates = speller.candidates(for: word)
+        var result = candidates.first.map { best in
+            let stem = stem(best)
+            return Correction(word: best, isGuess: candidates.dropFirst().contains { self.stem($0) != stem })
+        }
         if result != nil, dictionary?.contains(word) ?? false { result = nil }
         if corrections.count > 50_000 { corrections.removeAll(keepingCapacity: true) }
         corrections[word] = result

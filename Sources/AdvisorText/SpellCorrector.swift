@@ -70,12 +70,21 @@ public struct SpellCorrector: Sendable {
 
     /// The closest vocabulary word to `word`, or nil when none is close enough.
     public mutating func correction(for word: String) -> String? {
-        guard known[word] == nil else { return nil }
+        candidates(for: word).first
+    }
+
+    /// Every vocabulary word as close to `word` as the closest, preferred first.
+    ///
+    /// The more frequent come first, then in alphabetical order; empty when none is close
+    /// enough or `word` is known. More than one means the correction is a choice among rivals.
+    public mutating func candidates(for word: String) -> [String] {
+        guard known[word] == nil else { return [] }
         let characters = word.unicodeScalars.map(\.value)
-        guard characters.count >= Self.minimumLength else { return nil }
+        guard characters.count >= Self.minimumLength else { return [] }
         buildIndex()
         let limit = Self.maximumEdits(characters.count)
-        var best: (index: Int32, distance: Int)?
+        var best: [Int32] = []
+        var bestDistance = Int.max
         var checked = Set<Int32>()
         Self.forEachDeletion(of: characters, depth: limit) { key in
             guard let indices = deletes[key] else { return }
@@ -83,19 +92,16 @@ public struct SpellCorrector: Sendable {
                 let candidate = scalars[Int(index)]
                 guard abs(candidate.count - characters.count) <= limit else { continue }
                 let distance = Self.editDistance(characters, candidate)
-                guard distance <= limit else { continue }
-                if let current = best {
-                    if distance < current.distance
-                        || (distance == current.distance && isPreferred(index, over: current.index))
-                    {
-                        best = (index, distance)
-                    }
-                } else {
-                    best = (index, distance)
+                guard distance <= limit, distance <= bestDistance else { continue }
+                if distance < bestDistance {
+                    bestDistance = distance
+                    best = []
                 }
+                best.append(index)
             }
         }
-        return best.map { words[Int($0.index)] }
+        best.sort { isPreferred($0, over: $1) }
+        return best.map { words[Int($0)] }
     }
 
     private func isPreferred(_ candidate: Int32, over current: Int32) -> Bool {

@@ -48,13 +48,17 @@ struct Generate: ParsableCommand {
         var workload = SyntheticWorkload(ruleCount: rules, seed: seed)
         try workload.writeKnowledgeBase(to: out)
         let questions = workload.questions()
+        let spelling = workload.spellingQuestions(seed: seed)
         var lines = ""
-        for (question, expected) in questions {
-            let object: [String: String?] = ["q": question, "expect": expected]
+        func write(_ object: [String: String?]) throws {
             let data = try JSONSerialization.data(
                 withJSONObject: object.mapValues { $0 ?? NSNull() as Any }, options: [.sortedKeys])
             lines += String(decoding: data, as: UTF8.self) + "\n"
         }
+        for (question, expected) in questions { try write(["q": question, "expect": expected]) }
+        // Marked by kind, so the route command scores them apart and keeps them out of the timings.
+        for (question, expected) in spelling.typos { try write(["q": question, "expect": expected, "kind": "typo"]) }
+        for question in spelling.nearNoise { try write(["q": question, "expect": nil, "kind": "near-noise"]) }
         try lines.write(toFile: out + "/questions.jsonl", atomically: true, encoding: .utf8)
         print("wrote \(rules) rules and \(questions.count) questions to \(out)")
     }
@@ -82,6 +86,9 @@ struct Route: ParsableCommand {
         let loadMillis = Double(now() - loadStart) / 1e6
 
         var items: [(String, String?)] = []
+        // The spell corrector's questions: scored apart, not timed (the timed set stays as it was).
+        var typos: [(String, String)] = []
+        var nearNoise: [String] = []
         let path = questions ?? kb + "/questions.jsonl"
         if FileManager.default.fileExists(atPath: path) {
             let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -89,7 +96,11 @@ struct Route: ParsableCommand {
                 guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                     let question = object["q"] as? String
                 else { continue }
-                items.append((question, object["expect"] as? String))
+                switch object["kind"] as? String {
+                case "typo": typos.append((question, object["expect"] as? String ?? ""))
+                case "near-noise": nearNoise.append(question)
+                default: items.append((question, object["expect"] as? String))
+                }
             }
         } else {
             for topic in advisor.knowledgeBase.topics {
@@ -117,6 +128,9 @@ struct Route: ParsableCommand {
                 if answer.topic != KnowledgeBase.noneTopic { falseHits += 1 }
             }
         }
+
+        let typosFound = typos.filter { advisor.ask($0.0).topic == $0.1 }.count
+        let nearNoiseHits = nearNoise.filter { advisor.ask($0).topic != KnowledgeBase.noneTopic }.count
 
         // Routing latency: every question, `repeats` times, each timed alone.
         var routeTimes: [UInt64] = []
@@ -169,6 +183,10 @@ struct Route: ParsableCommand {
             "missed_as_none": missedAsNone,
             "noise": noise,
             "noise_false_hits": falseHits,
+            "typos": typos.count,
+            "typo_recall": typos.isEmpty ? 0 : (Double(typosFound) / Double(typos.count) * 1000).rounded() / 1000,
+            "near_noise": nearNoise.count,
+            "near_noise_false_hits": nearNoiseHits,
             "peak_mib": (peakMemoryMiB() * 10).rounded() / 10,
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])

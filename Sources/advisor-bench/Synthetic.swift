@@ -130,6 +130,41 @@ struct SyntheticWorkload {
         }
     }
 
+    /// Questions that test the spell corrector, drawn from a generator of their own so that
+    /// the 1,000 questions above stay the same: `count` paraphrases with one rule word mistyped
+    /// (one letter changed), which should still find their rule, and `count` near-noise
+    /// questions of words spelt like rule words but in no rule (one letter away from many),
+    /// which should find none.
+    func spellingQuestions(count: Int = 300, seed: UInt64) -> (typos: [(String, String)], nearNoise: [String]) {
+        var rng = SplitMix64(seed: seed ^ 0x5EED_5EED)
+        let vocabulary = Set(self.vocabulary)
+        let nearWords = Self.makeWords(
+            count: Self.vocabularySize + 3000, consonants: Self.ruleConsonants, vowels: Self.ruleVowels
+        ).filter { !vocabulary.contains($0) }
+        var typos: [(String, String)] = []
+        for _ in 0..<count {
+            let ruleIndex = Int.random(in: 0..<rules.count, using: &rng)
+            var words = rules[ruleIndex].shuffled(using: &rng)
+            let target = Int.random(in: 0..<words.count, using: &rng)
+            var letters = Array(words[target])
+            let position = Int.random(in: 0..<letters.count, using: &rng)
+            let pool = Self.ruleVowels.contains(letters[position]) ? Self.ruleVowels : Self.ruleConsonants
+            letters[position] = pool.filter { $0 != letters[position] }.randomElement(using: &rng) ?? letters[position]
+            words[target] = String(letters)
+            for _ in 0..<Int.random(in: 3...8, using: &rng) {
+                let filler = Self.fillers[Int.random(in: 0..<Self.fillers.count, using: &rng)]
+                words.insert(filler, at: Int.random(in: 0...words.count, using: &rng))
+            }
+            typos.append((words.joined(separator: " "), Self.ruleID(ruleIndex)))
+        }
+        let nearNoise = (0..<count).map { _ in
+            (0..<Int.random(in: 3...8, using: &rng)).map { _ in
+                nearWords[Int.random(in: 0..<nearWords.count, using: &rng)]
+            }.joined(separator: " ")
+        }
+        return (typos, nearNoise)
+    }
+
     /// 1,000 questions: (question, intended rule id or nil for noise).
     mutating func questions(count: Int = 1000) -> [(question: String, expected: String?)] {
         let noiseWords = Self.makeWords(count: 2000, consonants: Self.noiseConsonants, vowels: Self.noiseVowels)

@@ -16,6 +16,26 @@ struct AskTests {
         #expect(!result.stdout.contains(0x1B), "no colour when standard output is a pipe")
     }
 
+    @Test(
+        "a match resting on corrections alone is a guess: none, with the reading offered; a typo beside typed words is answered"
+    )
+    func correctionsAsGuesses() async throws {
+        let sandbox = try Sandbox()
+        async let guessed = sandbox.advisor(["ask", "infinate roadmp"])
+        async let guessedJSON = sandbox.advisor(["ask", "--json", "infinate roadmp"])
+        async let typo = sandbox.advisor(["ask", "--json", "who owns moblie"])
+        async let clean = sandbox.advisor(["ask", "--json", "what does agiel mean"])
+        let (text, json, typoResult, cleanResult) = try await (guessed, guessedJSON, typo, clean)
+        #expect(text.status == 0 && text.out.contains("[none]"), "\(text)")
+        #expect(text.out.contains("If you meant \"infinite roadmap\", try /topic infinite-roadmap"), "\(text)")
+        let answer = try JSON.object(json.out)
+        #expect(answer["topic"] as? String == "none")
+        let why = answer["why"] as? [String: Any] ?? [:]
+        #expect((why["evidence"] as? String ?? "").contains("discounted: rests on corrected words only"), "\(why)")
+        #expect(try JSON.object(typoResult.out)["topic"] as? String == "mobile-ownership", "\(typoResult)")
+        #expect(try JSON.object(cleanResult.out)["topic"] as? String == "term-agile", "\(cleanResult)")
+    }
+
     @Test("--role cmo frames the answer for a CMO")
     func roleFramesTheAnswer() async throws {
         let sandbox = try Sandbox()

@@ -104,6 +104,12 @@ public struct AnswerComposer: Sendable {
             let suggestions = nearestTopics(routing)
             if !suggestions.isEmpty { related = suggestions }
             lines.append(reply(of: topic, to: request.question) ?? topic.answer)
+            // A match that rested on corrections alone was too much of a guess to answer: say
+            // what the words were read as, so the asker can confirm it in one step.
+            if routing.restsOnCorrections, let nearest = suggestions.first {
+                let reading = routing.words.map { $0.correction ?? $0.surface }.joined(separator: " ")
+                lines.append("If you meant \"\(reading)\", try /topic \(nearest) (I read your words as typos).")
+            }
             if !suggestions.isEmpty {
                 lines.append("Nearest topics: " + suggestions.joined(separator: ", ") + " (/topic ID shows one).")
             }

@@ -33,6 +33,8 @@ public struct Routing: Sendable {
     public var alsoRelevant: AlsoCandidate? = nil
     /// Which evidence decided, strongest first: "pattern 2.61, retrieval 0.84, frame 'who owns' 1.00".
     public var evidence: String = ""
+    /// Whether every word the winner matched was a correction, and a guess (its confidence is then discounted).
+    public var restsOnCorrections = false
 
     /// A second topic worth a line in the answer, and the words only it explains.
     public struct AlsoCandidate: Sendable, Equatable {
@@ -91,6 +93,13 @@ public final class Router {
 
     /// How much the retrieval score counts beside the patterns' score.
     package static let textShare = 0.3
+
+    /// What confidence is multiplied by when the winner's evidence rests only on corrections
+    /// that are guesses (one chosen among rivals, or two or more needed together).
+    package static let guessDiscount = 0.5
+    /// The same, when not one word of the question, not even a "the" or a "how", is known
+    /// as typed: such a guess stays under the answer threshold unless it is certain.
+    package static let blindGuessDiscount = 0.3
 
     /// The lowest confidence still answered; below it the topic is `none`.
     public static let answerThreshold = 0.3
@@ -445,8 +454,13 @@ public final class Router {
         var sequence: [Int32] = []
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
+        // Terms the question holds as typed, and those it holds only through corrections: a
+        // match resting only on corrections is weighed by these.
+        var typedTerms: Set<Int32> = []
+        var correctedTerms: Set<Int32> = []
         for word in words {
             let id = termIDs[word.term]
+            if let id, !word.isStopWord { word.correction == nil ? typedTerms.insert(id) : correctedTerms.insert(id) }
             if let id, termMarks[Int(id)] != mark {
                 termMarks[Int(id)] = mark  // the question holds this term
                 allTerms.append(id)
@@ -574,7 +588,23 @@ public final class Router {
         let margin = (best.score - runnerUp) / best.score
         // Calibrated on the dev corpus with the patterns switched off (how an unseen phrasing
         // is routed): retrieval alone needs no discount of its own; a weak one is hedged.
-        let confidence = strength * (0.7 + 0.3 * margin) * (0.6 + 0.4 * coverage)
+        var confidence = strength * (0.7 + 0.3 * margin) * (0.6 + 0.4 * coverage)
+        // Evidence that rests only on corrected words is the corrector's reading, not the
+        // asker's words. One clean correction stands ("omnichanel?", "lisening skills"); the
+        // reading is a guess when a correction was chosen among rivals as close, or when it
+        // takes two corrections or more to make the match ("pakaz vakup vuvom" read as a
+        // rule's two words): advice is then discounted, the more so when not one word of
+        // the question was typed as the knowledge base knows it. A greeting misread costs nothing: "thnaks" is
+        // still thanked.
+        let typedEvidence = explained.contains { typedTerms.contains($0) && !framingTermIDs.contains($0) }
+        let guessed =
+            words.contains(where: \.correctionIsGuess)
+            || explained.filter { correctedTerms.contains($0) && !typedTerms.contains($0) }.count >= 2
+        if !typedEvidence, guessed, TopicKind.isAdvice(topicIDs[Int(best.topic)]) {
+            let blind = typedTerms.isEmpty && !words.contains(where: \.isStopWord)
+            confidence *= blind ? Self.blindGuessDiscount : Self.guessDiscount
+            routing.restsOnCorrections = true
+        }
 
         routing.confidence = (confidence * 100).rounded() / 100
         routing.matchedRules = best.entry.rules.map { rules[Int($0)].text }
@@ -589,6 +619,7 @@ public final class Router {
         ].filter { $0.value > 0 }
         parts.sort { $0.value > $1.value }
         routing.evidence = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
+        if routing.restsOnCorrections { routing.evidence += "; discounted: rests on corrected words only" }
         if routing.confidence >= Self.answerThreshold {
             routing.topic = topicIDs[Int(best.topic)]
             routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)
