@@ -96,25 +96,23 @@ public final class Normalizer {
         let tokens = Tokenizer.tokenize(text)
         var surfaces: [String] = []
         var corrections: [String?] = []
-        var guesses: [Bool] = []
+        var guesses: Set<Int> = []  // positions of corrections chosen among rivals (seldom any)
         var stems: [String] = []
         surfaces.reserveCapacity(tokens.count)
         for (position, token) in tokens.enumerated() {
             var word = token.text
             var correction: String?
-            var guess = false
             // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
             let isName = position > 0 && token.startsUppercase && !token.isCapitalized
             if correctTypos, !isName, !StopWords.english.contains(word), !isKnown(word),
                 let fixed = cachedCorrection(for: word)
             {
                 correction = fixed.word
-                guess = fixed.isGuess
+                if fixed.isGuess { guesses.insert(position) }
                 word = fixed.word
             }
             surfaces.append(token.text)
             corrections.append(correction)
-            guesses.append(guess)
             stems.append(stem(word))
         }
 
@@ -130,7 +128,7 @@ public final class Normalizer {
                         surface: range.map { surfaces[$0] }.joined(separator: " "),
                         correction: corrected.isEmpty
                             ? nil : range.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
-                        correctionIsGuess: range.contains { guesses[$0] },
+                        correctionIsGuess: range.contains { guesses.contains($0) },
                         term: Self.conceptPrefix + phrase.concept,
                         isStopWord: false))
                 index = range.upperBound
@@ -139,7 +137,7 @@ public final class Normalizer {
             let surface = surfaces[index]
             words.append(
                 NormalizedWord(
-                    surface: surface, correction: corrections[index], correctionIsGuess: guesses[index],
+                    surface: surface, correction: corrections[index], correctionIsGuess: guesses.contains(index),
                     term: stems[index],
                     isStopWord: corrections[index] == nil && StopWords.english.contains(surface)))
             index += 1

@@ -454,13 +454,8 @@ public final class Router {
         var sequence: [Int32] = []
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
-        // Terms the question holds as typed, and those it holds only through corrections: a
-        // match resting only on corrections is weighed by these.
-        var typedTerms: Set<Int32> = []
-        var correctedTerms: Set<Int32> = []
         for word in words {
             let id = termIDs[word.term]
-            if let id, !word.isStopWord { word.correction == nil ? typedTerms.insert(id) : correctedTerms.insert(id) }
             if let id, termMarks[Int(id)] != mark {
                 termMarks[Int(id)] = mark  // the question holds this term
                 allTerms.append(id)
@@ -594,15 +589,12 @@ public final class Router {
         // reading is a guess when a correction was chosen among rivals as close, or when it
         // takes two corrections or more to make the match ("pakaz vakup vuvom" read as a
         // rule's two words): advice is then discounted, the more so when not one word of
-        // the question was typed as the knowledge base knows it. A greeting misread costs nothing: "thnaks" is
-        // still thanked.
-        let typedEvidence = explained.contains { typedTerms.contains($0) && !framingTermIDs.contains($0) }
-        let guessed =
-            words.contains(where: \.correctionIsGuess)
-            || explained.filter { correctedTerms.contains($0) && !typedTerms.contains($0) }.count >= 2
-        if !typedEvidence, guessed, TopicKind.isAdvice(topicIDs[Int(best.topic)]) {
-            let blind = typedTerms.isEmpty && !words.contains(where: \.isStopWord)
-            confidence *= blind ? Self.blindGuessDiscount : Self.guessDiscount
+        // the question was typed as the knowledge base knows it. A greeting misread costs
+        // nothing: "thnaks" is still thanked.
+        if !routing.corrections.isEmpty, TopicKind.isAdvice(topicIDs[Int(best.topic)]),
+            let discount = guessDiscount(words: words, explained: explained)
+        {
+            confidence *= discount
             routing.restsOnCorrections = true
         }
 
@@ -625,6 +617,23 @@ public final class Router {
             routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)
         }
         return routing
+    }
+
+    /// What the confidence is multiplied by when the winner's `explained` terms rest only on
+    /// corrections that are guesses (see `guessDiscount`, `blindGuessDiscount`); nil when the
+    /// asker's own words, or one clean correction, carry the match.
+    private func guessDiscount(words: [NormalizedWord], explained: Set<Int32>) -> Double? {
+        var typed: [Int32] = []
+        var corrected: [Int32] = []
+        for word in words where !word.isStopWord {
+            guard let id = termIDs[word.term] else { continue }
+            if word.correction == nil { typed.append(id) } else { corrected.append(id) }
+        }
+        if typed.contains(where: { explained.contains($0) && !framingTermIDs.contains($0) }) { return nil }
+        let needed = Set(corrected.filter { explained.contains($0) && !typed.contains($0) })
+        guard words.contains(where: \.correctionIsGuess) || needed.count >= 2 else { return nil }
+        let blind = typed.isEmpty && !words.contains(where: \.isStopWord)
+        return blind ? Self.blindGuessDiscount : Self.guessDiscount
     }
 
     /// The runner-up, when it scores at least `alsoShare` of the winner and its specific
