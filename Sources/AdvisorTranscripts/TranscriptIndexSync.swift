@@ -31,15 +31,19 @@ extension TranscriptIndex {
     {
         try database.execute("BEGIN IMMEDIATE")
         do throws(SQLiteError) {
-            var known = try indexedFiles()
             let folder = open(store.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             defer { if folder >= 0 { close(folder) } }
+            // The files are checked while the index's own list of them is read: both take
+            // about as long at 100,000 transcripts, and neither waits for the other.
+            let checking = Self.statusesInBackground(of: ids, in: folder)
+            defer { checking.wait() }  // before the folder is closed, even on failure
+            var known = try indexedFiles()
             let writer = try IndexWriter(database)
             // Unreadable files are warned about in id order, as the scan meets them.
             var problems: [(id: String, warning: String)] = []
             var names: [Int64: String] = [:]
             names.reserveCapacity(ids.count)
-            let infos = Self.statuses(of: ids, in: folder)
+            let infos = checking.wait()
             for (id, status) in zip(ids, infos) {
                 let old = known.removeValue(forKey: id)
                 if let status, let old, old.isCurrent(status) {
@@ -76,6 +80,32 @@ extension TranscriptIndex {
         } catch {
             try? database.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// `statuses(of:in:)` started on another thread; `wait()` gives its result.
+    static func statusesInBackground(of ids: [String], in folder: Int32) -> PendingStatuses {
+        let pending = PendingStatuses()
+        let group = pending.group
+        group.enter()
+        DispatchQueue.global().async {
+            pending.result = statuses(of: ids, in: folder)
+            group.leave()
+        }
+        return pending
+    }
+
+    /// The statuses of a check running on another thread.
+    final class PendingStatuses: @unchecked Sendable {
+        // Written once by the checking thread before it leaves the group; read after `wait`.
+        fileprivate var result: [stat?] = []
+        fileprivate let group = DispatchGroup()
+
+        /// Waits for the check to end, and gives its statuses.
+        @discardableResult
+        func wait() -> [stat?] {
+            group.wait()
+            return result
         }
     }
 
