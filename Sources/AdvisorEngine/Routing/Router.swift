@@ -159,6 +159,8 @@ public final class Router {
     /// independent of the number of rules.
     private var ruleMarks: [UInt32] = []
     private var termMarks: [UInt32] = []
+    /// The retrieval's sums per topic, reused from question to question.
+    private var textTally = TextTally()
     private var mark: UInt32 = 0
 
     private func nextMark() -> UInt32 {
@@ -168,6 +170,7 @@ public final class Router {
             mark = 0
             for index in ruleMarks.indices { ruleMarks[index] = 0 }
             for index in termMarks.indices { termMarks[index] = 0 }
+            textTally = TextTally()
         }
         mark += 1
         return mark
@@ -512,21 +515,30 @@ public final class Router {
             }
         }
 
-        // The second evidence: each topic's whole text, scored as a ranked retrieval.
-        var textScores: [Int32: (score: Double, terms: Int)] = [:]
+        // The second evidence: each topic's whole text, scored as a ranked retrieval, summed
+        // in flat per-topic arrays stamped with this question's mark (no hashing per posting:
+        // at 100,000 rules a question reads thousands of postings).
+        var tally = TextTally()
+        swap(&tally, &textTally)
+        defer { swap(&tally, &textTally) }
+        tally.start(topicCount: topicIDs.count, mark: mark)
+        for topic in scores.keys { tally.markPatternTopic(topic) }
         for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
             for posting in textPostings[Int(term)] {
                 // A word the topic's own patterns matched already counts there: the text adds
                 // only what the patterns did not explain.
-                if let entry = scores[posting.topic], entry.terms.contains(term) { continue }
-                textScores[posting.topic, default: (0, 0)].score += posting.impact
-                textScores[posting.topic, default: (0, 0)].terms += 1
+                if tally.hasPatternScore(posting.topic), scores[posting.topic]?.terms.contains(term) == true {
+                    continue
+                }
+                tally.add(posting.topic, impact: posting.impact)
             }
         }
         // A single word in common with a topic's prose, with no pattern behind it, is no
         // evidence ("best", "translate"): such a topic does not rank.
-        for (topic, text) in textScores where text.terms < 2 && scores[topic] == nil {
-            textScores[topic] = nil
+        var textScores: [Int32: Double] = [:]
+        for topic in tally.touched {
+            let (score, terms) = tally.sum(topic)
+            if terms >= 2 || tally.hasPatternScore(topic) { textScores[topic] = score }
         }
         // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
         // choose among them, and alone the frame leans to its first.
@@ -546,7 +558,7 @@ public final class Router {
         var ranked = scores.map { topic, entry in
             (
                 topic: topic,
-                score: entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic]?.score ?? 0)
+                score: entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic] ?? 0)
                     + entry.frameScore,
                 entry: entry
             )
@@ -748,5 +760,53 @@ public final class Router {
         }
         result.sort { ($0.count, $0.pattern) < ($1.count, $1.pattern) }
         return result.prefix(5).map { ($0.pattern, $0.missing) }
+    }
+}
+
+/// The retrieval's score and matched-term count per topic for one question, in flat arrays
+/// stamped with the question's mark, and which topics its patterns scored.
+private struct TextTally {
+    private var marks: [UInt32] = []
+    private var patternMarks: [UInt32] = []
+    private var scores: [Double] = []
+    private var terms: [Int32] = []
+    private var mark: UInt32 = 0
+    /// The topics given a score this question, in the order first met.
+    private(set) var touched: [Int32] = []
+
+    /// Starts a question with `mark` (new for each question) over `topicCount` topics.
+    mutating func start(topicCount: Int, mark: UInt32) {
+        if marks.count != topicCount {
+            marks = Array(repeating: 0, count: topicCount)
+            patternMarks = marks
+            scores = Array(repeating: 0, count: topicCount)
+            terms = Array(repeating: 0, count: topicCount)
+        }
+        self.mark = mark
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    /// Notes that the patterns scored `topic`.
+    mutating func markPatternTopic(_ topic: Int32) { patternMarks[Int(topic)] = mark }
+
+    /// Whether the patterns scored `topic`.
+    func hasPatternScore(_ topic: Int32) -> Bool { patternMarks[Int(topic)] == mark }
+
+    /// Adds one matched term's `impact` to `topic`.
+    mutating func add(_ topic: Int32, impact: Double) {
+        let index = Int(topic)
+        if marks[index] != mark {
+            marks[index] = mark
+            scores[index] = 0
+            terms[index] = 0
+            touched.append(topic)
+        }
+        scores[index] += impact
+        terms[index] += 1
+    }
+
+    /// The score and matched-term count of a touched topic.
+    func sum(_ topic: Int32) -> (score: Double, terms: Int) {
+        (scores[Int(topic)], Int(terms[Int(topic)]))
     }
 }
