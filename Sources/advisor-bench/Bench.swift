@@ -60,7 +60,9 @@ struct Generate: ParsableCommand {
         for (question, expected) in spelling.typos { try write(["q": question, "expect": expected, "kind": "typo"]) }
         for question in spelling.nearNoise { try write(["q": question, "expect": nil, "kind": "near-noise"]) }
         try lines.write(toFile: out + "/questions.jsonl", atomically: true, encoding: .utf8)
-        print("wrote \(rules) rules and \(questions.count) questions to \(out)")
+        print(
+            "wrote \(rules) rules, \(questions.count) questions, \(spelling.typos.count) typo paraphrases and "
+                + "\(spelling.nearNoise.count) near-noise questions to \(out)")
     }
 }
 

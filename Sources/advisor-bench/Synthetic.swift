@@ -151,17 +151,10 @@ struct SyntheticWorkload {
             let pool = Self.ruleVowels.contains(letters[position]) ? Self.ruleVowels : Self.ruleConsonants
             letters[position] = pool.filter { $0 != letters[position] }.randomElement(using: &rng) ?? letters[position]
             words[target] = String(letters)
-            for _ in 0..<Int.random(in: 3...8, using: &rng) {
-                let filler = Self.fillers[Int.random(in: 0..<Self.fillers.count, using: &rng)]
-                words.insert(filler, at: Int.random(in: 0...words.count, using: &rng))
-            }
+            Self.insertFillers(into: &words, using: &rng)
             typos.append((words.joined(separator: " "), Self.ruleID(ruleIndex)))
         }
-        let nearNoise = (0..<count).map { _ in
-            (0..<Int.random(in: 3...8, using: &rng)).map { _ in
-                nearWords[Int.random(in: 0..<nearWords.count, using: &rng)]
-            }.joined(separator: " ")
-        }
+        let nearNoise = (0..<count).map { _ in Self.phrase(of: nearWords, using: &rng) }
         return (typos, nearNoise)
     }
 
@@ -176,18 +169,26 @@ struct SyntheticWorkload {
                 if words.count > 2, Int.random(in: 0..<4, using: &rng) == 0 {
                     words.remove(at: Int.random(in: 0..<words.count, using: &rng))
                 }
-                let fillerCount = Int.random(in: 3...8, using: &rng)
-                for _ in 0..<fillerCount {
-                    let filler = Self.fillers[Int.random(in: 0..<Self.fillers.count, using: &rng)]
-                    words.insert(filler, at: Int.random(in: 0...words.count, using: &rng))
-                }
+                Self.insertFillers(into: &words, using: &rng)
                 result.append((words.joined(separator: " "), Self.ruleID(ruleIndex)))
             } else {
-                let length = Int.random(in: 3...8, using: &rng)
-                let words = (0..<length).map { _ in noiseWords[Int.random(in: 0..<noiseWords.count, using: &rng)] }
-                result.append((words.joined(separator: " "), nil))
+                result.append((Self.phrase(of: noiseWords, using: &rng), nil))
             }
         }
         return result
+    }
+
+    /// Puts 3 to 8 everyday words among `words`, at random places.
+    static func insertFillers(into words: inout [String], using rng: inout SplitMix64) {
+        for _ in 0..<Int.random(in: 3...8, using: &rng) {
+            let filler = fillers[Int.random(in: 0..<fillers.count, using: &rng)]
+            words.insert(filler, at: Int.random(in: 0...words.count, using: &rng))
+        }
+    }
+
+    /// 3 to 8 words drawn from `pool`, joined by spaces.
+    static func phrase(of pool: [String], using rng: inout SplitMix64) -> String {
+        (0..<Int.random(in: 3...8, using: &rng)).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }
+            .joined(separator: " ")
     }
 }

@@ -39,6 +39,26 @@ struct TranscriptsIndexTests {
         #expect(text.status == 0 && text.out == textScan.out && text.out.contains("2 matching turns"), "\(text)")
     }
 
+    @Test("a search matching more texts than the index looks up one by one gives the scan's hits")
+    func broadSearch() async throws {
+        let sandbox = try Sandbox()
+        // 600 distinct questions that hold "budget": above the 500 texts found through the
+        // turns' indexes, so the index finds their turns in one pass over all turns.
+        let script = (0..<600).map { "How do we split budget line \($0)?" }.joined(separator: "\n") + "\n"
+        let run = try await sandbox.advisor(["run", "-"], input: script)
+        #expect(run.status == 0, "\(run)")
+        for arguments in [["--json", "--limit", "0", "budget"], ["budget"], ["--json", "--limit", "0", "line 59?"]] {
+            let indexed = try await sandbox.advisor(["transcripts", "search"] + arguments)
+            let scanned = try await sandbox.advisor(["transcripts", "search", "--no-index"] + arguments)
+            #expect(indexed.status == 0 && indexed.err.isEmpty, "\(indexed)")
+            #expect(indexed.out == scanned.out, "\(arguments)")
+        }
+        let all = try await sandbox.advisor(["transcripts", "search", "--json", "--limit", "0", "budget"])
+        #expect(try JSON.lines(all.out).count >= 600, "\(all.out.prefix(500))")
+        let few = try await sandbox.advisor(["transcripts", "search", "--json", "--limit", "0", "line 59?"])
+        #expect(try JSON.lines(few.out).count == 1, "\(few)")
+    }
+
     @Test("the second search reads the index, not a file whose size, time and inode did not change")
     func secondSearchUsesTheIndex() async throws {
         let sandbox = try Sandbox()

@@ -518,6 +518,8 @@ public final class Router {
         // The second evidence: each topic's whole text, scored as a ranked retrieval, summed
         // in flat per-topic arrays stamped with this question's mark (no hashing per posting:
         // at 100,000 rules a question reads thousands of postings).
+        // Taken out of the router for the question (and put back), so the loop below works on
+        // a local value: no exclusivity check on a class property per posting.
         var tally = TextTally()
         swap(&tally, &textTally)
         defer { swap(&tally, &textTally) }
