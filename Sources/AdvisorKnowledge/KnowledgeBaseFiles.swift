@@ -81,6 +81,65 @@ package struct KnowledgeBaseFiles {
         return files
     }
 
+    /// How recently a file may have changed for `stamp(directory:)` to vouch for it: file
+    /// times tick coarsely (a few milliseconds), so a file written within this window of the
+    /// stamp could change again without its times showing it.
+    package static let stampSettleTime: Int = 2
+
+    /// The identity of every file `read(directory:)` would read, as the file system gives it
+    /// (device, inode, size, modification and change times), without reading any of them.
+    ///
+    /// A compiled cache records the stamp its files had, so that a later start whose stamp is
+    /// the same can use the cache without reading or hashing the files (the way git trusts its
+    /// index). Nil, so that the files are read and hashed, when the folder or its topics
+    /// cannot be listed, a file cannot be examined, there are more topic files than are read,
+    /// or a file changed less than `stampSettleTime` seconds before `now`.
+    package static func stamp(directory: String, now: time_t = time(nil)) -> String? {
+        let topicsPath = (directory as NSString).appendingPathComponent(KnowledgeBaseLoader.topicsFolder)
+        guard
+            let names = try? FileManager.default.contentsOfDirectory(atPath: topicsPath)
+                .filter({ $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }).sorted(),
+            names.count <= KnowledgeBaseLoader.maximumTopicFiles
+        else { return nil }
+        let settled = now - stampSettleTime
+        var fields: [UInt8] = []
+        func add(_ number: Int) {
+            for shift in stride(from: 0, to: 64, by: 8) { fields.append(UInt8(truncatingIfNeeded: number >> shift)) }
+        }
+        func add(_ name: String, optional: Bool) -> Bool {
+            fields.append(contentsOf: name.utf8)
+            fields.append(0)
+            var info = stat()
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard stat(path, &info) == 0 else {
+                guard optional, errno == ENOENT else { return false }
+                fields.append(0)
+                return true
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG, info.st_mtim.tv_sec < settled, info.st_ctim.tv_sec < settled
+            else { return false }
+            fields.append(1)
+            for number in [
+                Int(info.st_dev), Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec,
+                info.st_ctim.tv_sec, info.st_ctim.tv_nsec,
+            ] {
+                add(number)
+            }
+            return true
+        }
+        guard add(KnowledgeBaseLoader.sourcesFile, optional: false),
+            add(KnowledgeBaseLoader.conceptsFile, optional: false),
+            add(KnowledgeBaseValidator.manifestFile, optional: true),
+            add(KnowledgeBaseLoader.dictionaryFile, optional: true)
+        else { return nil }
+        add(names.count)
+        for name in names {
+            guard add((KnowledgeBaseLoader.topicsFolder as NSString).appendingPathComponent(name), optional: false)
+            else { return nil }
+        }
+        return Hex.digits(fields.withUnsafeBytes { XXH64.hash($0) })
+    }
+
     private init(
         directory: String, isDirectory: Bool, sources: File, concepts: File, manifest: File?, dictionary: File?,
         topics: [File], topicFileCount: Int?

@@ -152,6 +152,38 @@ struct AskTests {
         #expect(try JSON.object(found.out)["topic"] as? String == "mobile-ownership")
     }
 
+    @Test("an edit to a knowledge base is answered from at once, whether its cache was found by stamp or by hash")
+    func editedKnowledgeBaseThroughTheCache() async throws {
+        let sandbox = try Sandbox()
+        let kb = try sandbox.copy(try #require(AdvisorProcess.fixture("KB/minimal")), to: "kb")
+        let env: [String: String?] = ["ADVISOR_CACHE": sandbox.path("cache").path]
+        let topic = kb.appendingPathComponent("topics/gardening.yaml")
+        func answer() async throws -> String {
+            let result = try await sandbox.advisor(["ask", "--kb", kb.path, "How do I grow tomatoes?"], env: env)
+            #expect(result.status == 0 && result.err.isEmpty, "\(result)")
+            return result.out
+        }
+        func edit(_ old: String, _ new: String) throws {
+            let text = try String(contentsOf: topic, encoding: .utf8)
+            try text.replacingOccurrences(of: old, with: new).write(to: topic, atomically: false, encoding: .utf8)
+        }
+        // Settled files: the first start compiles and stamps the cache, the second uses the stamp.
+        try await Task.sleep(for: .milliseconds(2_200))
+        let first = try await answer()
+        #expect(first.contains("Plant vegetables in full sun"))
+        #expect(try await answer() == first)
+        // The same number of bytes, changed in place: seen at once.
+        try edit("Plant vegetables in full sun", "Grow vegetables in full sun!")
+        #expect(try await answer().contains("Grow vegetables in full sun!"))
+        // Once settled, the new stamp is recorded, and still the edit is what is answered.
+        try await Task.sleep(for: .milliseconds(2_200))
+        #expect(try await answer().contains("Grow vegetables in full sun!"))
+        #expect(try await answer().contains("Grow vegetables in full sun!"))
+        try edit("Grow vegetables in full sun!", "Plant vegetables in full sun")
+        #expect(try await answer() == first)
+        #expect(CacheFile.files(in: sandbox.path("cache")).count == 1)
+    }
+
     @Test("ADVISOR_KB is honoured, --kb wins over it")
     func environmentKnowledgeBase() async throws {
         let sandbox = try Sandbox()

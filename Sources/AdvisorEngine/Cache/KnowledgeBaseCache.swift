@@ -11,13 +11,14 @@ import Foundation
 /// not ours, or whose checksum does not hold falls back to loading the YAML files, and the
 /// cache is rewritten.
 ///
-/// A cache file is `magic`, the format version, the engine identity and the fingerprint,
-/// the encoded advisor, then the XXH64 of every byte before it (8 bytes, little-endian).
+/// A cache file is `magic`, the format version, the engine identity, the fingerprint and
+/// the files' stamp (`KnowledgeBaseFiles.stamp(directory:)`, empty when there was none), the
+/// encoded advisor, then the XXH64 of every byte before it (8 bytes, little-endian).
 /// Files are created 0600, and the folders created for them 0700.
 public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    package static let formatVersion = 8
+    package static let formatVersion = 9
     /// The checksum that ends the file.
     package static let checksumSize = 8
     /// The largest cache file read.
@@ -70,11 +71,41 @@ public struct KnowledgeBaseCache: Sendable {
             let data = try? BoundedFile.read(
                 path(for: fingerprint), limit: Self.maximumFileSize, followSymlinks: false, ownedByUser: true)
         else { return nil }
-        return Self.decode([UInt8](data), fingerprint: fingerprint, dictionary: dictionary)
+        return Self.decode([UInt8](data), key: .fingerprint(fingerprint), dictionary: dictionary)
+    }
+
+    /// The advisor stored with the files' `stamp`, or nil as for `read(fingerprint:)`.
+    ///
+    /// It is found without the fingerprint: the knowledge base's files are neither read nor hashed.
+    package func read(stamp: String, dictionary: WordList?) -> Advisor? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory) else { return nil }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".bin") {
+            guard
+                let data = try? BoundedFile.read(
+                    (cacheDirectory as NSString).appendingPathComponent(name), limit: Self.maximumFileSize,
+                    followSymlinks: false, ownedByUser: true),
+                let advisor = Self.decode([UInt8](data), key: .stamp(stamp), dictionary: dictionary)
+            else { continue }
+            return advisor
+        }
+        return nil
+    }
+
+    /// What a cache file must have been written for to be used.
+    package enum Key {
+        /// The knowledge base's content fingerprint.
+        case fingerprint(String)
+        /// The stamp of its files (never empty).
+        case stamp(String)
     }
 
     /// The advisor a cache file's bytes hold, when its checksum and header hold.
     package static func decode(_ bytes: [UInt8], fingerprint: String, dictionary: WordList?) -> Advisor? {
+        decode(bytes, key: .fingerprint(fingerprint), dictionary: dictionary)
+    }
+
+    /// The advisor a cache file's bytes hold, when its checksum holds and its header matches `key`.
+    package static func decode(_ bytes: [UInt8], key: Key, dictionary: WordList?) -> Advisor? {
         guard bytes.count >= magic.count + checksumSize, bytes.starts(with: magic) else { return nil }
         let bodyEnd = bytes.count - checksumSize
         var stored: UInt64 = 0
@@ -83,9 +114,13 @@ public struct KnowledgeBaseCache: Sendable {
         guard actual == stored else { return nil }
         var reader = BinaryReader(bytes, from: magic.count, to: bodyEnd)
         do {
-            guard try reader.int() == formatVersion, try reader.string() == engineIdentity,
-                try reader.string() == fingerprint
-            else { return nil }
+            guard try reader.int() == formatVersion, try reader.string() == engineIdentity else { return nil }
+            let fingerprint = try reader.string()
+            let stamp = try reader.string()
+            switch key {
+            case .fingerprint(let wanted): guard fingerprint == wanted else { return nil }
+            case .stamp(let wanted): guard !stamp.isEmpty, stamp == wanted else { return nil }
+            }
             return try decodeAdvisor(&reader, fingerprint: fingerprint, dictionary: dictionary)
         } catch {
             return nil
@@ -103,7 +138,9 @@ public struct KnowledgeBaseCache: Sendable {
         var payload = bytes[...]
         if bytes.starts(with: magic), bytes.count >= magic.count + checksumSize {
             var reader = BinaryReader(bytes, from: magic.count, to: bytes.count - checksumSize)
-            if (try? reader.int()) != nil, (try? reader.string()) != nil, (try? reader.string()) != nil {
+            if (try? reader.int()) != nil, (try? reader.string()) != nil, (try? reader.string()) != nil,
+                (try? reader.string()) != nil
+            {
                 payload = bytes[reader.position..<(bytes.count - checksumSize)]
             }
         }
@@ -111,12 +148,15 @@ public struct KnowledgeBaseCache: Sendable {
     }
 
     /// A whole cache file: header, `payload`, checksum.
-    package static func file(fingerprint: String, payload: (inout BinaryWriter) -> Void) -> [UInt8] {
+    package static func file(fingerprint: String, stamp: String? = nil, payload: (inout BinaryWriter) -> Void)
+        -> [UInt8]
+    {
         var writer = BinaryWriter()
         for byte in magic { writer.write(Int(byte)) }
         writer.write(formatVersion)
         writer.write(engineIdentity)
         writer.write(fingerprint)
+        writer.write(stamp ?? "")
         payload(&writer)
         var bytes = writer.bytes
         let checksum = XXH64.hash(bytes)
@@ -126,15 +166,16 @@ public struct KnowledgeBaseCache: Sendable {
         return bytes
     }
 
-    /// Stores `advisor` and removes older caches of the same knowledge base.
+    /// Stores `advisor`, with the stamp its files had when they were read (nil when there
+    /// was none), and removes older caches of the same knowledge base.
     ///
     /// The file is written to a new temporary file (0600, created exclusively) and renamed
     /// into place, so a reader never sees half a cache; the place is replaced only when it
     /// is missing or a regular file. Only regular files named like this knowledge base's
     /// caches and owned by this user are removed.
-    package func write(_ advisor: Advisor) {
+    package func write(_ advisor: Advisor, stamp: String? = nil) {
         let fingerprint = advisor.knowledgeBase.fingerprint
-        let bytes = Self.file(fingerprint: fingerprint) { Self.encode(advisor, into: &$0) }
+        let bytes = Self.file(fingerprint: fingerprint, stamp: stamp) { Self.encode(advisor, into: &$0) }
         guard Self.prepareDirectory(cacheDirectory) else { return }
         let destination = path(for: fingerprint)
         var info = stat()

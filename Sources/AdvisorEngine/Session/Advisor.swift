@@ -1,5 +1,6 @@
 import AdvisorKnowledge
 import AdvisorText
+import Foundation
 
 /// The advisor engine: a validated knowledge base, its router and its answer composer.
 ///
@@ -34,21 +35,55 @@ public final class Advisor {
 
     /// Loads the knowledge base in `directory` through the compiled cache in `cacheDirectory`.
     ///
-    /// A cache whose content hash matches the knowledge base's files (and whose checksum
-    /// holds) is used as it is; otherwise the knowledge base is loaded, validated and
-    /// compiled, and the cache rewritten (best effort). With no `cacheDirectory`, no cache is
-    /// used. Every file is read once either way. Throws, listing every problem, when the
-    /// knowledge base fails the checks of `load(directory:)`.
+    /// A cache written when the files had the stamp they have now (same inodes, sizes and
+    /// times, none changed in the last seconds: `KnowledgeBaseFiles.stamp(directory:)`) is
+    /// used without reading the files. Otherwise they are read and hashed: a cache whose
+    /// content hash matches them (and whose checksum holds) is used, and rewritten with the
+    /// new stamp when the files were only touched; else the knowledge base is loaded,
+    /// validated and compiled, and the cache rewritten (best effort). With no
+    /// `cacheDirectory`, no cache is used. Throws, listing every problem, when the knowledge
+    /// base fails the checks of `load(directory:)`.
     public static func load(directory: String, cacheDirectory: String?) throws(KnowledgeBaseError) -> Advisor {
-        let files = KnowledgeBaseFiles.read(directory: directory)
-        guard let cacheDirectory, files.isComplete else { return try load(files) }
+        try loadReporting(directory: directory, cacheDirectory: cacheDirectory).advisor
+    }
+
+    /// How `load(directory:cacheDirectory:)` found its advisor.
+    package enum CacheUse: Equatable {
+        /// From the cache, by the files' stamp: no file of the knowledge base was read.
+        case byStamp
+        /// From the cache, by the hash of the files, read.
+        case byFingerprint
+        /// Compiled from the files (and cached when a cache folder was given).
+        case compiled
+    }
+
+    /// `load(directory:cacheDirectory:)`, saying how the advisor was found; `now` is the
+    /// time the files' stamp is taken at (tests move it on instead of waiting).
+    package static func loadReporting(directory: String, cacheDirectory: String?, now: time_t = time(nil))
+        throws(KnowledgeBaseError) -> (advisor: Advisor, use: CacheUse)
+    {
+        guard let cacheDirectory else { return (try load(KnowledgeBaseFiles.read(directory: directory)), .compiled) }
         let cache = KnowledgeBaseCache(cacheDirectory: cacheDirectory, knowledgeBaseDirectory: directory)
+        // Taken before any file is read: a file changed after it no longer matches it.
+        let stamp = KnowledgeBaseFiles.stamp(directory: directory, now: now)
+        if let stamp,
+            let advisor = cache.read(
+                stamp: stamp,
+                dictionary: WordList(
+                    path: (directory as NSString).appendingPathComponent(KnowledgeBaseLoader.dictionaryFile)))
+        {
+            return (advisor, .byStamp)
+        }
+        let files = KnowledgeBaseFiles.read(directory: directory)
+        guard files.isComplete else { return (try load(files), .compiled) }
         if let advisor = cache.read(fingerprint: files.fingerprint, dictionary: files.words) {
-            return advisor
+            // The files were touched, not changed: record their new stamp.
+            if stamp != nil { cache.write(advisor, stamp: stamp) }
+            return (advisor, .byFingerprint)
         }
         let advisor = try load(files)
-        cache.write(advisor)
-        return advisor
+        cache.write(advisor, stamp: stamp)
+        return (advisor, .compiled)
     }
 
     /// Loads the knowledge base in `directory` and refuses it when `kb check` would:

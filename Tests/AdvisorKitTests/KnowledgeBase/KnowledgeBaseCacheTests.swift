@@ -58,6 +58,50 @@ struct KnowledgeBaseCacheTests {
         #expect(again.ask("Who owns mobile?") == fresh.ask("Who owns mobile?"))
     }
 
+    @Test("settled files unchanged since the cache was written are not read again; any change, or a recent one, is")
+    func stampedCache() throws {
+        let cache = try TemporaryDirectory()
+        defer { cache.remove() }
+        let kb = try TestSupport.copyFixture("valid")
+        defer { kb.remove() }
+        // Files written this second are not settled: their stamp is not taken, they are hashed.
+        #expect(KnowledgeBaseFiles.stamp(directory: kb.path) == nil)
+        let first = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path)
+        #expect(first.use == .compiled)
+        #expect(try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path).use == .byFingerprint)
+        // Later (the clock moved on), the files are hashed once more and their stamp recorded...
+        let later = time(nil) + 3600
+        let stamp = try #require(KnowledgeBaseFiles.stamp(directory: kb.path, now: later))
+        #expect(KnowledgeBaseFiles.stamp(directory: kb.path, now: later) == stamp)
+        #expect(
+            try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later).use == .byFingerprint)
+        // ...so the next start reads none of them, and answers as before.
+        let stamped = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later)
+        #expect(stamped.use == .byStamp)
+        #expect(stamped.advisor.ask("who controls the money?") == first.advisor.ask("who controls the money?"))
+        #expect(stamped.advisor.knowledgeBase.fingerprint == first.advisor.knowledgeBase.fingerprint)
+        #expect(cacheFiles(cache.path).count == 1)
+        // A changed file changes the stamp, whether its size changed or only its bytes.
+        let beta = try String(contentsOfFile: kb.file("topics/beta.yaml"), encoding: .utf8)
+        try kb.write("topics/beta.yaml", beta.replacingOccurrences(of: "roadmap", with: "roadmaq"))
+        let edited = try #require(KnowledgeBaseFiles.stamp(directory: kb.path, now: later + 10))
+        #expect(edited != stamp)
+        let reloaded = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later + 10)
+        #expect(reloaded.use == .compiled)
+        #expect(reloaded.advisor.knowledgeBase.fingerprint != first.advisor.knowledgeBase.fingerprint)
+        // An added topic file, a removed optional file: new stamps too.
+        try kb.write("topics/gamma.yaml", "# nothing yet\n")
+        let added = try #require(KnowledgeBaseFiles.stamp(directory: kb.path, now: later + 20))
+        #expect(added != edited)
+        try FileManager.default.removeItem(atPath: kb.file("topics/gamma.yaml"))
+        #expect(KnowledgeBaseFiles.stamp(directory: kb.path, now: later + 20) == edited)
+        // Something that is not a regular file among them gives no stamp.
+        try FileManager.default.removeItem(atPath: kb.file("topics/beta.yaml"))
+        #expect(mkfifo(kb.file("topics/beta.yaml"), 0o600) == 0)
+        #expect(KnowledgeBaseFiles.stamp(directory: kb.path, now: later + 30) == nil)
+        #expect(KnowledgeBaseFiles.stamp(directory: "/nonexistent-\(UUID().uuidString)", now: later) == nil)
+    }
+
     @Test("an edited knowledge base replaces its stale cache")
     func staleCache() throws {
         let cache = try TemporaryDirectory()
