@@ -246,26 +246,29 @@ public struct KnowledgeBase: Sendable {
     public var sources: [Source]
     /// The concepts of concepts.yaml, in the order they are written.
     public var concepts: [Concept]
-    /// Topics in id order.
-    public var topics: [Topic]
+    /// Topics in id order (decoded when first read, for a knowledge base from the cache).
+    public var topics: TopicList
     /// Ways of putting a question and the topics they lean to (from concepts.yaml).
     public var frames: [Frame] = []
     /// A hash of every file's content: changes whenever the knowledge base does.
     public var fingerprint: String
 
-    private var topicIndex: [String: Int] = [:]
     private var sourceIndex: [String: Int] = [:]
 
     /// Makes a knowledge base from what was read, indexing topics and sources by id (the first of a repeated id wins).
     public init(directory: String, sources: [Source], concepts: [Concept], topics: [Topic], fingerprint: String) {
+        self.init(
+            directory: directory, sources: sources, concepts: concepts, topicList: TopicList(topics),
+            fingerprint: fingerprint)
+    }
+
+    /// Makes a knowledge base whose topics are `topicList` (decoded as they are read, from a cache).
+    package init(directory: String, sources: [Source], concepts: [Concept], topicList: TopicList, fingerprint: String) {
         self.directory = directory
         self.sources = sources
         self.concepts = concepts
-        self.topics = topics
+        self.topics = topicList
         self.fingerprint = fingerprint
-        for (index, topic) in topics.enumerated() where topicIndex[topic.id] == nil {
-            topicIndex[topic.id] = index
-        }
         for (index, source) in sources.enumerated() where sourceIndex[source.id] == nil {
             sourceIndex[source.id] = index
         }
@@ -273,7 +276,7 @@ public struct KnowledgeBase: Sendable {
 
     /// The topic with this id.
     public func topic(_ id: String) -> Topic? {
-        topicIndex[id].map { topics[$0] }
+        topics.position(of: id).map { topics[$0] }
     }
 
     /// The source with this id.

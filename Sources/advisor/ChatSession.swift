@@ -89,7 +89,7 @@ struct ChatSession {
     /// takes (topic ids, roles); glossary terms elsewhere.
     static func completer(for base: KnowledgeBase) -> Completer {
         let commands = SlashCommand.completions
-        let topics = base.topics.map(\.id)
+        let topics = base.topics.ids
         var terms: [String] = []
         for topic in base.topics {
             if let glossary = topic.glossary {

@@ -29,7 +29,7 @@ extension TranscriptsCommand {
             } catch {
                 throw CommandFailure(error.description)
             }
-            let unasked = advisor.knowledgeBase.topics.map(\.id).filter {
+            let unasked = advisor.knowledgeBase.topics.ids.filter {
                 !result.askedTopics.contains($0) && TopicKind.isAdvice($0)
             }
             if json {

@@ -234,22 +234,6 @@ extension Topic: CacheCodable {
     }
 }
 
-extension Router.Rule: CacheCodable {
-    func encode(to coder: inout CacheEncoder) {
-        coder.bytes.write(topic)
-        coder.encode(terms)
-        coder.bytes.write(text)
-        coder.bytes.write(weight)
-        coder.bytes.write(stopOnly)
-    }
-
-    init(from coder: inout CacheDecoder) throws(BinaryReader.Damaged) {
-        self.init(
-            topic: try coder.bytes.int32(), terms: try coder.int32s(), text: try coder.bytes.string(),
-            weight: try coder.bytes.double(), stopOnly: try coder.bytes.bool())
-    }
-}
-
 extension Router.FramePhrase: CacheCodable {
     func encode(to coder: inout CacheEncoder) {
         coder.bytes.write(name)
@@ -262,17 +246,6 @@ extension Router.FramePhrase: CacheCodable {
         self.init(
             name: try coder.bytes.string(), terms: try coder.int32s(), topics: try coder.int32s(),
             leansAlone: try coder.bytes.bool())
-    }
-}
-
-extension Router.TextPosting: CacheCodable {
-    func encode(to coder: inout CacheEncoder) {
-        coder.bytes.write(topic)
-        coder.bytes.write(impact)
-    }
-
-    init(from coder: inout CacheDecoder) throws(BinaryReader.Damaged) {
-        self.init(topic: try coder.bytes.int32(), impact: try coder.bytes.double())
     }
 }
 

@@ -13,7 +13,10 @@ import Foundation
 ///
 /// A cache file is `magic`, the format version, the engine identity, the fingerprint and
 /// the files' stamp (`KnowledgeBaseFiles.stamp(directory:)`, empty when there was none), the
-/// encoded advisor, then the XXH64 of every byte before it (8 bytes, little-endian).
+/// length and bytes of the encoded advisor's small part (sources, concepts, topics, frames,
+/// where each table of the image lies), zeros up to a multiple of 8 bytes, the image (the
+/// router's flat tables: ``RouterIndex``), then the XXH64 of every byte before it (8 bytes,
+/// little-endian). The file is mapped into memory, not read, and the image used in place.
 /// Files are created 0600, and the folders created for them 0700.
 public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
@@ -67,11 +70,23 @@ public struct KnowledgeBaseCache: Sendable {
     /// `dictionary` is the knowledge base's dictionary of real words (read with the files the
     /// fingerprint covers).
     package func read(fingerprint: String, dictionary: WordList?) -> Advisor? {
-        guard
-            let data = try? BoundedFile.read(
-                path(for: fingerprint), limit: Self.maximumFileSize, followSymlinks: false, ownedByUser: true)
+        guard let storage = Self.map(path(for: fingerprint)) else { return nil }
+        return Self.decode(storage, key: .fingerprint(fingerprint), dictionary: dictionary)
+    }
+
+    /// The cache file at `path` mapped read-only, when it is a regular file (not through a
+    /// link) of this user's that no one else may write, no larger than `maximumFileSize`.
+    ///
+    /// The writer never changes a cache file in place (it renames a new one over it), so the
+    /// mapping keeps the bytes that were checked.
+    package static func map(_ path: String) -> ImageStorage? {
+        guard let (descriptor, info) = try? BoundedFile.openRegularFile(path, followSymlinks: false) else {
+            return nil
+        }
+        defer { close(descriptor) }
+        guard info.st_uid == geteuid(), info.st_mode & (S_IWGRP | S_IWOTH) == 0, info.st_size <= maximumFileSize
         else { return nil }
-        return Self.decode([UInt8](data), key: .fingerprint(fingerprint), dictionary: dictionary)
+        return ImageStorage(mapping: descriptor, count: Int(info.st_size))
     }
 
     /// The advisor stored with the files' `stamp`, or nil as for `read(fingerprint:)`.
@@ -80,11 +95,8 @@ public struct KnowledgeBaseCache: Sendable {
     package func read(stamp: String, dictionary: WordList?) -> Advisor? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory) else { return nil }
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(".bin") {
-            guard
-                let data = try? BoundedFile.read(
-                    (cacheDirectory as NSString).appendingPathComponent(name), limit: Self.maximumFileSize,
-                    followSymlinks: false, ownedByUser: true),
-                let advisor = Self.decode([UInt8](data), key: .stamp(stamp), dictionary: dictionary)
+            guard let storage = Self.map((cacheDirectory as NSString).appendingPathComponent(name)),
+                let advisor = Self.decode(storage, key: .stamp(stamp), dictionary: dictionary)
             else { continue }
             return advisor
         }
@@ -106,22 +118,36 @@ public struct KnowledgeBaseCache: Sendable {
 
     /// The advisor a cache file's bytes hold, when its checksum holds and its header matches `key`.
     package static func decode(_ bytes: [UInt8], key: Key, dictionary: WordList?) -> Advisor? {
+        decode(ImageStorage(copying: bytes), key: key, dictionary: dictionary)
+    }
+
+    /// The advisor the cache file in `storage` holds, when its checksum holds and its header
+    /// matches `key`; its image is used in place.
+    package static func decode(_ storage: ImageStorage, key: Key, dictionary: WordList?) -> Advisor? {
+        let bytes = storage.buffer
         guard bytes.count >= magic.count + checksumSize, bytes.starts(with: magic) else { return nil }
         let bodyEnd = bytes.count - checksumSize
         var stored: UInt64 = 0
         for index in (bodyEnd..<bytes.count).reversed() { stored = stored << 8 | UInt64(bytes[index]) }
-        let actual = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[..<bodyEnd])) }
-        guard actual == stored else { return nil }
-        var reader = BinaryReader(bytes, from: magic.count, to: bodyEnd)
+        guard XXH64.hash(UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd])) == stored else { return nil }
         do {
-            guard try reader.int() == formatVersion, try reader.string() == engineIdentity else { return nil }
-            let fingerprint = try reader.string()
-            let stamp = try reader.string()
+            // The header and the small part are decoded from a copy; the image stays where it is.
+            var header = BinaryReader(Array(bytes[magic.count..<min(bodyEnd, magic.count + 4096)]))
+            guard try header.int() == formatVersion, try header.string() == engineIdentity else { return nil }
+            let fingerprint = try header.string()
+            let stamp = try header.string()
             switch key {
             case .fingerprint(let wanted): guard fingerprint == wanted else { return nil }
             case .stamp(let wanted): guard !stamp.isEmpty, stamp == wanted else { return nil }
             }
-            return try decodeAdvisor(&reader, fingerprint: fingerprint, dictionary: dictionary)
+            let length = try header.int()
+            let start = magic.count + header.position
+            guard length >= 0, length <= bodyEnd - start else { return nil }
+            var small = BinaryReader(Array(bytes[start..<(start + length)]))
+            let imageStart = (start + length + 7) / 8 * 8
+            guard imageStart <= bodyEnd else { return nil }
+            let image = ImageView(storage, origin: imageStart, count: bodyEnd - imageStart)
+            return try decodeAdvisor(&small, image: image, fingerprint: fingerprint, dictionary: dictionary)
         } catch {
             return nil
         }
@@ -144,10 +170,17 @@ public struct KnowledgeBaseCache: Sendable {
                 payload = bytes[reader.position..<(bytes.count - checksumSize)]
             }
         }
-        return decode(file(fingerprint: "fuzz") { $0.append(raw: payload) }, fingerprint: "fuzz", dictionary: nil)
+        guard
+            let advisor = decode(
+                file(fingerprint: "fuzz") { $0.append(raw: payload) }, fingerprint: "fuzz", dictionary: nil)
+        else { return nil }
+        // Every topic is decoded where it lies, as a session would when it answers on it.
+        for topic in advisor.knowledgeBase.topics { _ = topic.id }
+        return advisor
     }
 
-    /// A whole cache file: header, `payload`, checksum.
+    /// A whole cache file: header, `payload` (the small part's length and bytes, the padding
+    /// and the image: see `encode`), checksum.
     package static func file(fingerprint: String, stamp: String? = nil, payload: (inout BinaryWriter) -> Void)
         -> [UInt8]
     {
@@ -175,7 +208,9 @@ public struct KnowledgeBaseCache: Sendable {
     /// caches and owned by this user are removed.
     package func write(_ advisor: Advisor, stamp: String? = nil) {
         let fingerprint = advisor.knowledgeBase.fingerprint
-        let bytes = Self.file(fingerprint: fingerprint, stamp: stamp) { Self.encode(advisor, into: &$0) }
+        var fits = true
+        let bytes = Self.file(fingerprint: fingerprint, stamp: stamp) { fits = Self.encode(advisor, into: &$0) }
+        guard fits else { return }
         guard Self.prepareDirectory(cacheDirectory) else { return }
         let destination = path(for: fingerprint)
         var info = stat()
@@ -231,7 +266,11 @@ public struct KnowledgeBaseCache: Sendable {
 
     // MARK: Encoding
 
-    package static func encode(_ advisor: Advisor, into w: inout BinaryWriter) {
+    /// Writes the small part's length and bytes, the padding and the image (see the type's
+    /// documentation) after the header already in `w`; false when the topics outgrow the
+    /// image's 32-bit offsets (no cache is then written).
+    @discardableResult
+    package static func encode(_ advisor: Advisor, into w: inout BinaryWriter) -> Bool {
         let base = advisor.knowledgeBase
         var coder = CacheEncoder()
         // Locations are numbers in a table of file names, written before them.
@@ -243,25 +282,29 @@ public struct KnowledgeBaseCache: Sendable {
         coder.bytes.write(base.directory)
         coder.encode(base.sources)
         coder.encode(base.concepts)
-        coder.encode(base.topics)
+        // Each topic is a record of its own in the image, decoded only when it is read.
+        var starts: [UInt32] = [0]
+        var records: [UInt8] = []
+        let small = coder.bytes
+        for topic in base.topics {
+            coder.bytes = BinaryWriter()
+            coder.encode(topic)
+            records += coder.bytes.bytes
+            guard records.count < Int(UInt32.max) else { return false }
+            starts.append(UInt32(records.count))
+        }
+        coder.bytes = small
+        var image = ImageWriter(after: advisor.router.index.image.bytes)
+        let topicSlots = [image.append(starts), image.append(records)]
 
         let router = advisor.router
         let normalizer = router.normalizer
-        var terms = [String](repeating: "", count: router.termIDs.count)
-        for (term, id) in router.termIDs { terms[Int(id)] = term }
-        coder.encode(terms)
-        coder.bytes.write(router.termWeights) { $0.write($1) }
-        coder.encode(router.stopTerms.sorted())
-        coder.encode(router.rules)
-        coder.bytes.write(router.postings.count)
-        for list in router.postings { coder.encode(list) }
+        for slot in router.index.slots + topicSlots { slot.write(to: &coder.bytes) }
         coder.bytes.write(router.framePhrases.count)
         for (term, phrases) in router.framePhrases.sorted(by: { $0.key < $1.key }) {
             coder.bytes.write(term)
             coder.encode(phrases)
         }
-        coder.bytes.write(router.textPostings.count)
-        for list in router.textPostings { coder.encode(list) }
         coder.bytes.write(router.glossaryByFirstTerm.count)
         for (term, phrases) in router.glossaryByFirstTerm.sorted(by: { $0.key < $1.key }) {
             coder.bytes.write(term)
@@ -287,32 +330,30 @@ public struct KnowledgeBaseCache: Sendable {
             w.write(entry.word)
             w.write(entry.frequency)
         }
-        w.write(coder.fileNames) { $0.write($1) }
-        w.append(raw: coder.bytes.bytes)
+        var part = BinaryWriter()
+        part.write(coder.fileNames) { $0.write($1) }
+        part.append(raw: coder.bytes.bytes)
+        w.write(part.bytes.count)
+        w.append(raw: part.bytes)
+        w.append(raw: [UInt8](repeating: 0, count: (8 - w.bytes.count % 8) % 8))
+        w.append(raw: image.bytes)
+        return true
     }
 
-    package static func decodeAdvisor(_ r: inout BinaryReader, fingerprint: String, dictionary: WordList?)
-        throws(BinaryReader.Damaged) -> Advisor
-    {
+    package static func decodeAdvisor(
+        _ r: inout BinaryReader, image: ImageView, fingerprint: String, dictionary: WordList?
+    ) throws(BinaryReader.Damaged) -> Advisor {
         var coder = CacheDecoder(bytes: r)
         coder.fileNames = try coder.strings()
         let directory = try coder.bytes.string()
         let sources: [Source] = try coder.decode()
         let concepts: [Concept] = try coder.decode()
-        let topics: [Topic] = try coder.decode()
-        let base = KnowledgeBase(
-            directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: fingerprint)
 
-        let terms = try coder.strings()
-        let weights = try coder.bytes.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.double() }
-        let stopTerms = try coder.int32s()
-        let rules: [Router.Rule] = try coder.decode()
-        var postings: [[Int32]] = []
-        for _ in 0..<(try coder.bytes.count()) { postings.append(try coder.int32s()) }
+        var slots: [ImageSlot] = []
+        for _ in 0..<RouterIndex.slotCount { slots.append(try ImageSlot(from: &coder.bytes)) }
+        let topicSlots = [try ImageSlot(from: &coder.bytes), try ImageSlot(from: &coder.bytes)]
         var framePhrases: [(Int32, [Router.FramePhrase])] = []
         for _ in 0..<(try coder.bytes.count()) { framePhrases.append((try coder.bytes.int32(), try coder.decode())) }
-        var textPostings: [[Router.TextPosting]] = []
-        for _ in 0..<(try coder.bytes.count()) { textPostings.append(try coder.decode()) }
         var glossaryByFirstTerm: [(String, [(terms: [String], topic: Int32)])] = []
         for _ in 0..<(try coder.bytes.count()) {
             let term = try coder.bytes.string()
@@ -332,24 +373,24 @@ public struct KnowledgeBaseCache: Sendable {
             (word: try r.string(), frequency: try r.int())
         }
         r = coder.bytes
-        guard r.isAtEnd, weights.count == terms.count, postings.count == terms.count,
-            textPostings.count == terms.count
+        guard r.isAtEnd, let index = RouterIndex(image, slots),
+            let topics = storedTopics(image, topicSlots, ids: index.topics, fileNames: coder.fileNames)
         else {
             throw BinaryReader.Damaged()
         }
+        let base = KnowledgeBase(
+            directory: directory, sources: sources, concepts: concepts, topicList: TopicList(stored: topics),
+            fingerprint: fingerprint)
 
         // Every index must point inside its table: a damaged cache must not crash.
-        let termCount = Int32(terms.count)
+        let termCount = Int32(index.terms.count)
         let topicCount = Int32(topics.count)
-        for rule in rules
-        where !(0..<topicCount).contains(rule.topic) || rule.terms.contains(where: { !(0..<termCount).contains($0) }) {
-            throw BinaryReader.Damaged()
-        }
-        for list in textPostings where list.contains(where: { !(0..<topicCount).contains($0.topic) }) {
-            throw BinaryReader.Damaged()
-        }
         for (_, phrases) in glossaryByFirstTerm where phrases.contains(where: { !(0..<topicCount).contains($0.topic) })
         {
+            throw BinaryReader.Damaged()
+        }
+        for (topic, terms) in glossaryTerms
+        where !(0..<topicCount).contains(topic) || terms.contains(where: { !(0..<termCount).contains($0) }) {
             throw BinaryReader.Damaged()
         }
         for (key, phrases) in framePhrases {
@@ -361,27 +402,46 @@ public struct KnowledgeBaseCache: Sendable {
                 throw BinaryReader.Damaged()
             }
         }
-        let ruleCount = Int32(rules.count)
-        for list in postings where list.contains(where: { !(0..<ruleCount).contains($0) }) {
-            throw BinaryReader.Damaged()
-        }
 
         let normalizer = Normalizer()
         normalizer.dictionary = dictionary
         normalizer.phrases = Dictionary(phrases, uniquingKeysWith: { a, _ in a })
         normalizer.knownStems = Set(knownStems)
         normalizer.speller = SpellCorrector(entries: speller)
-        let router = Router(restoring: normalizer, topicIDs: topics.map(\.id))
-        router.termIDs = Dictionary(terms.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-        router.termWeights = weights
-        router.stopTerms = Set(stopTerms)
-        router.rules = rules
-        router.postings = postings
-        router.textPostings = textPostings
+        let router = Router(restoring: normalizer, index: index)
         router.framePhrases = Dictionary(framePhrases, uniquingKeysWith: { a, _ in a })
         router.glossaryByFirstTerm = Dictionary(glossaryByFirstTerm, uniquingKeysWith: { a, _ in a })
         router.glossaryTerms = Dictionary(glossaryTerms, uniquingKeysWith: { a, _ in a })
         router.framingTermIDs = Set(framing)
         return Advisor(knowledgeBase: base, router: router)
+    }
+
+    /// The topics whose records `encode` laid out at `slots`, each decoded when it is read;
+    /// nil when the records' bounds do not hold one record per id.
+    static func storedTopics(_ image: ImageView, _ slots: [ImageSlot], ids: ImageStrings, fileNames: [String])
+        -> TopicList.StoredTopics?
+    {
+        guard let starts = image.array(slots[0], of: UInt32.self), let records = image.array(slots[1], of: UInt8.self),
+            starts.count == ids.count + 1, starts[0] == 0, Int(starts[ids.count]) == records.count
+        else { return nil }
+        for index in 0..<ids.count where starts[index + 1] < starts[index] { return nil }
+        return TopicList.StoredTopics(
+            count: ids.count, id: { ids[$0] }, find: { ids.index(of: $0).map(Int.init) },
+            decode: { number in
+                var decoder = CacheDecoder(
+                    bytes: BinaryReader(Array(records.slice(Int(starts[number])..<Int(starts[number + 1])))))
+                decoder.fileNames = fileNames
+                // The checksum held, so only a crafted file gets here: it gets a topic that says so.
+                guard var topic = try? Topic(from: &decoder), decoder.bytes.isAtEnd else {
+                    return Topic(
+                        id: ids[number], title: ids[number],
+                        answer:
+                            "This topic could not be read from the compiled cache (delete the cache to rebuild it).",
+                        advice: [:], facts: [], sources: [], related: [], patterns: [], samples: [],
+                        location: SourceLocation(file: "cache"))
+                }
+                topic.id = ids[number]
+                return topic
+            })
     }
 }

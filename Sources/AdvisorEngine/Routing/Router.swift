@@ -1,4 +1,5 @@
 import AdvisorKnowledge
+import AdvisorSystem
 import AdvisorText
 import Foundation
 
@@ -68,16 +69,6 @@ public struct Routing: Sendable {
 /// rarest terms only, so the rules looked at for a question are those sharing a rare
 /// term with it, and the cost of a question does not grow with the number of rules.
 public final class Router {
-    package struct Rule {
-        package var topic: Int32
-        /// Distinct term ids, in pattern order.
-        package var terms: [Int32]
-        package var text: String
-        package var weight: Double
-        /// Made only of stop words ("what can you do"): matches only as a phrase.
-        package var stopOnly: Bool
-    }
-
     /// What one topic gathered for a question.
     package struct TopicScore {
         package var best = 0.0
@@ -109,20 +100,13 @@ public final class Router {
     /// Turns questions and patterns into terms, with the knowledge base's concepts, its
     /// dictionary and the vocabulary typos are corrected against.
     public let normalizer: Normalizer
-    package var topicIDs: [String]
-    package var rules: [Rule] = []
-    package var termIDs: [String: Int32] = [:]
-    package var termWeights: [Double] = []
-    package var stopTerms: Set<Int32> = []
-    package var postings: [[Int32]] = []
+    /// The terms, rules, both inverted indexes and the topic ids, flat.
+    package var index: RouterIndex
     /// Glossary words and aliases as term sequences, filed under their first term.
     package var glossaryByFirstTerm: [String: [(terms: [String], topic: Int32)]] = [:]
     /// For each glossary topic, the term ids of its word and aliases.
     package var glossaryTerms: [Int32: Set<Int32>] = [:]
     package var framingTermIDs: Set<Int32> = []
-    /// Retrieval postings: for each term id, the topics whose whole text holds the term and
-    /// its BM25F impact there, strongest first, at most `textPostingLimit` of them.
-    package var textPostings: [[TextPosting]] = []
 
     /// Question frames as term sequences (stop words included), filed under their first term.
     package var framePhrases: [Int32: [FramePhrase]] = [:]
@@ -141,12 +125,6 @@ public final class Router {
     /// What a frame adds to its first topic when the other words point at none of its topics.
     package static let frameBase = 1.6
 
-    /// A topic whose text holds a term, and how much the term counts for it.
-    package struct TextPosting: Equatable {
-        package var topic: Int32
-        package var impact: Double
-    }
-
     /// Concept terms that frame a question rather than say what it is about (the roles,
     /// "figures"): they do not count against how much of a question a topic explains.
     package static let framingTerms: Set<String> = Set(
@@ -164,8 +142,8 @@ public final class Router {
     private var mark: UInt32 = 0
 
     private func nextMark() -> UInt32 {
-        if ruleMarks.count != rules.count { ruleMarks = [UInt32](repeating: 0, count: rules.count) }
-        if termMarks.count != termWeights.count { termMarks = [UInt32](repeating: 0, count: termWeights.count) }
+        if ruleMarks.count != index.ruleCount { ruleMarks = [UInt32](repeating: 0, count: index.ruleCount) }
+        if termMarks.count != index.terms.count { termMarks = [UInt32](repeating: 0, count: index.terms.count) }
         if mark == UInt32.max {
             mark = 0
             for index in ruleMarks.indices { ruleMarks[index] = 0 }
@@ -177,9 +155,9 @@ public final class Router {
     }
 
     /// The number of compiled rules.
-    public var ruleCount: Int { rules.count }
-    /// The number of distinct terms in the rules.
-    public var termCount: Int { termIDs.count }
+    public var ruleCount: Int { index.ruleCount }
+    /// The number of distinct terms in the rules and the topics' texts.
+    public var termCount: Int { index.terms.count }
 
     /// Compiles the patterns of `knowledgeBase`; patterns that cannot compile are reported.
     public convenience init(knowledgeBase: KnowledgeBase) {
@@ -190,9 +168,25 @@ public final class Router {
     package init(knowledgeBase: KnowledgeBase, dictionary: WordList?) {
         normalizer = Normalizer(concepts: knowledgeBase.concepts.map { ($0.id, $0.synonyms) })
         normalizer.dictionary = dictionary
-        topicIDs = knowledgeBase.topics.map(\.id)
         diagnostics = []
-        compile(knowledgeBase)
+        var draft = RouterIndex.Draft()
+        index = Self.emptyIndex
+        compile(knowledgeBase, into: &draft)
+        if let compiled = RouterIndex(draft, topicIDs: knowledgeBase.topics.map(\.id)) {
+            index = compiled
+        } else {
+            diagnostics.append(
+                Diagnostic(
+                    SourceLocation(file: knowledgeBase.directory), "the knowledge base is too large to index (4 GiB)"))
+        }
+    }
+
+    /// An index of nothing: what a router starts from.
+    private static var emptyIndex: RouterIndex {
+        guard let index = RouterIndex(RouterIndex.Draft(), topicIDs: []) else {
+            preconditionFailure("an empty index always fits")
+        }
+        return index
     }
 
     /// Problems found while compiling patterns.
@@ -205,23 +199,17 @@ public final class Router {
     }
 
     /// A router restored from the compiled cache; the caller fills in its state.
-    package init(restoring normalizer: Normalizer, topicIDs: [String]) {
+    package init(restoring normalizer: Normalizer, index: RouterIndex) {
         self.normalizer = normalizer
-        self.topicIDs = topicIDs
+        self.index = index
         diagnostics = []
     }
 
-    private func termID(_ term: String, isStop: Bool) -> Int32 {
-        if let id = termIDs[term] { return id }
-        let id = Int32(termWeights.count)
-        termIDs[term] = id
-        termWeights.append(0)
-        postings.append([])
-        if isStop { stopTerms.insert(id) }
-        return id
-    }
+    /// The id of topic number `topic`.
+    @inline(__always)
+    private func topicID(_ topic: Int32) -> String { index.topics[Int(topic)] }
 
-    private func compile(_ base: KnowledgeBase) {
+    private func compile(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
         // Typos are corrected against every word the knowledge base writes (samples
         // aside: they hold typos on purpose), so that a real word such as "change" is
         // known and not "corrected" to a pattern's "charge".
@@ -247,7 +235,7 @@ public final class Router {
                 }
                 var terms: [Int32] = []
                 for word in chosen {
-                    let id = termID(word.term, isStop: word.isStopWord)
+                    let id = draft.termID(word.term, isStop: word.isStopWord)
                     if !terms.contains(id) { terms.append(id) }
                 }
                 let key = [Int32(topicIndex)] + terms.sorted()
@@ -260,8 +248,8 @@ public final class Router {
                 }
                 seen[key] = pattern.value
                 for term in terms { topicsPerTerm[term, default: []].insert(Int32(topicIndex)) }
-                rules.append(
-                    Rule(
+                draft.rules.append(
+                    RouterIndex.DraftRule(
                         topic: Int32(topicIndex), terms: terms, text: pattern.value, weight: pattern.weight,
                         stopOnly: content.isEmpty))
             }
@@ -272,7 +260,7 @@ public final class Router {
                         glossaryByFirstTerm[first, default: []].append((terms, Int32(topicIndex)))
                     }
                     for term in terms {
-                        if let id = termIDs[term] { glossaryTerms[Int32(topicIndex), default: []].insert(id) }
+                        if let id = draft.termIDs[term] { glossaryTerms[Int32(topicIndex), default: []].insert(id) }
                     }
                 }
             }
@@ -282,37 +270,37 @@ public final class Router {
         for (topicIndex, topic) in base.topics.enumerated() {
             for text in [topic.title, topic.answer] + topic.samples.map(\.value) {
                 for word in normalizer.normalize(text, correctTypos: false) {
-                    if let id = termIDs[word.term] { topicsPerTerm[id, default: []].insert(Int32(topicIndex)) }
+                    if let id = draft.termIDs[word.term] { topicsPerTerm[id, default: []].insert(Int32(topicIndex)) }
                 }
             }
         }
-        framingTermIDs = Set(Self.framingTerms.compactMap { termIDs[$0] })
+        framingTermIDs = Set(Self.framingTerms.compactMap { draft.termIDs[$0] })
         let topicCount = Double(max(base.topics.count, 1))
         for (term, topics) in topicsPerTerm {
-            termWeights[Int(term)] =
-                stopTerms.contains(term) ? Self.stopWordWeight : log(1 + topicCount / Double(topics.count))
+            draft.termWeights[Int(term)] =
+                draft.stopTerms.contains(term) ? Self.stopWordWeight : log(1 + topicCount / Double(topics.count))
         }
-        compileFrames(base)
-        buildTextIndex(base)
+        compileFrames(base, into: &draft)
+        buildTextIndex(base, into: &draft)
         // Each rule is filed under its rarest term, which every full match contains; a
         // rule of three or more terms also under its second rarest, so that it is still
         // found with its rarest word missing, unless that term is so common that filing
         // under it would make every question containing it scan a long list.
-        var ruleFrequency = [Int](repeating: 0, count: termWeights.count)
-        for rule in rules { for term in rule.terms { ruleFrequency[Int(term)] += 1 } }
-        let cap = Self.secondaryPostingCap(ruleCount: rules.count)
-        for (index, rule) in rules.enumerated() {
+        var ruleFrequency = [Int](repeating: 0, count: draft.termWeights.count)
+        for rule in draft.rules { for term in rule.terms { ruleFrequency[Int(term)] += 1 } }
+        let cap = Self.secondaryPostingCap(ruleCount: draft.rules.count)
+        for (index, rule) in draft.rules.enumerated() {
             let byRarity = rule.terms.sorted { (ruleFrequency[Int($0)], $0) < (ruleFrequency[Int($1)], $1) }
-            postings[Int(byRarity[0])].append(Int32(index))
+            draft.postings[Int(byRarity[0])].append(Int32(index))
             if byRarity.count >= 3, ruleFrequency[Int(byRarity[1])] <= cap {
-                postings[Int(byRarity[1])].append(Int32(index))
+                draft.postings[Int(byRarity[1])].append(Int32(index))
             }
         }
     }
 
     // MARK: Frames
 
-    private func compileFrames(_ base: KnowledgeBase) {
+    private func compileFrames(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
         let index = Dictionary(base.topics.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         for frame in base.frames {
             let topics = frame.topics.compactMap { index[$0.value] }
@@ -327,7 +315,7 @@ public final class Router {
                             frame.location, "frame '\(frame.name)': '\(phrase)' is a single term once normalised"))
                     continue
                 }
-                let terms = words.map { termID($0.term, isStop: $0.isStopWord) }
+                let terms = words.map { draft.termID($0.term, isStop: $0.isStopWord) }
                 framePhrases[terms[0], default: []].append(
                     FramePhrase(name: frame.name, terms: terms, topics: topics, leansAlone: frame.leansAlone))
             }
@@ -385,7 +373,7 @@ public final class Router {
     /// `smalltalk` are left out. Terms only the prose holds get ids (and weights) of their
     /// own, so that the question's words the knowledge base knows are told from words it has
     /// never seen.
-    private func buildTextIndex(_ base: KnowledgeBase) {
+    private func buildTextIndex(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
         let skip: Set<String> = Set(Self.framingTerms)
         var counts: [[Int32: Double]] = []  // per topic: term -> weighted, length-normalised frequency
         var fieldLengths: [[Double]] = []
@@ -415,7 +403,7 @@ public final class Router {
                 for text in Self.texts(of: topic, field) {
                     for word in normalizer.normalize(text, correctTypos: false)
                     where !word.isStopWord && !skip.contains(word.term) {
-                        let id = termID(word.term, isStop: false)
+                        let id = draft.termID(word.term, isStop: false)
                         frequencies[id, default: 0] += weight / norm
                     }
                 }
@@ -424,16 +412,16 @@ public final class Router {
             counts.append(frequencies)
         }
         // Terms only the prose holds weigh by how many topics use them, like the others.
-        for (id, frequency) in documentFrequency where termWeights[Int(id)] == 0 {
-            termWeights[Int(id)] = log(1 + Double(topicCount) / Double(frequency))
+        for (id, frequency) in documentFrequency where draft.termWeights[Int(id)] == 0 {
+            draft.termWeights[Int(id)] = log(1 + Double(topicCount) / Double(frequency))
         }
-        textPostings = [[TextPosting]](repeating: [], count: termWeights.count)
+        var textPostings = [[(topic: Int32, impact: Double)]](repeating: [], count: draft.termWeights.count)
         for (topicIndex, frequencies) in counts.enumerated() {
             for (id, frequency) in frequencies {
                 let df = Double(documentFrequency[id] ?? 1)
                 let idf = log(1 + (Double(topicCount) - df + 0.5) / (df + 0.5))
                 let impact = idf * frequency * (Self.bm25K1 + 1) / (Self.bm25K1 + frequency)
-                textPostings[Int(id)].append(TextPosting(topic: Int32(topicIndex), impact: impact))
+                textPostings[Int(id)].append((topic: Int32(topicIndex), impact: impact))
             }
         }
         for index in textPostings.indices where !textPostings[index].isEmpty {
@@ -442,8 +430,10 @@ public final class Router {
                 textPostings[index].removeLast(textPostings[index].count - Self.textPostingLimit)
             }
         }
-        if postings.count < termWeights.count {
-            postings.append(contentsOf: [[Int32]](repeating: [], count: termWeights.count - postings.count))
+        draft.textPostings = textPostings
+        if draft.postings.count < draft.termWeights.count {
+            draft.postings.append(
+                contentsOf: [[Int32]](repeating: [], count: draft.termWeights.count - draft.postings.count))
         }
     }
 
@@ -458,7 +448,7 @@ public final class Router {
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
         for word in words {
-            let id = termIDs[word.term]
+            let id = index.termID(word.term)
             if let id, termMarks[Int(id)] != mark {
                 termMarks[Int(id)] = mark  // the question holds this term
                 allTerms.append(id)
@@ -467,7 +457,7 @@ public final class Router {
             if !word.isStopWord, !Self.framingTerms.contains(word.term) {
                 if let id {
                     contentTerms.append(id)
-                    questionWeight += termWeights[Int(id)]
+                    questionWeight += index.termWeights[Int(id)]
                 } else {
                     contentTerms.append(-1)
                     questionWeight += 1
@@ -477,20 +467,30 @@ public final class Router {
 
         var scores: [Int32: TopicScore] = [:]
         for term in allTerms {
-            for ruleIndex in postings[Int(term)] where ruleMarks[Int(ruleIndex)] != mark {
+            let rules = index.postings(term)
+            for position in 0..<rules.count {
+                let ruleIndex = rules[position]
+                guard ruleMarks[Int(ruleIndex)] != mark else { continue }
                 ruleMarks[Int(ruleIndex)] = mark
-                let rule = rules[Int(ruleIndex)]
-                guard let score = score(rule, mark: mark, contentTerms: contentTerms, sequence: sequence) else {
+                let ruleTerms = index.ruleTerms(ruleIndex)
+                guard
+                    let score = score(
+                        ruleIndex, terms: ruleTerms, mark: mark, contentTerms: contentTerms, sequence: sequence)
+                else {
                     continue
                 }
-                var entry = scores[rule.topic] ?? TopicScore()
+                let topic = index.ruleTopics[Int(ruleIndex)]
+                var entry = scores[topic] ?? TopicScore()
                 entry.total += score
                 entry.best = max(entry.best, score)
                 entry.rules.append(ruleIndex)
-                let present = rule.terms.filter { termMarks[Int($0)] == mark }
+                var present: [Int32] = []
+                for position in 0..<ruleTerms.count where termMarks[Int(ruleTerms[position])] == mark {
+                    present.append(ruleTerms[position])
+                }
                 entry.terms.formUnion(present)
-                if rule.weight >= 1 { entry.specificTerms.formUnion(present) }
-                scores[rule.topic] = entry
+                if index.ruleWeights[Int(ruleIndex)] >= 1 { entry.specificTerms.formUnion(present) }
+                scores[topic] = entry
             }
         }
 
@@ -523,16 +523,18 @@ public final class Router {
         var tally = TextTally()
         swap(&tally, &textTally)
         defer { swap(&tally, &textTally) }
-        tally.start(topicCount: topicIDs.count, mark: mark)
+        tally.start(topicCount: index.topics.count, mark: mark)
         for topic in scores.keys { tally.markPatternTopic(topic) }
-        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
-            for posting in textPostings[Int(term)] {
+        for (position, term) in contentTerms.enumerated()
+        where term >= 0 && !contentTerms[..<position].contains(term) {
+            for posting in index.textRange(term) {
+                let topic = index.textTopics[posting]
                 // A word the topic's own patterns matched already counts there: the text adds
                 // only what the patterns did not explain.
-                if tally.hasPatternScore(posting.topic), scores[posting.topic]?.terms.contains(term) == true {
+                if tally.hasPatternScore(topic), scores[topic]?.terms.contains(term) == true {
                     continue
                 }
-                tally.add(posting.topic, impact: posting.impact)
+                tally.add(topic, impact: index.textImpacts[posting])
             }
         }
         // A single word in common with a topic's prose, with no pattern behind it, is no
@@ -565,14 +567,14 @@ public final class Router {
                 entry: entry
             )
         }
-        ranked.sort { ($0.score, topicIDs[Int($1.topic)]) > ($1.score, topicIDs[Int($0.topic)]) }
+        ranked.sort { ($0.score, topicID($1.topic)) > ($1.score, topicID($0.topic)) }
 
         var routing = Routing(
             words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
             matchedRules: [], corrections: words.compactMap { word in word.correction.map { (word.surface, $0) } },
-            glossaryMentions: mentions.map { topicIDs[Int($0)] })
+            glossaryMentions: mentions.map { topicID($0) })
         routing.candidates = ranked.prefix(5).map {
-            Candidate(topic: topicIDs[Int($0.topic)], score: (($0.score * 100).rounded() / 100))
+            Candidate(topic: topicID($0.topic), score: (($0.score * 100).rounded() / 100))
         }
         guard let best = ranked.first else { return routing }
 
@@ -582,16 +584,19 @@ public final class Router {
         // The winner's text support for the words its patterns matched: left out of the
         // ranking (it would count those words twice) but part of how sure the match is.
         var ownTextSupport = 0.0
-        for (index, term) in contentTerms.enumerated() where term >= 0 && !contentTerms[..<index].contains(term) {
-            guard let posting = textPostings[Int(term)].first(where: { $0.topic == best.topic }) else { continue }
+        for (position, term) in contentTerms.enumerated()
+        where term >= 0 && !contentTerms[..<position].contains(term) {
+            guard let posting = index.textRange(term).first(where: { index.textTopics[$0] == best.topic }) else {
+                continue
+            }
             explained.insert(term)
-            if best.entry.terms.contains(term) { ownTextSupport += posting.impact }
+            if best.entry.terms.contains(term) { ownTextSupport += index.textImpacts[posting] }
         }
         if glossaryTerms[best.topic] == nil {
             for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
         }
         var covered = 0.0
-        for term in contentTerms where term >= 0 && explained.contains(term) { covered += termWeights[Int(term)] }
+        for term in contentTerms where term >= 0 && explained.contains(term) { covered += index.termWeights[Int(term)] }
         let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
         let strength = 1 - exp(-(best.score + Self.textShare * ownTextSupport) / 2.0)
         let margin = (best.score - runnerUp) / best.score
@@ -605,7 +610,7 @@ public final class Router {
         // rule's two words): advice is then discounted, the more so when not one word of
         // the question was typed as the knowledge base knows it. A greeting misread costs
         // nothing: "thnaks" is still thanked.
-        if !routing.corrections.isEmpty, TopicKind.isAdvice(topicIDs[Int(best.topic)]),
+        if !routing.corrections.isEmpty, TopicKind.isAdvice(topicID(best.topic)),
             let discount = guessDiscount(words: words, explained: explained)
         {
             confidence *= discount
@@ -613,9 +618,9 @@ public final class Router {
         }
 
         routing.confidence = (confidence * 100).rounded() / 100
-        routing.matchedRules = best.entry.rules.map { rules[Int($0)].text }
+        routing.matchedRules = best.entry.rules.map { index.ruleTexts[Int($0)] }
         routing.matchedWords = words.filter { word in
-            termIDs[word.term].map { explained.contains($0) } ?? false
+            index.termID(word.term).map { explained.contains($0) } ?? false
         }.map { $0.correction ?? $0.surface }
         let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
         let textPart = best.score - patternPart - best.entry.frameScore
@@ -627,7 +632,7 @@ public final class Router {
         routing.evidence = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
         if routing.restsOnCorrections { routing.evidence += "; discounted: rests on corrected words only" }
         if routing.confidence >= Self.answerThreshold {
-            routing.topic = topicIDs[Int(best.topic)]
+            routing.topic = topicID(best.topic)
             routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)
         }
         return routing
@@ -640,7 +645,7 @@ public final class Router {
         var typed: [Int32] = []
         var corrected: [Int32] = []
         for word in words where !word.isStopWord {
-            guard let id = termIDs[word.term] else { continue }
+            guard let id = index.termID(word.term) else { continue }
             if word.correction == nil { typed.append(id) } else { corrected.append(id) }
         }
         if typed.contains(where: { explained.contains($0) && !framingTermIDs.contains($0) }) { return nil }
@@ -664,11 +669,11 @@ public final class Router {
         guard !own.isEmpty else { return nil }
         var explains: [String] = []
         for word in words {
-            guard let id = termIDs[word.term], own.contains(id) else { continue }
+            guard let id = index.termID(word.term), own.contains(id) else { continue }
             let text = word.correction ?? word.surface
             if !explains.contains(text) { explains.append(text) }
         }
-        return explains.isEmpty ? nil : Routing.AlsoCandidate(topic: topicIDs[Int(second.topic)], explains: explains)
+        return explains.isEmpty ? nil : Routing.AlsoCandidate(topic: topicID(second.topic), explains: explains)
     }
 
     /// How close a runner-up must score to the winner to be mentioned as also relevant.
@@ -691,34 +696,38 @@ public final class Router {
     }
 
     /// The score of `rule` for a question, or nil when it does not match.
-    private func score(_ rule: Rule, mark: UInt32, contentTerms: [Int32], sequence: [Int32]) -> Double? {
-        if rule.stopOnly {
-            return isContiguous(rule.terms, in: sequence)
-                ? Double(rule.terms.count) * Self.stopWordWeight * rule.weight * 1.5 : nil
+    private func score(
+        _ rule: Int32, terms: ImageArray<Int32>, mark: UInt32, contentTerms: [Int32], sequence: [Int32]
+    ) -> Double? {
+        let weight = index.ruleWeights[Int(rule)]
+        if index.ruleStopOnly[Int(rule)] != 0 {
+            return isContiguous(terms, in: sequence) ? Double(terms.count) * Self.stopWordWeight * weight * 1.5 : nil
         }
         var matched = 0.0
         var missing = 0
-        for term in rule.terms {
+        for position in 0..<terms.count {
+            let term = terms[position]
             if termMarks[Int(term)] == mark {
-                matched += termWeights[Int(term)]
+                matched += index.termWeights[Int(term)]
             } else {
                 missing += 1
             }
         }
-        matched *= rule.weight
+        matched *= weight
         if missing == 0 {
-            if rule.terms.count > 1, isContiguous(rule.terms, in: contentTerms) { return matched * 1.15 }
+            if terms.count > 1, isContiguous(terms, in: contentTerms) { return matched * 1.15 }
             return matched
         }
         // A long pattern still matches with one word missing, at a discount.
-        if missing == 1, rule.terms.count >= 3 { return matched * 0.6 }
+        if missing == 1, terms.count >= 3 { return matched * 0.6 }
         return nil
     }
 
-    private func isContiguous(_ terms: [Int32], in sequence: [Int32]) -> Bool {
+    private func isContiguous(_ terms: ImageArray<Int32>, in sequence: [Int32]) -> Bool {
         guard terms.count <= sequence.count else { return false }
-        for start in 0...(sequence.count - terms.count) where sequence[start] == terms[0] {
-            if Array(sequence[start..<(start + terms.count)]) == terms { return true }
+        search: for start in 0...(sequence.count - terms.count) where sequence[start] == terms[0] {
+            for offset in 1..<max(1, terms.count) where sequence[start + offset] != terms[offset] { continue search }
+            return true
         }
         return false
     }
@@ -744,21 +753,21 @@ public final class Router {
     /// with the words the question lacked, as the pattern writes them (a stem or concept
     /// id only when no word of the pattern gives it).
     public func explainMiss(topic: String, for question: String) -> [(pattern: String, missing: [String])] {
-        guard let topicIndex = topicIDs.firstIndex(of: topic) else { return [] }
+        guard let topicIndex = index.topics.index(of: topic) else { return [] }
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
-        let present = Set(words.compactMap { termIDs[$0.term] })
-        let names = Dictionary(termIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+        let present = Set(words.compactMap { index.termID($0.term) })
         var result: [(pattern: String, missing: [String], count: Int)] = []
-        for rule in rules where rule.topic == Int32(topicIndex) {
+        for rule in 0..<Int32(index.ruleCount) where index.ruleTopics[Int(rule)] == topicIndex {
+            let text = index.ruleTexts[Int(rule)]
             // The pattern's own words as written ("expensive"), not their stems ("expens").
             var written: [String: String] = [:]
-            for word in normalizer.normalize(rule.text, correctTypos: false) where written[word.term] == nil {
+            for word in normalizer.normalize(text, correctTypos: false) where written[word.term] == nil {
                 written[word.term] = word.surface
             }
-            let missing = rule.terms.filter { !present.contains($0) }.compactMap { names[$0] }.map {
+            let missing = index.ruleTerms(rule).filter { !present.contains($0) }.map { index.terms[Int($0)] }.map {
                 written[$0] ?? $0
             }
-            result.append((rule.text, missing, missing.count))
+            result.append((text, missing, missing.count))
         }
         result.sort { ($0.count, $0.pattern) < ($1.count, $1.pattern) }
         return result.prefix(5).map { ($0.pattern, $0.missing) }

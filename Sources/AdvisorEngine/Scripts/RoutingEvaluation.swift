@@ -31,7 +31,7 @@ public struct RoutingEvaluation: Sendable {
 
     /// Evaluates the labelled questions of `text` with `advisor`.
     public init(text: String, advisor: Advisor) {
-        let topics = Set(advisor.knowledgeBase.topics.map(\.id)).union([KnowledgeBase.noneTopic])
+        let topics = Set(advisor.knowledgeBase.topics.ids).union([KnowledgeBase.noneTopic])
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = offset + 1
             let fields = raw.split(separator: "\t", omittingEmptySubsequences: false).map {

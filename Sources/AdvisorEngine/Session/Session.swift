@@ -416,6 +416,6 @@ public final class Session {
     }
 
     private func nearestTopic(_ id: String) -> String? {
-        SpellCorrector.nearest(to: id, among: advisor.knowledgeBase.topics.map(\.id))
+        SpellCorrector.nearest(to: id, among: advisor.knowledgeBase.topics.ids)
     }
 }

@@ -333,12 +333,13 @@ struct KnowledgeBaseCacheTests {
         let fresh = try Advisor.load(directory: kb, cacheDirectory: cache.path)
         // A cache whose checksum holds, written by someone who put escapes in the texts.
         var base = fresh.knowledgeBase
-        base.topics = base.topics.map {
-            var topic = $0
-            topic.title = "\u{1B}]0;pwned\u{07}" + topic.title
-            topic.answer = "\u{1B}[31m" + topic.answer + "\u{9B}0m\u{202E}"
-            return topic
-        }
+        base.topics = TopicList(
+            base.topics.map {
+                var topic = $0
+                topic.title = "\u{1B}]0;pwned\u{07}" + topic.title
+                topic.answer = "\u{1B}[31m" + topic.answer + "\u{9B}0m\u{202E}"
+                return topic
+            })
         KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb).write(
             Advisor(knowledgeBase: base, router: fresh.router))
         let crafted = try Advisor.load(directory: kb, cacheDirectory: cache.path)

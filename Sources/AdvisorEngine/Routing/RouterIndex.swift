@@ -1,0 +1,218 @@
+import AdvisorSystem
+
+/// The router's large tables, flat and used in place: the term table, the rules, and both
+/// inverted indexes (patterns and retrieval).
+///
+/// They are laid out in an ``ImageStorage``: compiled in memory, or mapped from the cache
+/// file, in which case a question reads only the pages it touches and a start does not grow
+/// with the number of rules.
+package struct RouterIndex: @unchecked Sendable {
+    /// The bytes every table below lies in.
+    package let image: ImageView
+    /// Where each table lies in `image` (what the cache stores beside it).
+    package let slots: [ImageSlot]
+    /// Every term (stem or concept), hashed: a term's number is its id.
+    package let terms: ImageStrings
+    /// How informative each term is (by term id).
+    package let termWeights: ImageArray<Double>
+    /// Each rule's topic, weight and whether it is made only of stop words.
+    package let ruleTopics: ImageArray<Int32>
+    package let ruleWeights: ImageArray<Double>
+    package let ruleStopOnly: ImageArray<UInt8>
+    /// Rule r's distinct term ids are `ruleTerms[ruleStarts[r]..<ruleStarts[r + 1]]`, in pattern order.
+    package let ruleStarts: ImageArray<UInt32>
+    package let ruleTerms: ImageArray<Int32>
+    /// Each rule's pattern as written.
+    package let ruleTexts: ImageStrings
+    /// The rules filed under term t are `postingRules[postingStarts[t]..<postingStarts[t + 1]]`.
+    package let postingStarts: ImageArray<UInt32>
+    package let postingRules: ImageArray<Int32>
+    /// Term t's retrieval postings, strongest first: `textTopics` and `textImpacts` over
+    /// `textStarts[t]..<textStarts[t + 1]`.
+    package let textStarts: ImageArray<UInt32>
+    package let textTopics: ImageArray<Int32>
+    package let textImpacts: ImageArray<Double>
+    /// The topic ids, by topic number, hashed.
+    package let topics: ImageStrings
+
+    /// One compiled rule, as the compiler makes it.
+    package struct DraftRule {
+        package var topic: Int32
+        package var terms: [Int32]
+        package var text: String
+        package var weight: Double
+        package var stopOnly: Bool
+    }
+
+    /// What the compiler gathered, before it is laid out flat.
+    package struct Draft {
+        package var terms: [String] = []
+        package var termIDs: [String: Int32] = [:]
+        package var termWeights: [Double] = []
+        package var stopTerms: Set<Int32> = []
+        package var rules: [DraftRule] = []
+        package var postings: [[Int32]] = []
+        package var textPostings: [[(topic: Int32, impact: Double)]] = []
+
+        package init() {}
+
+        /// The id of `term`, new when it has none yet.
+        package mutating func termID(_ term: String, isStop: Bool) -> Int32 {
+            if let id = termIDs[term] { return id }
+            let id = Int32(terms.count)
+            termIDs[term] = id
+            terms.append(term)
+            termWeights.append(0)
+            postings.append([])
+            if isStop { stopTerms.insert(id) }
+            return id
+        }
+    }
+
+    /// The number of slots `write` stores, in order.
+    package static let slotCount = 20
+
+    /// Lays out `draft` and the topic ids, returning the slots to store (`slotCount` of them).
+    package static func write(_ draft: Draft, topicIDs: [String], to writer: inout ImageWriter) -> [ImageSlot] {
+        var slots = ImageStrings.write(draft.terms, hashed: true, to: &writer)
+        slots.append(writer.append(draft.termWeights))
+        slots.append(writer.append(draft.rules.map(\.topic)))
+        slots.append(writer.append(draft.rules.map(\.weight)))
+        slots.append(writer.append(draft.rules.map { UInt8($0.stopOnly ? 1 : 0) }))
+        var starts: [UInt32] = [0]
+        var terms: [Int32] = []
+        for rule in draft.rules {
+            terms += rule.terms
+            starts.append(UInt32(terms.count))
+        }
+        slots.append(writer.append(starts))
+        slots.append(writer.append(terms))
+        slots += ImageStrings.write(draft.rules.map(\.text), hashed: false, to: &writer)
+        slots += flat(draft.postings, to: &writer)
+        var textStarts: [UInt32] = [0]
+        var textTopics: [Int32] = []
+        var textImpacts: [Double] = []
+        for list in draft.textPostings {
+            textTopics += list.map(\.topic)
+            textImpacts += list.map(\.impact)
+            textStarts.append(UInt32(textTopics.count))
+        }
+        slots.append(writer.append(textStarts))
+        slots.append(writer.append(textTopics))
+        slots.append(writer.append(textImpacts))
+        slots += ImageStrings.write(topicIDs, hashed: true, to: &writer)
+        return slots
+    }
+
+    private static func flat(_ lists: [[Int32]], to writer: inout ImageWriter) -> [ImageSlot] {
+        var starts: [UInt32] = [0]
+        var values: [Int32] = []
+        for list in lists {
+            values += list
+            starts.append(UInt32(values.count))
+        }
+        return [writer.append(starts), writer.append(values)]
+    }
+
+    /// The index `write` laid out at `slots` in `storage`, or nil when it is not whole: every
+    /// table inside the bytes, every list's bounds in order, every id inside its table.
+    package init?(_ image: ImageView, _ slots: [ImageSlot]) {
+        guard slots.count == Self.slotCount,
+            let terms = ImageStrings(image, Array(slots[0..<3])),
+            let termWeights = image.array(slots[3], of: Double.self),
+            let ruleTopics = image.array(slots[4], of: Int32.self),
+            let ruleWeights = image.array(slots[5], of: Double.self),
+            let ruleStopOnly = image.array(slots[6], of: UInt8.self),
+            let ruleStarts = image.array(slots[7], of: UInt32.self),
+            let ruleTerms = image.array(slots[8], of: Int32.self),
+            let ruleTexts = ImageStrings(image, Array(slots[9..<12])),
+            let postingStarts = image.array(slots[12], of: UInt32.self),
+            let postingRules = image.array(slots[13], of: Int32.self),
+            let textStarts = image.array(slots[14], of: UInt32.self),
+            let textTopics = image.array(slots[15], of: Int32.self),
+            let textImpacts = image.array(slots[16], of: Double.self),
+            let topics = ImageStrings(image, Array(slots[17..<20]))
+        else { return nil }
+        let termCount = terms.count
+        let ruleCount = ruleTopics.count
+        let topicCount = Int32(topics.count)
+        guard termWeights.count == termCount, ruleWeights.count == ruleCount, ruleStopOnly.count == ruleCount,
+            ruleTexts.count == ruleCount, Self.isBounds(ruleStarts, count: ruleCount, over: ruleTerms.count),
+            Self.isBounds(postingStarts, count: termCount, over: postingRules.count),
+            Self.isBounds(textStarts, count: termCount, over: textTopics.count), textImpacts.count == textTopics.count,
+            Self.isEach(of: ruleTopics, below: topicCount), Self.isEach(of: ruleTerms, below: Int32(termCount)),
+            Self.isEach(of: postingRules, below: Int32(ruleCount)), Self.isEach(of: textTopics, below: topicCount)
+        else { return nil }
+        // Every rule has a term: the scorer reads its first.
+        let bounds = ruleStarts.buffer
+        for rule in 0..<ruleCount where bounds[rule] == bounds[rule + 1] { return nil }
+        self.image = image
+        self.slots = slots
+        self.terms = terms
+        self.termWeights = termWeights
+        self.ruleTopics = ruleTopics
+        self.ruleWeights = ruleWeights
+        self.ruleStopOnly = ruleStopOnly
+        self.ruleStarts = ruleStarts
+        self.ruleTerms = ruleTerms
+        self.ruleTexts = ruleTexts
+        self.postingStarts = postingStarts
+        self.postingRules = postingRules
+        self.textStarts = textStarts
+        self.textTopics = textTopics
+        self.textImpacts = textImpacts
+        self.topics = topics
+    }
+
+    /// Whether every id in `ids` lies in `0..<limit`.
+    private static func isEach(of ids: ImageArray<Int32>, below limit: Int32) -> Bool {
+        // As unsigned, a negative id is above any limit: one comparison per id.
+        let bound = UInt32(bitPattern: limit)
+        var inside = true
+        for id in ids.buffer { inside = inside && UInt32(bitPattern: id) < bound }
+        return inside
+    }
+
+    /// Whether `starts` holds `count + 1` bounds from 0 to `total`, never decreasing.
+    private static func isBounds(_ starts: ImageArray<UInt32>, count: Int, over total: Int) -> Bool {
+        guard starts.count == count + 1, starts[0] == 0, Int(starts[count]) == total else { return false }
+        let bounds = starts.buffer
+        var ordered = true
+        for index in 0..<count { ordered = ordered && bounds[index] <= bounds[index + 1] }
+        return ordered
+    }
+
+    /// The index of a compiled `draft`, in memory; nil only when a table outgrows the 32-bit
+    /// offsets of the format (gigabytes of patterns).
+    package init?(_ draft: Draft, topicIDs: [String]) {
+        var writer = ImageWriter()
+        let slots = Self.write(draft, topicIDs: topicIDs, to: &writer)
+        guard writer.bytes.count < Int(UInt32.max) else { return nil }
+        self.init(ImageView(ImageStorage(copying: writer.bytes)), slots)
+    }
+
+    /// The number of rules.
+    package var ruleCount: Int { ruleTopics.count }
+
+    /// The id of `term`, if the knowledge base uses it.
+    @inline(__always)
+    package func termID(_ term: String) -> Int32? { terms.index(of: term) }
+
+    /// The term ids of rule `rule`.
+    @inline(__always)
+    package func ruleTerms(_ rule: Int32) -> ImageArray<Int32> {
+        ruleTerms.slice(Int(ruleStarts[Int(rule)])..<Int(ruleStarts[Int(rule) + 1]))
+    }
+
+    /// The rules filed under `term`.
+    @inline(__always)
+    package func postings(_ term: Int32) -> ImageArray<Int32> {
+        postingRules.slice(Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1]))
+    }
+
+    /// Where term `term`'s retrieval postings lie in `textTopics` and `textImpacts`.
+    @inline(__always)
+    package func textRange(_ term: Int32) -> Range<Int> {
+        Int(textStarts[Int(term)])..<Int(textStarts[Int(term) + 1])
+    }
+}
