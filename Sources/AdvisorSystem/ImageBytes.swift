@@ -112,48 +112,12 @@ package struct ImageSlot: Equatable, Sendable {
     }
 }
 
-/// An array of plain values used in place in an ``ImageStorage``, which its owner keeps alive.
+/// An array of plain values used in place in an ``ImageStorage``, which its owner keeps
+/// alive: a buffer pointer, whose every use the compiler specialises.
 ///
 /// Indices are not checked when read: whoever reads an image checks first that every index
 /// it holds lies inside the arrays it indexes.
-@frozen
-package struct ImageArray<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
-    @usableFromInline let start: UnsafePointer<Element>?
-    /// The number of elements.
-    package let count: Int
-
-    @inlinable
-    init(start: UnsafePointer<Element>?, count: Int) {
-        self.start = start
-        self.count = count
-    }
-
-    /// An empty array.
-    @inlinable
-    package init() {
-        start = nil
-        count = 0
-    }
-
-    @inlinable package var startIndex: Int { 0 }
-    @inlinable package var endIndex: Int { count }
-
-    @inlinable
-    package subscript(position: Int) -> Element {
-        @inline(__always) get { start.unsafelyUnwrapped[position] }
-    }
-
-    /// The elements as a buffer, for tight loops.
-    @inlinable
-    package var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: start, count: count) }
-
-    /// The elements `range` (inside the array), in place.
-    @inlinable
-    package func slice(_ range: Range<Int>) -> ImageArray<Element> {
-        guard !range.isEmpty, let start else { return ImageArray() }
-        return ImageArray(start: start + range.lowerBound, count: range.count)
-    }
-}
+package typealias ImageArray<Element> = UnsafeBufferPointer<Element>
 
 /// Lays out arrays for an ``ImageStorage``: each is aligned to 8 bytes, and written as its
 /// elements' bytes (little-endian machines only, like the cache that holds them).
@@ -177,9 +141,9 @@ package struct ImageWriter {
 /// A table of strings used in place: their UTF-8 bytes end to end, where each starts, and
 /// (when built with one) an open-addressing hash table that finds a string's number.
 package struct ImageStrings: @unchecked Sendable {
-    private var starts = ImageArray<UInt32>()
-    private var utf8 = ImageArray<UInt8>()
-    private var slots = ImageArray<Int32>()
+    private var starts = ImageArray<UInt32>(start: nil, count: 0)
+    private var utf8 = ImageArray<UInt8>(start: nil, count: 0)
+    private var slots = ImageArray<Int32>(start: nil, count: 0)
 
     /// The number of strings.
     package var count: Int { max(0, starts.count - 1) }
@@ -229,7 +193,7 @@ package struct ImageStrings: @unchecked Sendable {
     /// String number `index` (inside the table).
     package subscript(index: Int) -> String {
         let range = Int(starts[index])..<Int(starts[index + 1])
-        return String(decoding: utf8.slice(range), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)
     }
 
     /// The number of `string`, through the hash table; nil when absent or there is no table.

@@ -425,11 +425,11 @@ public struct KnowledgeBaseCache: Sendable {
             starts.count == ids.count + 1, starts[0] == 0, Int(starts[ids.count]) == records.count
         else { return nil }
         for index in 0..<ids.count where starts[index + 1] < starts[index] { return nil }
+        let stored = TopicRecords(image: image, starts: starts, records: records)
         return TopicList.StoredTopics(
             count: ids.count, id: { ids[$0] }, find: { ids.index(of: $0).map(Int.init) },
             decode: { number in
-                var decoder = CacheDecoder(
-                    bytes: BinaryReader(Array(records.slice(Int(starts[number])..<Int(starts[number + 1])))))
+                var decoder = CacheDecoder(bytes: BinaryReader(stored.record(number)))
                 decoder.fileNames = fileNames
                 // The checksum held, so only a crafted file gets here: it gets a topic that says so.
                 guard var topic = try? Topic(from: &decoder), decoder.bytes.isAtEnd else {
@@ -444,4 +444,14 @@ public struct KnowledgeBaseCache: Sendable {
                 return topic
             })
     }
+}
+
+/// The topics' records in a cache's image, and the image they lie in (kept alive with them).
+private struct TopicRecords: @unchecked Sendable {
+    let image: ImageView
+    let starts: ImageArray<UInt32>
+    let records: ImageArray<UInt8>
+
+    /// The bytes of record `number` (checked to lie inside `records`).
+    func record(_ number: Int) -> [UInt8] { Array(records[Int(starts[number])..<Int(starts[number + 1])]) }
 }

@@ -441,6 +441,9 @@ public final class Router {
 
     /// Routes one question.
     public func route(_ question: String) -> Routing {
+        // One copy for the question: reading the tables through the property would copy the
+        // index (and retain its storage) at every read.
+        let index = self.index
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
         let mark = nextMark()
         var allTerms: [Int32] = []
@@ -475,7 +478,8 @@ public final class Router {
                 let ruleTerms = index.ruleTerms(ruleIndex)
                 guard
                     let score = score(
-                        ruleIndex, terms: ruleTerms, mark: mark, contentTerms: contentTerms, sequence: sequence)
+                        ruleIndex, terms: ruleTerms, in: index, mark: mark, contentTerms: contentTerms,
+                        sequence: sequence)
                 else {
                     continue
                 }
@@ -567,7 +571,8 @@ public final class Router {
                 entry: entry
             )
         }
-        ranked.sort { ($0.score, topicID($1.topic)) > ($1.score, topicID($0.topic)) }
+        // Best first; a tie goes to the topic whose id sorts first (ids are read only for ties).
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : topicID($0.topic) < topicID($1.topic) }
 
         var routing = Routing(
             words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
@@ -611,7 +616,7 @@ public final class Router {
         // the question was typed as the knowledge base knows it. A greeting misread costs
         // nothing: "thnaks" is still thanked.
         if !routing.corrections.isEmpty, TopicKind.isAdvice(topicID(best.topic)),
-            let discount = guessDiscount(words: words, explained: explained)
+            let discount = guessDiscount(words: words, explained: explained, index: index)
         {
             confidence *= discount
             routing.restsOnCorrections = true
@@ -633,7 +638,7 @@ public final class Router {
         if routing.restsOnCorrections { routing.evidence += "; discounted: rests on corrected words only" }
         if routing.confidence >= Self.answerThreshold {
             routing.topic = topicID(best.topic)
-            routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words)
+            routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words, index: index)
         }
         return routing
     }
@@ -641,7 +646,7 @@ public final class Router {
     /// What the confidence is multiplied by when the winner's `explained` terms rest only on
     /// corrections that are guesses (see `guessDiscount`, `blindGuessDiscount`); nil when the
     /// asker's own words, or one clean correction, carry the match.
-    private func guessDiscount(words: [NormalizedWord], explained: Set<Int32>) -> Double? {
+    private func guessDiscount(words: [NormalizedWord], explained: Set<Int32>, index: RouterIndex) -> Double? {
         var typed: [Int32] = []
         var corrected: [Int32] = []
         for word in words where !word.isStopWord {
@@ -660,7 +665,7 @@ public final class Router {
     private func alsoRelevant(
         _ second: (topic: Int32, score: Double, entry: TopicScore)?,
         best: (topic: Int32, score: Double, entry: TopicScore),
-        words: [NormalizedWord]
+        words: [NormalizedWord], index: RouterIndex
     ) -> Routing.AlsoCandidate? {
         guard let second, second.score >= best.score * Self.alsoShare, glossaryTerms[second.topic] == nil else {
             return nil
@@ -697,7 +702,8 @@ public final class Router {
 
     /// The score of `rule` for a question, or nil when it does not match.
     private func score(
-        _ rule: Int32, terms: ImageArray<Int32>, mark: UInt32, contentTerms: [Int32], sequence: [Int32]
+        _ rule: Int32, terms: ImageArray<Int32>, in index: RouterIndex, mark: UInt32, contentTerms: [Int32],
+        sequence: [Int32]
     ) -> Double? {
         let weight = index.ruleWeights[Int(rule)]
         if index.ruleStopOnly[Int(rule)] != 0 {

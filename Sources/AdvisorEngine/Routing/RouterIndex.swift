@@ -144,7 +144,7 @@ package struct RouterIndex: @unchecked Sendable {
             Self.isEach(of: postingRules, below: Int32(ruleCount)), Self.isEach(of: textTopics, below: topicCount)
         else { return nil }
         // Every rule has a term: the scorer reads its first.
-        let bounds = ruleStarts.buffer
+        let bounds = ruleStarts
         for rule in 0..<ruleCount where bounds[rule] == bounds[rule + 1] { return nil }
         self.image = image
         self.slots = slots
@@ -169,14 +169,14 @@ package struct RouterIndex: @unchecked Sendable {
         // As unsigned, a negative id is above any limit: one comparison per id.
         let bound = UInt32(bitPattern: limit)
         var inside = true
-        for id in ids.buffer { inside = inside && UInt32(bitPattern: id) < bound }
+        for id in ids { inside = inside && UInt32(bitPattern: id) < bound }
         return inside
     }
 
     /// Whether `starts` holds `count + 1` bounds from 0 to `total`, never decreasing.
     private static func isBounds(_ starts: ImageArray<UInt32>, count: Int, over total: Int) -> Bool {
         guard starts.count == count + 1, starts[0] == 0, Int(starts[count]) == total else { return false }
-        let bounds = starts.buffer
+        let bounds = starts
         var ordered = true
         for index in 0..<count { ordered = ordered && bounds[index] <= bounds[index + 1] }
         return ordered
@@ -201,13 +201,13 @@ package struct RouterIndex: @unchecked Sendable {
     /// The term ids of rule `rule`.
     @inline(__always)
     package func ruleTerms(_ rule: Int32) -> ImageArray<Int32> {
-        ruleTerms.slice(Int(ruleStarts[Int(rule)])..<Int(ruleStarts[Int(rule) + 1]))
+        UnsafeBufferPointer(rebasing: ruleTerms[Int(ruleStarts[Int(rule)])..<Int(ruleStarts[Int(rule) + 1])])
     }
 
     /// The rules filed under `term`.
     @inline(__always)
     package func postings(_ term: Int32) -> ImageArray<Int32> {
-        postingRules.slice(Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1]))
+        UnsafeBufferPointer(rebasing: postingRules[Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1])])
     }
 
     /// Where term `term`'s retrieval postings lie in `textTopics` and `textImpacts`.
