@@ -1,3 +1,5 @@
+import AdvisorSystem
+
 /// One word (or synonym phrase) of normalised text.
 public struct NormalizedWord: Sendable, Equatable {
     /// The words as typed, folded ("Platfrom" gives "platfrom").
@@ -35,6 +37,8 @@ public final class Normalizer {
     private var stemCache: [String: String] = [:]
     package var phrases: [String: [ConceptPhrase]] = [:]
     package var knownStems: Set<String> = []
+    /// More known stems, as laid out in a compiled cache (hashed, used in place).
+    package var storedStems: ImageStrings?
     package var speller = SpellCorrector()
     private var corrections: [String: Correction?] = [:]
     /// Real words that are never corrected as typos ("night" is not "fight"), if any.
@@ -79,7 +83,16 @@ public final class Normalizer {
 
     /// Whether `word` (folded) belongs to the vocabulary.
     public func isKnown(_ word: String) -> Bool {
-        speller.contains(word) || knownStems.contains(stem(word))
+        if speller.contains(word) { return true }
+        let stem = stem(word)
+        return knownStems.contains(stem) || storedStems?.index(of: stem) != nil
+    }
+
+    /// Every known stem, sorted (for the cache).
+    package var allKnownStems: [String] {
+        var stems = knownStems
+        if let storedStems { for index in 0..<storedStems.count { stems.insert(storedStems[index]) } }
+        return stems.sorted()
     }
 
     /// The stem of a folded word, cached.

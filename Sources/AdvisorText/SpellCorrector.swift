@@ -6,6 +6,9 @@ import AdvisorSystem
 /// two deletions away, so a lookup costs the same however large the vocabulary is.
 /// Candidates found through the index are confirmed by their real edit distance.
 public struct SpellCorrector: Sendable {
+    /// The vocabulary and its deletion index as laid out in a compiled cache, used in place;
+    /// nil for a corrector built word by word.
+    private var stored: StoredVocabulary?
     private var deletes: [UInt64: [Int32]] = [:]
     private var words: [String] = []
     private var scalars: [[UInt32]] = []
@@ -24,7 +27,10 @@ public struct SpellCorrector: Sendable {
     public init() {}
 
     /// The words and how often each was added, in the order added (for the cache).
-    package var entries: [(word: String, frequency: Int)] { Array(zip(words, frequency)) }
+    package var entries: [(word: String, frequency: Int)] {
+        if let stored { return (0..<stored.words.count).map { (stored.words[$0], Int(stored.frequency[$0])) } }
+        return Array(zip(words, frequency))
+    }
 
     /// Rebuilds a corrector from `entries`.
     package init(entries: [(word: String, frequency: Int)]) {
@@ -34,8 +40,26 @@ public struct SpellCorrector: Sendable {
         }
     }
 
+    /// A corrector over a vocabulary laid out by `write(to:)`, used where it lies.
+    package init(stored: StoredVocabulary) { self.stored = stored }
+
+    /// Lays out the vocabulary, its frequencies and its deletion index (built first, when it
+    /// is not yet); returns the slots to store (`StoredVocabulary.slotCount` of them).
+    package mutating func write(to writer: inout ImageWriter) -> [ImageSlot] {
+        if let stored { return stored.write(to: &writer) }
+        buildIndex()
+        var pairs: [(key: UInt64, word: Int32)] = []
+        for (key, indices) in deletes { for index in indices { pairs.append((key, index)) } }
+        pairs.sort { ($0.key, $0.word) < ($1.key, $1.word) }
+        return ImageStrings.write(words, hashed: true, to: &writer) + [
+            writer.append(frequency.map { Int32(clamping: $0) }), writer.append(pairs.map(\.key)),
+            writer.append(pairs.map(\.word)),
+        ]
+    }
+
     /// Adds a correctly spelled word (each call counts once toward its frequency).
     public mutating func add(_ word: String) {
+        if stored != nil { materialize() }
         if let index = known[word] {
             frequency[Int(index)] += 1
             return
@@ -46,6 +70,16 @@ public struct SpellCorrector: Sendable {
         scalars.append(characters)
         frequency.append(1)
         known[word] = index
+    }
+
+    /// Turns a stored vocabulary into one held in memory, to add words to it.
+    private mutating func materialize() {
+        guard let stored else { return }
+        self.stored = nil
+        for index in 0..<stored.words.count {
+            add(stored.words[index])
+            frequency[Int(index)] = Int(stored.frequency[index])
+        }
     }
 
     /// Files every word not yet indexed under its deletions.
@@ -63,10 +97,13 @@ public struct SpellCorrector: Sendable {
     }
 
     /// Whether `word` is in the vocabulary as it is.
-    public func contains(_ word: String) -> Bool { known[word] != nil }
+    public func contains(_ word: String) -> Bool {
+        if let stored { return stored.words.index(of: word) != nil }
+        return known[word] != nil
+    }
 
     /// The number of distinct words.
-    public var count: Int { words.count }
+    public var count: Int { stored?.words.count ?? words.count }
 
     /// The closest vocabulary word to `word`, or nil when none is close enough.
     public mutating func correction(for word: String) -> String? {
@@ -78,9 +115,10 @@ public struct SpellCorrector: Sendable {
     /// The more frequent come first, then in alphabetical order; empty when none is close
     /// enough or `word` is known. More than one means the correction is a choice among rivals.
     public mutating func candidates(for word: String) -> [String] {
-        guard known[word] == nil else { return [] }
+        guard !contains(word) else { return [] }
         let characters = word.unicodeScalars.map(\.value)
         guard characters.count >= Self.minimumLength else { return [] }
+        if let stored { return stored.candidates(for: characters, limit: Self.maximumEdits(characters.count)) }
         buildIndex()
         let limit = Self.maximumEdits(characters.count)
         var best: [Int32] = []
@@ -176,5 +214,85 @@ public struct SpellCorrector: Sendable {
             (previous2, previous, current) = (previous, current, previous2)
         }
         return previous[b.count]
+    }
+}
+
+/// A spelling corrector's vocabulary laid out flat in a compiled cache: the words (hashed),
+/// how often each is used, and the deletion index as (hash, word) pairs sorted by hash.
+///
+/// Nothing is decoded at start: a lookup hashes the word, and a correction reads only the
+/// index entries of its deletions' hashes.
+package struct StoredVocabulary: @unchecked Sendable {
+    /// The bytes the tables lie in, kept alive with them.
+    package let image: ImageView
+    package let words: ImageStrings
+    package let frequency: ImageArray<Int32>
+    package let keys: ImageArray<UInt64>
+    package let keyWords: ImageArray<Int32>
+
+    /// The number of slots a stored vocabulary takes.
+    package static let slotCount = 6
+
+    /// The vocabulary laid out at `slots` in `image`, or nil when its tables do not lie inside it.
+    ///
+    /// Nil too when their lengths disagree. The index's order and words are checked as they
+    /// are read (an entry out of order is not found; one naming no word is skipped).
+    package init?(_ image: ImageView, _ slots: [ImageSlot]) {
+        guard slots.count == Self.slotCount, let words = ImageStrings(image, Array(slots[0..<3])),
+            let frequency = image.array(slots[3], of: Int32.self), let keys = image.array(slots[4], of: UInt64.self),
+            let keyWords = image.array(slots[5], of: Int32.self), frequency.count == words.count,
+            keyWords.count == keys.count
+        else { return nil }
+        self.image = image
+        self.words = words
+        self.frequency = frequency
+        self.keys = keys
+        self.keyWords = keyWords
+    }
+
+    /// Lays the same tables out again (for a cache rewritten from one read).
+    func write(to writer: inout ImageWriter) -> [ImageSlot] {
+        ImageStrings.write((0..<words.count).map { words[$0] }, hashed: true, to: &writer) + [
+            writer.append(Array(frequency)), writer.append(Array(keys)), writer.append(Array(keyWords)),
+        ]
+    }
+
+    /// What `SpellCorrector.candidates(for:)` returns, for a word of `characters` at most
+    /// `limit` edits away.
+    func candidates(for characters: [UInt32], limit: Int) -> [String] {
+        var best: [(word: String, frequency: Int32)] = []
+        var bestDistance = Int.max
+        var checked = Set<Int32>()
+        SpellCorrector.forEachDeletion(of: characters, depth: limit) { key in
+            var position = firstIndex(of: key)
+            while position < keys.count, keys[position] == key {
+                let index = keyWords[position]
+                position += 1
+                guard index >= 0, Int(index) < words.count, checked.insert(index).inserted else { continue }
+                let word = words[Int(index)]
+                let candidate = word.unicodeScalars.map(\.value)
+                guard abs(candidate.count - characters.count) <= limit else { continue }
+                let distance = SpellCorrector.editDistance(characters, candidate)
+                guard distance <= limit, distance <= bestDistance else { continue }
+                if distance < bestDistance {
+                    bestDistance = distance
+                    best = []
+                }
+                best.append((word, frequency[Int(index)]))
+            }
+        }
+        best.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.word < $1.word }
+        return best.map(\.word)
+    }
+
+    /// The first position whose key is not below `key` (the keys are sorted).
+    private func firstIndex(of key: UInt64) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

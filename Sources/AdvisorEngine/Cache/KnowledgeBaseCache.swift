@@ -296,10 +296,13 @@ public struct KnowledgeBaseCache: Sendable {
         coder.bytes = small
         var image = ImageWriter(after: advisor.router.index.image.bytes)
         let topicSlots = [image.append(starts), image.append(records)]
-
         let router = advisor.router
         let normalizer = router.normalizer
-        for slot in router.index.slots + topicSlots { slot.write(to: &coder.bytes) }
+        let stemSlots = ImageStrings.write(normalizer.allKnownStems, hashed: true, to: &image)
+        let spellerSlots = normalizer.speller.write(to: &image)
+        guard image.bytes.count < Int(UInt32.max) else { return false }
+
+        for slot in router.index.slots + topicSlots + stemSlots + spellerSlots { slot.write(to: &coder.bytes) }
         coder.bytes.write(router.framePhrases.count)
         for (term, phrases) in router.framePhrases.sorted(by: { $0.key < $1.key }) {
             coder.bytes.write(term)
@@ -325,11 +328,6 @@ public struct KnowledgeBaseCache: Sendable {
             coder.bytes.write(first)
             coder.encode(phrases)
         }
-        coder.encode(normalizer.knownStems.sorted())
-        coder.bytes.write(normalizer.speller.entries) { w, entry in
-            w.write(entry.word)
-            w.write(entry.frequency)
-        }
         var part = BinaryWriter()
         part.write(coder.fileNames) { $0.write($1) }
         part.append(raw: coder.bytes.bytes)
@@ -351,7 +349,9 @@ public struct KnowledgeBaseCache: Sendable {
 
         var slots: [ImageSlot] = []
         for _ in 0..<RouterIndex.slotCount { slots.append(try ImageSlot(from: &coder.bytes)) }
-        let topicSlots = [try ImageSlot(from: &coder.bytes), try ImageSlot(from: &coder.bytes)]
+        var otherSlots: [ImageSlot] = []
+        for _ in 0..<(2 + 3 + StoredVocabulary.slotCount) { otherSlots.append(try ImageSlot(from: &coder.bytes)) }
+        let topicSlots = Array(otherSlots[0..<2])
         var framePhrases: [(Int32, [Router.FramePhrase])] = []
         for _ in 0..<(try coder.bytes.count()) { framePhrases.append((try coder.bytes.int32(), try coder.decode())) }
         var glossaryByFirstTerm: [(String, [(terms: [String], topic: Int32)])] = []
@@ -368,12 +368,10 @@ public struct KnowledgeBaseCache: Sendable {
         let framing = try coder.int32s()
         var phrases: [(String, [ConceptPhrase])] = []
         for _ in 0..<(try coder.bytes.count()) { phrases.append((try coder.bytes.string(), try coder.decode())) }
-        let knownStems = try coder.strings()
-        let speller = try coder.bytes.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in
-            (word: try r.string(), frequency: try r.int())
-        }
         r = coder.bytes
         guard r.isAtEnd, let index = RouterIndex(image, slots),
+            let knownStems = ImageStrings(image, Array(otherSlots[2..<5])),
+            let vocabulary = StoredVocabulary(image, Array(otherSlots[5...])),
             let topics = storedTopics(image, topicSlots, ids: index.topics, fileNames: coder.fileNames)
         else {
             throw BinaryReader.Damaged()
@@ -406,8 +404,8 @@ public struct KnowledgeBaseCache: Sendable {
         let normalizer = Normalizer()
         normalizer.dictionary = dictionary
         normalizer.phrases = Dictionary(phrases, uniquingKeysWith: { a, _ in a })
-        normalizer.knownStems = Set(knownStems)
-        normalizer.speller = SpellCorrector(entries: speller)
+        normalizer.storedStems = knownStems
+        normalizer.speller = SpellCorrector(stored: vocabulary)
         let router = Router(restoring: normalizer, index: index)
         router.framePhrases = Dictionary(framePhrases, uniquingKeysWith: { a, _ in a })
         router.glossaryByFirstTerm = Dictionary(glossaryByFirstTerm, uniquingKeysWith: { a, _ in a })
