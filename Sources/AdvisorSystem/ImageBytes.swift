@@ -141,6 +141,8 @@ package struct ImageWriter {
 /// A table of strings used in place: their UTF-8 bytes end to end, where each starts, and
 /// (when built with one) an open-addressing hash table that finds a string's number.
 package struct ImageStrings: @unchecked Sendable {
+    /// The bytes the table lies in, kept alive with it.
+    private var owner: ImageStorage?
     private var starts = ImageArray<UInt32>(start: nil, count: 0)
     private var utf8 = ImageArray<UInt8>(start: nil, count: 0)
     private var slots = ImageArray<Int32>(start: nil, count: 0)
@@ -185,6 +187,7 @@ package struct ImageStrings: @unchecked Sendable {
         for index in 1..<starts.count where starts[index] < starts[index - 1] { return nil }
         let stringCount = Int32(starts.count - 1)
         for entry in table where entry >= stringCount || entry < -1 { return nil }
+        owner = image.storage
         self.starts = starts
         self.utf8 = utf8
         self.slots = table

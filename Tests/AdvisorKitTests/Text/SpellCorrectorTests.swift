@@ -3,6 +3,7 @@ import Testing
 
 @testable import AdvisorEngine
 @testable import AdvisorKnowledge
+@testable import AdvisorSystem
 @testable import AdvisorText
 @testable import AdvisorTranscripts
 
@@ -112,6 +113,36 @@ struct SpellCorrectorTests {
             #expect(rebuilt.correction(for: typo) == original.correction(for: typo))
         }
         #expect(rebuilt.correction(for: "carx") == "cart")
+    }
+
+    @Test("a corrector laid out flat and read in place corrects exactly as the one it was written from")
+    func storedRoundTrip() throws {
+        var original = corrector(vocabulary + ["cart", "cart", "zokab", "bokub", "responsibilities"])
+        var writer = ImageWriter()
+        let slots = original.write(to: &writer)
+        let image = ImageView(ImageStorage(copying: writer.bytes))
+        var stored = SpellCorrector(stored: try #require(StoredVocabulary(image, slots)))
+        #expect(stored.count == original.count)
+        #expect(stored.contains("platform") && !stored.contains("platfrom"))
+        for typo in ["carx", "platfrom", "moblie", "zokub", "responsibilitie", "budjet", "zzzz", "cio", "agiel"] {
+            #expect(stored.candidates(for: typo) == original.candidates(for: typo), "\(typo)")
+        }
+        #expect(stored.candidates(for: "zokub") == ["bokub", "zokab"])
+        // Written again from the stored form, and grown by a word, it still agrees.
+        var again = ImageWriter()
+        let rewritten = SpellCorrector(stored: try #require(StoredVocabulary(image, slots)))
+        var copy = rewritten
+        let copySlots = copy.write(to: &again)
+        var reread = SpellCorrector(
+            stored: try #require(StoredVocabulary(ImageView(ImageStorage(copying: again.bytes)), copySlots)))
+        #expect(reread.candidates(for: "carx") == ["cart", "card"])
+        stored.add("carz")
+        #expect(stored.count == original.count + 1)
+        #expect(stored.candidates(for: "carx") == ["cart", "card", "carz"])
+        // Slots that do not lie inside the image are refused.
+        var outside = slots
+        outside[4].count += 1_000_000
+        #expect(StoredVocabulary(image, outside) == nil)
     }
 
     @Test("count and contains track distinct words")
