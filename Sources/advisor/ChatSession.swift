@@ -38,7 +38,7 @@ struct ChatSession {
             renderer: AnswerRenderer(width: TerminalPolicy.readingWidth(minimum: 20), style: style), roleOrigin: origin)
         session.preferencesPath = preferencesPath
         Console.exitHandler = { session.finish() }
-        let completer = Self.completer(for: advisor.knowledgeBase)
+        let completer = Self.completer(for: advisor.knowledgeBase, glossaryTopics: advisor.router.glossaryTopicNumbers)
         guard let editor = LineEditor(program: "advisor", completer: completer) else {
             throw CommandFailure("cannot start the line editor on this terminal")
         }
@@ -87,12 +87,15 @@ struct ChatSession {
 
     /// Tab completion: commands after "/", then what the command's catalog entry says it
     /// takes (topic ids, roles); glossary terms elsewhere.
-    static func completer(for base: KnowledgeBase) -> Completer {
+    ///
+    /// `glossaryTopics` are the numbers of the topics with a glossary entry: only they are read
+    /// (a knowledge base from the cache decodes a topic when it is read).
+    static func completer(for base: KnowledgeBase, glossaryTopics: [Int]) -> Completer {
         let commands = SlashCommand.completions
         let topics = base.topics.ids
         var terms: [String] = []
-        for topic in base.topics {
-            if let glossary = topic.glossary {
+        for number in glossaryTopics where base.topics.indices.contains(number) {
+            if let glossary = base.topics[number].glossary {
                 terms += [glossary.term.lowercased()] + glossary.aliases.map { $0.lowercased() }
             }
         }

@@ -154,6 +154,14 @@ public final class Router {
         return mark
     }
 
+    /// The numbers of the topics with a glossary entry (whose word or an alias has a term), in
+    /// order, found without reading the topics.
+    public var glossaryTopicNumbers: [Int] {
+        var numbers = Set(glossaryTerms.keys.map(Int.init))
+        for phrases in glossaryByFirstTerm.values { for phrase in phrases { numbers.insert(Int(phrase.topic)) } }
+        return numbers.sorted()
+    }
+
     /// The number of compiled rules.
     public var ruleCount: Int { index.ruleCount }
     /// The number of distinct terms in the rules and the topics' texts.
