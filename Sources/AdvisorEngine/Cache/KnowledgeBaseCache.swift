@@ -424,23 +424,31 @@ public struct KnowledgeBaseCache: Sendable {
         else { return nil }
         for index in 0..<ids.count where starts[index + 1] < starts[index] { return nil }
         let stored = TopicRecords(image: image, starts: starts, records: records)
+        let memo = TopicMemo()
         return TopicList.StoredTopics(
             count: ids.count, id: { ids[$0] }, find: { ids.index(of: $0).map(Int.init) },
             decode: { number in
-                var decoder = CacheDecoder(bytes: BinaryReader(stored.record(number)))
-                decoder.fileNames = fileNames
-                // The checksum held, so only a crafted file gets here: it gets a topic that says so.
-                guard var topic = try? Topic(from: &decoder), decoder.bytes.isAtEnd else {
-                    return Topic(
-                        id: ids[number], title: ids[number],
-                        answer:
-                            "This topic could not be read from the compiled cache (delete the cache to rebuild it).",
-                        advice: [:], facts: [], sources: [], related: [], patterns: [], samples: [],
-                        location: SourceLocation(file: "cache"))
-                }
-                topic.id = ids[number]
+                if let topic = memo[number] { return topic }
+                let topic = decode(number)
+                memo[number] = topic
                 return topic
             })
+
+        @Sendable func decode(_ number: Int) -> Topic {
+            var decoder = CacheDecoder(bytes: BinaryReader(stored.record(number)))
+            decoder.fileNames = fileNames
+            // The checksum held, so only a crafted file gets here: it gets a topic that says so.
+            guard var topic = try? Topic(from: &decoder), decoder.bytes.isAtEnd else {
+                return Topic(
+                    id: ids[number], title: ids[number],
+                    answer:
+                        "This topic could not be read from the compiled cache (delete the cache to rebuild it).",
+                    advice: [:], facts: [], sources: [], related: [], patterns: [], samples: [],
+                    location: SourceLocation(file: "cache"))
+            }
+            topic.id = ids[number]
+            return topic
+        }
     }
 }
 
@@ -452,4 +460,22 @@ private struct TopicRecords: @unchecked Sendable {
 
     /// The bytes of record `number` (checked to lie inside `records`).
     func record(_ number: Int) -> [UInt8] { Array(records[Int(starts[number])..<Int(starts[number + 1])]) }
+}
+
+/// The topics decoded lately, so that answering on a topic again does not decode it again: at
+/// most `capacity` of them (then it starts afresh), shared safely between threads.
+private final class TopicMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var topics: [Int: Topic] = [:]
+    static let capacity = 256
+
+    subscript(number: Int) -> Topic? {
+        get { lock.withLock { topics[number] } }
+        set {
+            lock.withLock {
+                if topics.count >= Self.capacity { topics.removeAll(keepingCapacity: true) }
+                topics[number] = newValue
+            }
+        }
+    }
 }
