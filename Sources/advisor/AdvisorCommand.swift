@@ -30,9 +30,13 @@ enum Main {
         // A write past a file-size limit then fails with EFBIG, reported like a full disk,
         // instead of killing the process.
         signal(SIGXFSZ, SIG_IGN)
+        let typed = Array(CommandLine.arguments.dropFirst())
+        // A plain `advisor ask ...` is already in normal form (nothing before `ask`, which has
+        // no subcommands): it skips reading the command tree, which instantiates every
+        // command's type at start-up.
         let arguments: [String]
         do {
-            arguments = try CommandLineWords.normalize(Array(CommandLine.arguments.dropFirst()))
+            arguments = typed.first == "ask" ? typed : try CommandLineWords.normalize(typed)
         } catch {
             Console.errorLine("advisor: error: \(error.message) (see 'advisor --help')")
             Foundation.exit(2)
