@@ -80,6 +80,15 @@ public final class Router {
         /// What matched frames added, and their names.
         package var frameScore = 0.0
         package var frames: [String] = []
+
+        /// Adds a matched rule's `score` and the question's terms it holds (`present`).
+        mutating func add(_ score: Double, rule: Int32, present: [Int32], specific: Bool) {
+            total += score
+            best = max(best, score)
+            rules.append(rule)
+            terms.formUnion(present)
+            if specific { specificTerms.formUnion(present) }
+        }
     }
 
     /// How much the retrieval score counts beside the patterns' score.
@@ -492,17 +501,14 @@ public final class Router {
                     continue
                 }
                 let topic = index.ruleTopics[Int(ruleIndex)]
-                var entry = scores[topic] ?? TopicScore()
-                entry.total += score
-                entry.best = max(entry.best, score)
-                entry.rules.append(ruleIndex)
                 var present: [Int32] = []
                 for position in 0..<ruleTerms.count where termMarks[Int(ruleTerms[position])] == mark {
                     present.append(ruleTerms[position])
                 }
-                entry.terms.formUnion(present)
-                if index.ruleWeights[Int(ruleIndex)] >= 1 { entry.specificTerms.formUnion(present) }
-                scores[topic] = entry
+                // In place: a copy taken out of the dictionary and put back would copy the
+                // topic's term sets at every rule.
+                scores[topic, default: TopicScore()].add(
+                    score, rule: ruleIndex, present: present, specific: index.ruleWeights[Int(ruleIndex)] >= 1)
             }
         }
 
@@ -579,8 +585,9 @@ public final class Router {
                 entry: entry
             )
         }
-        // Best first; a tie goes to the topic whose id sorts first (ids are read only for ties).
-        ranked.sort { $0.score != $1.score ? $0.score > $1.score : topicID($0.topic) < topicID($1.topic) }
+        // Best first; a tie goes to the topic whose id sorts first.
+        let ranks = index.topicRanks
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : ranks[Int($0.topic)] < ranks[Int($1.topic)] }
 
         var routing = Routing(
             words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],

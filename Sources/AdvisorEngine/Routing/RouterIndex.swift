@@ -34,6 +34,9 @@ package struct RouterIndex: @unchecked Sendable {
     package let textImpacts: ImageArray<Double>
     /// The topic ids, by topic number, hashed.
     package let topics: ImageStrings
+    /// Each topic's place in the order of the ids (ties between scores go to the id that
+    /// sorts first, without reading the ids).
+    package let topicRanks: ImageArray<Int32>
 
     /// One compiled rule, as the compiler makes it.
     package struct DraftRule {
@@ -70,7 +73,7 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// The number of slots `write` stores, in order.
-    package static let slotCount = 20
+    package static let slotCount = 21
 
     /// Lays out `draft` and the topic ids, returning the slots to store (`slotCount` of them).
     package static func write(_ draft: Draft, topicIDs: [String], to writer: inout ImageWriter) -> [ImageSlot] {
@@ -101,6 +104,11 @@ package struct RouterIndex: @unchecked Sendable {
         slots.append(writer.append(textTopics))
         slots.append(writer.append(textImpacts))
         slots += ImageStrings.write(topicIDs, hashed: true, to: &writer)
+        var ranks = [Int32](repeating: 0, count: topicIDs.count)
+        for (rank, topic) in topicIDs.indices.sorted(by: { (topicIDs[$0], $0) < (topicIDs[$1], $1) }).enumerated() {
+            ranks[topic] = Int32(rank)
+        }
+        slots.append(writer.append(ranks))
         return slots
     }
 
@@ -131,7 +139,8 @@ package struct RouterIndex: @unchecked Sendable {
             let textStarts = image.array(slots[14], of: UInt32.self),
             let textTopics = image.array(slots[15], of: Int32.self),
             let textImpacts = image.array(slots[16], of: Double.self),
-            let topics = ImageStrings(image, Array(slots[17..<20]))
+            let topics = ImageStrings(image, Array(slots[17..<20])),
+            let topicRanks = image.array(slots[20], of: Int32.self), topicRanks.count == topics.count
         else { return nil }
         let termCount = terms.count
         let ruleCount = ruleTopics.count
@@ -162,6 +171,7 @@ package struct RouterIndex: @unchecked Sendable {
         self.textTopics = textTopics
         self.textImpacts = textImpacts
         self.topics = topics
+        self.topicRanks = topicRanks
     }
 
     /// Whether every id in `ids` lies in `0..<limit`.
