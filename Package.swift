@@ -54,6 +54,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // statfs(2), which Glibc's Swift module leaves out: whether a stamp can trust file times.
+        .target(name: "CFileSystem"),
         // The engine, in one-way layers: each target sees only those below it.
         // Files, hashing, binary and JSON encoding, terminal-safe text: knows no advice.
         .target(name: "AdvisorSystem", swiftSettings: staticRuntime),
@@ -62,7 +64,7 @@ let package = Package(
         // The knowledge base: model, YAML loading with located diagnostics, structural checks.
         .target(
             name: "AdvisorKnowledge",
-            dependencies: ["AdvisorSystem", "AdvisorText", "CYAML"],
+            dependencies: ["AdvisorSystem", "AdvisorText", "CYAML", "CFileSystem"],
             swiftSettings: staticRuntime
         ),
         // Routing, answers, conversations, session commands, scripts, the compiled cache.

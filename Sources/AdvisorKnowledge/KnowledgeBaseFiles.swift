@@ -1,5 +1,6 @@
 import AdvisorSystem
 import AdvisorText
+import CFileSystem
 import Foundation
 
 /// Every file of a knowledge base folder the advisor reads, read once.
@@ -86,6 +87,23 @@ package struct KnowledgeBaseFiles {
     /// stamp could change again without its times showing it.
     package static let stampSettleTime: Int = 2
 
+    /// Whether the file system holding `directory` keeps change times a stamp can rely on.
+    ///
+    /// Not on network file systems, whose clock may lag the machine's (NFS, SMB/CIFS), nor on
+    /// FAT, exFAT or FUSE, where the change time may be the creation time or missing: there,
+    /// the files are always hashed.
+    static func hasTrustworthyTimes(_ directory: String) -> Bool {
+        let type = advisor_file_system_type(directory)
+        guard type >= 0 else { return false }
+        let untrusted: Set<Int64> = [
+            0x6969,  // NFS
+            0x517B, 0xFE53_4D42, 0xFF53_4D42,  // SMB, SMB2, CIFS
+            0x4D44, 0x2011_BAB0,  // FAT, exFAT
+            0x6573_5546,  // FUSE
+        ]
+        return !untrusted.contains(Int64(type))
+    }
+
     /// The identity of every file `read(directory:)` would read, as the file system gives it
     /// (device, inode, size, modification and change times), without reading any of them.
     ///
@@ -95,6 +113,7 @@ package struct KnowledgeBaseFiles {
     /// cannot be listed, a file cannot be examined, there are more topic files than are read,
     /// or a file changed less than `stampSettleTime` seconds before `now`.
     package static func stamp(directory: String, now: time_t = time(nil)) -> String? {
+        guard hasTrustworthyTimes(directory) else { return nil }
         let topicsPath = (directory as NSString).appendingPathComponent(KnowledgeBaseLoader.topicsFolder)
         guard
             let names = try? FileManager.default.contentsOfDirectory(atPath: topicsPath)
@@ -119,9 +138,10 @@ package struct KnowledgeBaseFiles {
             guard (info.st_mode & S_IFMT) == S_IFREG, info.st_mtim.tv_sec < settled, info.st_ctim.tv_sec < settled
             else { return false }
             fields.append(1)
+            // Device and inode numbers are unsigned and may use the top bit (CIFS, NFS).
             for number in [
-                Int(info.st_dev), Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec,
-                info.st_ctim.tv_sec, info.st_ctim.tv_nsec,
+                Int(truncatingIfNeeded: info.st_dev), Int(truncatingIfNeeded: info.st_ino), Int(info.st_size),
+                info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec,
             ] {
                 add(number)
             }

@@ -77,8 +77,12 @@ public struct SpellCorrector: Sendable {
         guard let stored else { return }
         self.stored = nil
         for index in 0..<stored.words.count {
-            add(stored.words[index])
-            frequency[Int(index)] = Int(stored.frequency[index])
+            let word = stored.words[index]
+            add(word)
+            // A word stored twice (only in a crafted cache) keeps its larger frequency.
+            if let known = known[word] {
+                frequency[Int(known)] = max(frequency[Int(known)], Int(stored.frequency[index]))
+            }
         }
     }
 

@@ -294,9 +294,12 @@ public struct KnowledgeBaseCache: Sendable {
             starts.append(UInt32(records.count))
         }
         coder.bytes = small
-        var image = ImageWriter(after: advisor.router.index.image.bytes)
-        let topicSlots = [image.append(starts), image.append(records)]
+        // Only the router's tables: an advisor read from a cache has its topics, stems and
+        // vocabulary after them in the same image, and they are laid out again below.
         let router = advisor.router
+        var image = ImageWriter(
+            after: UnsafeRawBufferPointer(rebasing: router.index.image.bytes[..<router.index.byteCount]))
+        let topicSlots = [image.append(starts), image.append(records)]
         let normalizer = router.normalizer
         let stemSlots = ImageStrings.write(normalizer.allKnownStems, hashed: true, to: &image)
         let spellerSlots = normalizer.speller.write(to: &image)
@@ -389,6 +392,10 @@ public struct KnowledgeBaseCache: Sendable {
         }
         for (topic, terms) in glossaryTerms
         where !(0..<topicCount).contains(topic) || terms.contains(where: { !(0..<termCount).contains($0) }) {
+            throw BinaryReader.Damaged()
+        }
+        // A concept phrase is filed under its first stem; an empty one would never advance the normaliser.
+        for (key, list) in phrases where list.contains(where: { $0.stems.first != key }) {
             throw BinaryReader.Damaged()
         }
         for (key, phrases) in framePhrases {

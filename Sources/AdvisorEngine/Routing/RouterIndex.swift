@@ -11,6 +11,11 @@ package struct RouterIndex: @unchecked Sendable {
     package let image: ImageView
     /// Where each table lies in `image` (what the cache stores beside it).
     package let slots: [ImageSlot]
+    /// How many bytes of `image`, from its start, the tables span (the image of a cache holds
+    /// more after them: topics, stems, the spelling vocabulary).
+    package let byteCount: Int
+    /// The size of one element of each slot's table, in slot order.
+    private static let strides = [4, 1, 4, 8, 4, 8, 1, 4, 4, 4, 1, 4, 4, 4, 4, 4, 8, 4, 1, 4, 4]
     /// Every term (stem or concept), hashed: a term's number is its id.
     package let terms: ImageStrings
     /// How informative each term is (by term id).
@@ -157,6 +162,7 @@ package struct RouterIndex: @unchecked Sendable {
         for rule in 0..<ruleCount where bounds[rule] == bounds[rule + 1] { return nil }
         self.image = image
         self.slots = slots
+        byteCount = zip(slots, Self.strides).map { $0.offset + $0.count * $1 }.max() ?? 0
         self.terms = terms
         self.termWeights = termWeights
         self.ruleTopics = ruleTopics

@@ -15,6 +15,12 @@ struct KnowledgeBaseCacheTests {
             .sorted()
     }
 
+    private func fileSize(_ folder: TemporaryDirectory, _ names: [String]) -> Int {
+        names.reduce(0) { total, name in
+            total + ((try? FileManager.default.attributesOfItem(atPath: folder.file(name))[.size] as? Int) ?? 0)
+        }
+    }
+
     @Test("the fingerprint computed from the files alone is the loader's")
     func fingerprint() throws {
         #expect(
@@ -73,8 +79,13 @@ struct KnowledgeBaseCacheTests {
         let later = time(nil) + 3600
         let stamp = try #require(KnowledgeBaseFiles.stamp(directory: kb.path, now: later))
         #expect(KnowledgeBaseFiles.stamp(directory: kb.path, now: later) == stamp)
+        let compiledSize = fileSize(cache, cacheFiles(cache.path))
+        #expect(compiledSize > 0)
         #expect(
             try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later).use == .byFingerprint)
+        // The cache rewritten from what it held grows only by the stamp it now records:
+        // nothing is laid out twice.
+        #expect(fileSize(cache, cacheFiles(cache.path)) == compiledSize + stamp.utf8.count)
         // ...so the next start reads none of them, and answers as before.
         let stamped = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later)
         #expect(stamped.use == .byStamp)
@@ -100,6 +111,8 @@ struct KnowledgeBaseCacheTests {
         #expect(mkfifo(kb.file("topics/beta.yaml"), 0o600) == 0)
         #expect(KnowledgeBaseFiles.stamp(directory: kb.path, now: later + 30) == nil)
         #expect(KnowledgeBaseFiles.stamp(directory: "/nonexistent-\(UUID().uuidString)", now: later) == nil)
+        // A local file system keeps change times a stamp can rely on.
+        #expect(KnowledgeBaseFiles.hasTrustworthyTimes(kb.path))
     }
 
     @Test("an edited knowledge base replaces its stale cache")
