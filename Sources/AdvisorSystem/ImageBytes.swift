@@ -136,6 +136,28 @@ package struct ImageWriter {
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
         return slot
     }
+
+    /// Appends `lists` end to end, after where each starts; returns the two slots, starts first.
+    ///
+    /// The starts are `lists.count + 1` bounds from 0: list i is `values[starts[i]..<starts[i + 1]]`.
+    package mutating func append<Element: BitwiseCopyable>(lists: [[Element]]) -> [ImageSlot] {
+        var starts: [UInt32] = [0]
+        var values: [Element] = []
+        for list in lists {
+            values += list
+            starts.append(UInt32(truncatingIfNeeded: values.count))
+        }
+        return [append(starts), append(values)]
+    }
+}
+
+/// Whether `starts` holds `count + 1` bounds from 0 to `total`, never decreasing: the bounds
+/// of `count` lists laid end to end in `total` elements (as `ImageWriter.append(lists:)` writes them).
+package func areListBounds(_ starts: ImageArray<UInt32>, count: Int, over total: Int) -> Bool {
+    guard count >= 0, starts.count == count + 1, starts[0] == 0, Int(starts[count]) == total else { return false }
+    var ordered = true
+    for index in 0..<count { ordered = ordered && starts[index] <= starts[index + 1] }
+    return ordered
 }
 
 /// A table of strings used in place: their UTF-8 bytes end to end, where each starts, and
@@ -156,12 +178,6 @@ package struct ImageStrings: @unchecked Sendable {
     /// Writes `strings` (and a hash table over them when `hashed`); returns the slots to
     /// store: the starts, the bytes and the hash table.
     package static func write(_ strings: [String], hashed: Bool, to writer: inout ImageWriter) -> [ImageSlot] {
-        var starts: [UInt32] = [0]
-        var bytes: [UInt8] = []
-        for string in strings {
-            bytes.append(contentsOf: string.utf8)
-            starts.append(UInt32(truncatingIfNeeded: bytes.count))
-        }
         var table: [Int32] = []
         if hashed {
             var size = 8
@@ -173,7 +189,7 @@ package struct ImageStrings: @unchecked Sendable {
                 table[slot] = Int32(index)
             }
         }
-        return [writer.append(starts), writer.append(bytes), writer.append(table)]
+        return writer.append(lists: strings.map { Array($0.utf8) }) + [writer.append(table)]
     }
 
     /// The table `write` laid out at `slots` in `storage`, or nil when it is not whole: every
@@ -181,10 +197,9 @@ package struct ImageStrings: @unchecked Sendable {
     package init?(_ image: ImageView, _ slots: [ImageSlot]) {
         guard slots.count == 3, let starts = image.array(slots[0], of: UInt32.self),
             let utf8 = image.array(slots[1], of: UInt8.self), let table = image.array(slots[2], of: Int32.self),
-            !starts.isEmpty, starts[0] == 0, Int(starts[starts.count - 1]) == utf8.count,
+            areListBounds(starts, count: starts.count - 1, over: utf8.count),
             table.isEmpty || (table.count.nonzeroBitCount == 1 && table.count >= starts.count - 1)
         else { return nil }
-        for index in 1..<starts.count where starts[index] < starts[index - 1] { return nil }
         let stringCount = Int32(starts.count - 1)
         for entry in table where entry >= stringCount || entry < -1 { return nil }
         owner = image.storage

@@ -124,33 +124,39 @@ public struct SpellCorrector: Sendable {
         guard characters.count >= Self.minimumLength else { return [] }
         if let stored { return stored.candidates(for: characters, limit: Self.maximumEdits(characters.count)) }
         buildIndex()
-        let limit = Self.maximumEdits(characters.count)
-        var best: [Int32] = []
+        return Self.closest(
+            to: characters, limit: Self.maximumEdits(characters.count),
+            filed: { deletes[$0] ?? [] },
+            word: { (scalars[Int($0)], words[Int($0)], frequency[Int($0)]) })
+    }
+
+    /// The words at the smallest edit distance from `characters` (at most `limit`) among
+    /// those filed under its deletions, the more frequent first, then alphabetically.
+    ///
+    /// `filed` gives the numbers of the words filed under a deletion hash; `word` gives a word's scalars, text and frequency, or nil for no such word.
+    static func closest(
+        to characters: [UInt32], limit: Int, filed: (UInt64) -> [Int32],
+        word: (Int32) -> (scalars: [UInt32], text: String, frequency: Int)?
+    ) -> [String] {
+        var best: [(text: String, frequency: Int)] = []
         var bestDistance = Int.max
         var checked = Set<Int32>()
-        Self.forEachDeletion(of: characters, depth: limit) { key in
-            guard let indices = deletes[key] else { return }
-            for index in indices where checked.insert(index).inserted {
-                let candidate = scalars[Int(index)]
-                guard abs(candidate.count - characters.count) <= limit else { continue }
-                let distance = Self.editDistance(characters, candidate)
+        forEachDeletion(of: characters, depth: limit) { key in
+            for index in filed(key) {
+                guard checked.insert(index).inserted, let candidate = word(index),
+                    abs(candidate.scalars.count - characters.count) <= limit
+                else { continue }
+                let distance = editDistance(characters, candidate.scalars)
                 guard distance <= limit, distance <= bestDistance else { continue }
                 if distance < bestDistance {
                     bestDistance = distance
                     best = []
                 }
-                best.append(index)
+                best.append((candidate.text, candidate.frequency))
             }
         }
-        best.sort { isPreferred($0, over: $1) }
-        return best.map { words[Int($0)] }
-    }
-
-    private func isPreferred(_ candidate: Int32, over current: Int32) -> Bool {
-        let a = frequency[Int(candidate)]
-        let b = frequency[Int(current)]
-        if a != b { return a > b }
-        return words[Int(candidate)] < words[Int(current)]
+        best.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.text < $1.text }
+        return best.map(\.text)
     }
 
     package static func maximumEdits(_ length: Int) -> Int {
@@ -264,29 +270,22 @@ package struct StoredVocabulary: @unchecked Sendable {
     /// What `SpellCorrector.candidates(for:)` returns, for a word of `characters` at most
     /// `limit` edits away.
     func candidates(for characters: [UInt32], limit: Int) -> [String] {
-        var best: [(word: String, frequency: Int32)] = []
-        var bestDistance = Int.max
-        var checked = Set<Int32>()
-        SpellCorrector.forEachDeletion(of: characters, depth: limit) { key in
-            var position = firstIndex(of: key)
-            while position < keys.count, keys[position] == key {
-                let index = keyWords[position]
-                position += 1
-                guard index >= 0, Int(index) < words.count, checked.insert(index).inserted else { continue }
-                let word = words[Int(index)]
-                let candidate = word.unicodeScalars.map(\.value)
-                guard abs(candidate.count - characters.count) <= limit else { continue }
-                let distance = SpellCorrector.editDistance(characters, candidate)
-                guard distance <= limit, distance <= bestDistance else { continue }
-                if distance < bestDistance {
-                    bestDistance = distance
-                    best = []
+        SpellCorrector.closest(
+            to: characters, limit: limit,
+            filed: { key in
+                var filed: [Int32] = []
+                var position = firstIndex(of: key)
+                while position < keys.count, keys[position] == key {
+                    filed.append(keyWords[position])
+                    position += 1
                 }
-                best.append((word, frequency[Int(index)]))
-            }
-        }
-        best.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.word < $1.word }
-        return best.map(\.word)
+                return filed
+            },
+            word: { index in
+                guard index >= 0, Int(index) < words.count else { return nil }
+                let text = words[Int(index)]
+                return (text.unicodeScalars.map(\.value), text, Int(frequency[Int(index)]))
+            })
     }
 
     /// The first position whose key is not below `key` (the keys are sorted).

@@ -427,9 +427,8 @@ public struct KnowledgeBaseCache: Sendable {
         -> TopicList.StoredTopics?
     {
         guard let starts = image.array(slots[0], of: UInt32.self), let records = image.array(slots[1], of: UInt8.self),
-            starts.count == ids.count + 1, starts[0] == 0, Int(starts[ids.count]) == records.count
+            areListBounds(starts, count: ids.count, over: records.count)
         else { return nil }
-        for index in 0..<ids.count where starts[index + 1] < starts[index] { return nil }
         let stored = TopicRecords(image: image, starts: starts, records: records)
         let memo = TopicMemo()
         return TopicList.StoredTopics(

@@ -87,27 +87,11 @@ package struct RouterIndex: @unchecked Sendable {
         slots.append(writer.append(draft.rules.map(\.topic)))
         slots.append(writer.append(draft.rules.map(\.weight)))
         slots.append(writer.append(draft.rules.map { UInt8($0.stopOnly ? 1 : 0) }))
-        var starts: [UInt32] = [0]
-        var terms: [Int32] = []
-        for rule in draft.rules {
-            terms += rule.terms
-            starts.append(UInt32(terms.count))
-        }
-        slots.append(writer.append(starts))
-        slots.append(writer.append(terms))
+        slots += writer.append(lists: draft.rules.map(\.terms))
         slots += ImageStrings.write(draft.rules.map(\.text), hashed: false, to: &writer)
-        slots += flat(draft.postings, to: &writer)
-        var textStarts: [UInt32] = [0]
-        var textTopics: [Int32] = []
-        var textImpacts: [Double] = []
-        for list in draft.textPostings {
-            textTopics += list.map(\.topic)
-            textImpacts += list.map(\.impact)
-            textStarts.append(UInt32(textTopics.count))
-        }
-        slots.append(writer.append(textStarts))
-        slots.append(writer.append(textTopics))
-        slots.append(writer.append(textImpacts))
+        slots += writer.append(lists: draft.postings)
+        slots += writer.append(lists: draft.textPostings.map { $0.map(\.topic) })
+        slots.append(writer.append(draft.textPostings.flatMap { $0.map(\.impact) }))
         slots += ImageStrings.write(topicIDs, hashed: true, to: &writer)
         var ranks = [Int32](repeating: 0, count: topicIDs.count)
         for (rank, topic) in topicIDs.indices.sorted(by: { (topicIDs[$0], $0) < (topicIDs[$1], $1) }).enumerated() {
@@ -115,16 +99,6 @@ package struct RouterIndex: @unchecked Sendable {
         }
         slots.append(writer.append(ranks))
         return slots
-    }
-
-    private static func flat(_ lists: [[Int32]], to writer: inout ImageWriter) -> [ImageSlot] {
-        var starts: [UInt32] = [0]
-        var values: [Int32] = []
-        for list in lists {
-            values += list
-            starts.append(UInt32(values.count))
-        }
-        return [writer.append(starts), writer.append(values)]
     }
 
     /// The index `write` laid out at `slots` in `storage`, or nil when it is not whole: every
@@ -151,9 +125,9 @@ package struct RouterIndex: @unchecked Sendable {
         let ruleCount = ruleTopics.count
         let topicCount = Int32(topics.count)
         guard termWeights.count == termCount, ruleWeights.count == ruleCount, ruleStopOnly.count == ruleCount,
-            ruleTexts.count == ruleCount, Self.isBounds(ruleStarts, count: ruleCount, over: ruleTerms.count),
-            Self.isBounds(postingStarts, count: termCount, over: postingRules.count),
-            Self.isBounds(textStarts, count: termCount, over: textTopics.count), textImpacts.count == textTopics.count,
+            ruleTexts.count == ruleCount, areListBounds(ruleStarts, count: ruleCount, over: ruleTerms.count),
+            areListBounds(postingStarts, count: termCount, over: postingRules.count),
+            areListBounds(textStarts, count: termCount, over: textTopics.count), textImpacts.count == textTopics.count,
             Self.isEach(of: ruleTopics, below: topicCount), Self.isEach(of: ruleTerms, below: Int32(termCount)),
             Self.isEach(of: postingRules, below: Int32(ruleCount)), Self.isEach(of: textTopics, below: topicCount)
         else { return nil }
@@ -187,15 +161,6 @@ package struct RouterIndex: @unchecked Sendable {
         var inside = true
         for id in ids { inside = inside && UInt32(bitPattern: id) < bound }
         return inside
-    }
-
-    /// Whether `starts` holds `count + 1` bounds from 0 to `total`, never decreasing.
-    private static func isBounds(_ starts: ImageArray<UInt32>, count: Int, over total: Int) -> Bool {
-        guard starts.count == count + 1, starts[0] == 0, Int(starts[count]) == total else { return false }
-        let bounds = starts
-        var ordered = true
-        for index in 0..<count { ordered = ordered && bounds[index] <= bounds[index + 1] }
-        return ordered
     }
 
     /// The index of a compiled `draft`, in memory; nil only when a table outgrows the 32-bit
