@@ -76,6 +76,8 @@ struct Route: ParsableCommand {
     @Option var repeats: Int = 20
     @Option(help: "Compiled cache folder: the first run writes it, the next loads from it.") var cache: String?
     @Option(help: "Where the session's transcript goes (a temp dir by default).") var transcripts: String?
+    @Option(help: "Print the N slowest questions to route (median of the repeats) to standard error.")
+    var slowest: Int = 0
 
     func run() throws {
         let loadStart = now()
@@ -137,9 +139,10 @@ struct Route: ParsableCommand {
         // Routing latency: every question, `repeats` times, each timed alone.
         var routeTimes: [UInt64] = []
         var askTimes: [UInt64] = []
+        var perQuestion = [[UInt64]](repeating: [], count: items.count)
         routeTimes.reserveCapacity(items.count * repeats)
         for _ in 0..<repeats {
-            for (question, _) in items {
+            for (number, (question, _)) in items.enumerated() {
                 let start = now()
                 _ = advisor.router.route(question)
                 let middle = now()
@@ -147,6 +150,15 @@ struct Route: ParsableCommand {
                 let end = now()
                 routeTimes.append(middle - start)
                 askTimes.append(end - middle)
+                perQuestion[number].append(middle - start)
+            }
+        }
+        if slowest > 0 {
+            let medians = perQuestion.indices.map { (number: $0, median: percentile(perQuestion[$0].sorted(), 0.5)) }
+            for (number, median) in medians.sorted(by: { $0.median > $1.median }).prefix(slowest) {
+                let routing = advisor.router.route(items[number].0)
+                let line = String(format: "%8.1f µs  ", median) + "\(items[number].0) -> \(routing.topic)\n"
+                FileHandle.standardError.write(Data(line.utf8))
             }
         }
         routeTimes.sort()

@@ -33,7 +33,17 @@ public struct Routing: Sendable {
     /// A close runner-up that explains words of the question the winner does not.
     public var alsoRelevant: AlsoCandidate? = nil
     /// Which evidence decided, strongest first: "pattern 2.61, retrieval 0.84, frame 'who owns' 1.00".
-    public var evidence: String = ""
+    ///
+    /// Written out from `evidenceParts` when it is read (routing a question does not format it).
+    public var evidence: String {
+        var parts = evidenceParts.filter { $0.value > 0 }
+        parts.sort { $0.value > $1.value }
+        var text = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
+        if restsOnCorrections { text += "; discounted: rests on corrected words only" }
+        return text
+    }
+    /// What each kind of evidence gave the winner ("pattern", "retrieval", the frames' names), unsorted.
+    public var evidenceParts: [(name: String, value: Double)] = []
     /// Whether every word the winner matched was a correction, and a guess (its confidence is then discounted).
     public var restsOnCorrections = false
 
@@ -73,19 +83,21 @@ public final class Router {
     package struct TopicScore {
         package var best = 0.0
         package var total = 0.0
-        package var rules: [Int32] = []
-        package var terms: Set<Int32> = []
+        /// Where the topic's last matched rule lies in the question's ``RuleTrail`` (-1: none).
+        var lastRule: Int32 = -1
+        /// The question's terms the topic's rules hold.
+        package var terms = TermSlots()
         /// Terms matched by full-weight rules: evidence of what the question is about.
-        package var specificTerms: Set<Int32> = []
+        package var specificTerms = TermSlots()
         /// What matched frames added, and their names.
         package var frameScore = 0.0
         package var frames: [String] = []
 
         /// Adds a matched rule's `score` and the question's terms it holds (`present`).
-        mutating func add(_ score: Double, rule: Int32, present: [Int32], specific: Bool) {
+        mutating func add(_ score: Double, rule: Int32, present: TermSlots, specific: Bool, trail: inout RuleTrail) {
             total += score
             best = max(best, score)
-            rules.append(rule)
+            lastRule = trail.append(rule, after: lastRule)
             terms.formUnion(present)
             if specific { specificTerms.formUnion(present) }
         }
@@ -146,13 +158,23 @@ public final class Router {
     /// independent of the number of rules.
     private var ruleMarks: [UInt32] = []
     private var termMarks: [UInt32] = []
+    /// `termSlots[t]` is term t's slot in the question (see ``TermSlots``) when `termMarks[t] == mark`.
+    private var termSlots: [Int32] = []
+    /// The rules each topic matched, reused from question to question.
+    private var ruleTrail = RuleTrail()
+    /// The per-topic scores of a question, emptied and reused from question to question.
+    private var scoreScratch: [Int32: TopicScore] = [:]
+    private var textScoreScratch: [Int32: Double] = [:]
     /// The retrieval's sums per topic, reused from question to question.
     private var textTally = TextTally()
     private var mark: UInt32 = 0
 
     private func nextMark() -> UInt32 {
         if ruleMarks.count != index.ruleCount { ruleMarks = [UInt32](repeating: 0, count: index.ruleCount) }
-        if termMarks.count != index.terms.count { termMarks = [UInt32](repeating: 0, count: index.terms.count) }
+        if termMarks.count != index.terms.count {
+            termMarks = [UInt32](repeating: 0, count: index.terms.count)
+            termSlots = [Int32](repeating: 0, count: index.terms.count)
+        }
         if mark == UInt32.max {
             mark = 0
             for index in ruleMarks.indices { ruleMarks[index] = 0 }
@@ -471,6 +493,7 @@ public final class Router {
             let id = index.termID(word.term)
             if let id, termMarks[Int(id)] != mark {
                 termMarks[Int(id)] = mark  // the question holds this term
+                termSlots[Int(id)] = Int32(allTerms.count)
                 allTerms.append(id)
             }
             sequence.append(id ?? -1)
@@ -485,11 +508,22 @@ public final class Router {
             }
         }
 
+        var questionSignature: UInt64 = 0
+        for term in allTerms { questionSignature |= RouterIndex.signatureBit(term) }
         var scores: [Int32: TopicScore] = [:]
+        swap(&scores, &scoreScratch)
+        defer {
+            scores.removeAll(keepingCapacity: true)
+            swap(&scores, &scoreScratch)
+        }
+        var trail = RuleTrail()
+        swap(&trail, &ruleTrail)
+        defer { swap(&trail, &ruleTrail) }
+        trail.start()
         for term in allTerms {
-            let rules = index.postings(term)
-            for position in 0..<rules.count {
-                let ruleIndex = rules[position]
+            for position in index.postingRange(term)
+            where RouterIndex.mayMatch(index.postingSignatures[position], question: questionSignature) {
+                let ruleIndex = index.postingRules[position]
                 guard ruleMarks[Int(ruleIndex)] != mark else { continue }
                 ruleMarks[Int(ruleIndex)] = mark
                 let ruleTerms = index.ruleTerms(ruleIndex)
@@ -501,14 +535,15 @@ public final class Router {
                     continue
                 }
                 let topic = index.ruleTopics[Int(ruleIndex)]
-                var present: [Int32] = []
+                var present = TermSlots()
                 for position in 0..<ruleTerms.count where termMarks[Int(ruleTerms[position])] == mark {
-                    present.append(ruleTerms[position])
+                    present.insert(Int(termSlots[Int(ruleTerms[position])]))
                 }
                 // In place: a copy taken out of the dictionary and put back would copy the
                 // topic's term sets at every rule.
                 scores[topic, default: TopicScore()].add(
-                    score, rule: ruleIndex, present: present, specific: index.ruleWeights[Int(ruleIndex)] >= 1)
+                    score, rule: ruleIndex, present: present, specific: index.ruleWeights[Int(ruleIndex)] >= 1,
+                    trail: &trail)
             }
         }
 
@@ -522,10 +557,12 @@ public final class Router {
         let mentions = glossaryMentions(in: words)
         let mentioned = Set(mentions)
         let framedTopics = Set(frames.flatMap(\.topics)).intersection(mentioned)
+        let framingSlots = slots(of: framingTermIDs, mark: mark)
         for (topic, entry) in scores where glossaryTerms[topic] != nil && !framedTopics.contains(topic) {
-            let own = (glossaryTerms[topic] ?? []).union(entry.terms)
+            var own = slots(of: glossaryTerms[topic] ?? [], mark: mark)
+            own.formUnion(entry.terms)
             let elsewhere = scores.contains { other, otherEntry in
-                other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingTermIDs).isEmpty
+                other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingSlots).isEmpty
             }
             if elsewhere {
                 scores[topic]?.best = entry.best * Self.glossaryYield
@@ -534,33 +571,38 @@ public final class Router {
         }
 
         // The second evidence: each topic's whole text, scored as a ranked retrieval, summed
-        // in flat per-topic arrays stamped with this question's mark (no hashing per posting:
-        // at 100,000 rules a question reads thousands of postings).
+        // in a table as large as the question's postings (see `TextTally`).
         // Taken out of the router for the question (and put back), so the loop below works on
         // a local value: no exclusivity check on a class property per posting.
         var tally = TextTally()
         swap(&tally, &textTally)
         defer { swap(&tally, &textTally) }
-        tally.start(topicCount: index.topics.count, mark: mark)
+        var postingCount = scores.count
+        for term in contentTerms where term >= 0 { postingCount += index.textRange(term).count }
+        tally.start(topics: postingCount, mark: mark)
         for topic in scores.keys { tally.markPatternTopic(topic) }
         for (position, term) in contentTerms.enumerated()
         where term >= 0 && !contentTerms[..<position].contains(term) {
+            let slot = Int(termSlots[Int(term)])
             for posting in index.textRange(term) {
                 let topic = index.textTopics[posting]
                 // A word the topic's own patterns matched already counts there: the text adds
                 // only what the patterns did not explain.
-                if tally.hasPatternScore(topic), scores[topic]?.terms.contains(term) == true {
-                    continue
+                tally.add(topic, impact: index.textImpacts[posting]) {
+                    scores[topic]?.terms.contains(slot) == true
                 }
-                tally.add(topic, impact: index.textImpacts[posting])
             }
         }
         // A single word in common with a topic's prose, with no pattern behind it, is no
         // evidence ("best", "translate"): such a topic does not rank.
         var textScores: [Int32: Double] = [:]
-        for topic in tally.touched {
-            let (score, terms) = tally.sum(topic)
-            if terms >= 2 || tally.hasPatternScore(topic) { textScores[topic] = score }
+        swap(&textScores, &textScoreScratch)
+        defer {
+            textScores.removeAll(keepingCapacity: true)
+            swap(&textScores, &textScoreScratch)
+        }
+        tally.forEachTouched { topic, score, terms, hasPattern in
+            if terms >= 2 || hasPattern { textScores[topic] = score }
         }
         // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
         // choose among them, and alone the frame leans to its first.
@@ -577,30 +619,41 @@ public final class Router {
             }
         }
         for topic in textScores.keys where scores[topic] == nil { scores[topic] = TopicScore() }
-        var ranked = scores.map { topic, entry in
-            (
-                topic: topic,
-                score: entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic] ?? 0)
-                    + entry.frameScore,
-                entry: entry
-            )
-        }
-        // Best first; a tie goes to the topic whose id sorts first.
+        // The best five, best first; a tie goes to the topic whose id sorts first. Picked, not
+        // sorted: a question with common words can reach a hundred topics.
         let ranks = index.topicRanks
-        ranked.sort { $0.score != $1.score ? $0.score > $1.score : ranks[Int($0.topic)] < ranks[Int($1.topic)] }
+        func ranksBefore(_ topic: Int32, _ score: Double, _ other: (topic: Int32, score: Double, entry: TopicScore))
+            -> Bool
+        {
+            score != other.score ? score > other.score : ranks[Int(topic)] < ranks[Int(other.topic)]
+        }
+        var ranked: [(topic: Int32, score: Double, entry: TopicScore)] = []
+        ranked.reserveCapacity(Self.candidateCount + 1)
+        for (topic, entry) in scores {
+            let score =
+                entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic] ?? 0)
+                + entry.frameScore
+            if ranked.count == Self.candidateCount, let last = ranked.last, !ranksBefore(topic, score, last) {
+                continue
+            }
+            let place = ranked.firstIndex { ranksBefore(topic, score, $0) } ?? ranked.count
+            ranked.insert((topic, score, entry), at: place)
+            if ranked.count > Self.candidateCount { ranked.removeLast() }
+        }
 
         var routing = Routing(
             words: words, topic: KnowledgeBase.noneTopic, confidence: 0, candidates: [], matchedWords: [],
             matchedRules: [], corrections: words.compactMap { word in word.correction.map { (word.surface, $0) } },
             glossaryMentions: mentions.map { topicID($0) })
-        routing.candidates = ranked.prefix(5).map {
+        routing.candidates = ranked.map {
             Candidate(topic: topicID($0.topic), score: (($0.score * 100).rounded() / 100))
         }
         guard let best = ranked.first else { return routing }
 
         let runnerUp = ranked.count > 1 ? ranked[1].score : 0
         // A glossary word in a question about something else is covered by the jargon note.
-        var explained = best.entry.terms
+        let bestTerms = Set(best.entry.terms.slots.map { allTerms[$0] })
+        var explained = bestTerms
         // The winner's text support for the words its patterns matched: left out of the
         // ranking (it would count those words twice) but part of how sure the match is.
         var ownTextSupport = 0.0
@@ -610,7 +663,7 @@ public final class Router {
                 continue
             }
             explained.insert(term)
-            if best.entry.terms.contains(term) { ownTextSupport += index.textImpacts[posting] }
+            if bestTerms.contains(term) { ownTextSupport += index.textImpacts[posting] }
         }
         if glossaryTerms[best.topic] == nil {
             for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
@@ -638,24 +691,30 @@ public final class Router {
         }
 
         routing.confidence = (confidence * 100).rounded() / 100
-        routing.matchedRules = best.entry.rules.map { index.ruleTexts[Int($0)] }
-        routing.matchedWords = words.filter { word in
-            index.termID(word.term).map { explained.contains($0) } ?? false
-        }.map { $0.correction ?? $0.surface }
+        routing.matchedRules = trail.rules(endingAt: best.entry.lastRule).map { index.ruleTexts[Int($0)] }
+        routing.matchedWords = zip(words, sequence).filter { $1 >= 0 && explained.contains($1) }.map {
+            $0.0.correction ?? $0.0.surface
+        }
         let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
         let textPart = best.score - patternPart - best.entry.frameScore
-        var parts = [
-            (name: "pattern", value: patternPart), (name: "retrieval", value: textPart),
-            (name: best.entry.frames.map { "frame '\($0)'" }.joined(separator: ", "), value: best.entry.frameScore),
-        ].filter { $0.value > 0 }
-        parts.sort { $0.value > $1.value }
-        routing.evidence = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
-        if routing.restsOnCorrections { routing.evidence += "; discounted: rests on corrected words only" }
+        routing.evidenceParts = [(name: "pattern", value: patternPart), (name: "retrieval", value: textPart)]
+        if best.entry.frameScore > 0 {
+            routing.evidenceParts.append(
+                (name: best.entry.frames.map { "frame '\($0)'" }.joined(separator: ", "), value: best.entry.frameScore))
+        }
         if routing.confidence >= Self.answerThreshold {
             routing.topic = topicID(best.topic)
-            routing.alsoRelevant = alsoRelevant(ranked.dropFirst().first, best: best, words: words, index: index)
+            routing.alsoRelevant = alsoRelevant(
+                ranked.dropFirst().first, best: best, words: words, index: index, allTerms: allTerms)
         }
         return routing
+    }
+
+    /// The slots of the terms of `ids` that the question (stamped `mark`) holds.
+    private func slots(of ids: Set<Int32>, mark: UInt32) -> TermSlots {
+        var slots = TermSlots()
+        for id in ids where termMarks[Int(id)] == mark { slots.insert(Int(termSlots[Int(id)])) }
+        return slots
     }
 
     /// What the confidence is multiplied by when the winner's `explained` terms rest only on
@@ -680,12 +739,13 @@ public final class Router {
     private func alsoRelevant(
         _ second: (topic: Int32, score: Double, entry: TopicScore)?,
         best: (topic: Int32, score: Double, entry: TopicScore),
-        words: [NormalizedWord], index: RouterIndex
+        words: [NormalizedWord], index: RouterIndex, allTerms: [Int32]
     ) -> Routing.AlsoCandidate? {
         guard let second, second.score >= best.score * Self.alsoShare, glossaryTerms[second.topic] == nil else {
             return nil
         }
-        let own = second.entry.specificTerms.subtracting(best.entry.terms).subtracting(framingTermIDs)
+        let own = Set(second.entry.specificTerms.subtracting(best.entry.terms).slots.map { allTerms[$0] })
+            .subtracting(framingTermIDs)
         guard !own.isEmpty else { return nil }
         var explains: [String] = []
         for word in words {
@@ -695,6 +755,9 @@ public final class Router {
         }
         return explains.isEmpty ? nil : Routing.AlsoCandidate(topic: topicID(second.topic), explains: explains)
     }
+
+    /// How many topics a routing lists as candidates.
+    package static let candidateCount = 5
 
     /// How close a runner-up must score to the winner to be mentioned as also relevant.
     package static let alsoShare = 0.5
@@ -792,53 +855,5 @@ public final class Router {
         }
         result.sort { ($0.count, $0.pattern) < ($1.count, $1.pattern) }
         return result.prefix(5).map { ($0.pattern, $0.missing) }
-    }
-}
-
-/// The retrieval's score and matched-term count per topic for one question, in flat arrays
-/// stamped with the question's mark, and which topics its patterns scored.
-private struct TextTally {
-    private var marks: [UInt32] = []
-    private var patternMarks: [UInt32] = []
-    private var scores: [Double] = []
-    private var terms: [Int32] = []
-    private var mark: UInt32 = 0
-    /// The topics given a score this question, in the order first met.
-    private(set) var touched: [Int32] = []
-
-    /// Starts a question with `mark` (new for each question) over `topicCount` topics.
-    mutating func start(topicCount: Int, mark: UInt32) {
-        if marks.count != topicCount {
-            marks = Array(repeating: 0, count: topicCount)
-            patternMarks = marks
-            scores = Array(repeating: 0, count: topicCount)
-            terms = Array(repeating: 0, count: topicCount)
-        }
-        self.mark = mark
-        touched.removeAll(keepingCapacity: true)
-    }
-
-    /// Notes that the patterns scored `topic`.
-    mutating func markPatternTopic(_ topic: Int32) { patternMarks[Int(topic)] = mark }
-
-    /// Whether the patterns scored `topic`.
-    func hasPatternScore(_ topic: Int32) -> Bool { patternMarks[Int(topic)] == mark }
-
-    /// Adds one matched term's `impact` to `topic`.
-    mutating func add(_ topic: Int32, impact: Double) {
-        let index = Int(topic)
-        if marks[index] != mark {
-            marks[index] = mark
-            scores[index] = 0
-            terms[index] = 0
-            touched.append(topic)
-        }
-        scores[index] += impact
-        terms[index] += 1
-    }
-
-    /// The score and matched-term count of a touched topic.
-    func sum(_ topic: Int32) -> (score: Double, terms: Int) {
-        (scores[Int(topic)], Int(terms[Int(topic)]))
     }
 }

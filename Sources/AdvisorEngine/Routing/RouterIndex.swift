@@ -15,7 +15,7 @@ package struct RouterIndex: @unchecked Sendable {
     /// more after them: topics, stems, the spelling vocabulary).
     package let byteCount: Int
     /// The size of one element of each slot's table, in slot order.
-    private static let strides = [4, 1, 4, 8, 4, 8, 1, 4, 4, 4, 1, 4, 4, 4, 4, 4, 8, 4, 1, 4, 4]
+    private static let strides = [4, 1, 4, 8, 4, 8, 1, 4, 4, 4, 1, 4, 4, 4, 4, 4, 8, 4, 1, 4, 4, 8]
     /// Every term (stem or concept), hashed: a term's number is its id.
     package let terms: ImageStrings
     /// How informative each term is (by term id).
@@ -32,6 +32,9 @@ package struct RouterIndex: @unchecked Sendable {
     /// The rules filed under term t are `postingRules[postingStarts[t]..<postingStarts[t + 1]]`.
     package let postingStarts: ImageArray<UInt32>
     package let postingRules: ImageArray<Int32>
+    /// Beside each posting, its rule's signature (see ``signature(of:)``): a question can
+    /// pass over a rule it cannot match without reading the rule.
+    package let postingSignatures: ImageArray<UInt64>
     /// Term t's retrieval postings, strongest first: `textTopics` and `textImpacts` over
     /// `textStarts[t]..<textStarts[t + 1]`.
     package let textStarts: ImageArray<UInt32>
@@ -78,7 +81,7 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// The number of slots `write` stores, in order.
-    package static let slotCount = 21
+    package static let slotCount = 22
 
     /// Lays out `draft` and the topic ids, returning the slots to store (`slotCount` of them).
     package static func write(_ draft: Draft, topicIDs: [String], to writer: inout ImageWriter) -> [ImageSlot] {
@@ -98,7 +101,35 @@ package struct RouterIndex: @unchecked Sendable {
             ranks[topic] = Int32(rank)
         }
         slots.append(writer.append(ranks))
+        slots.append(writer.append(draft.postings.flatMap { $0.map { signature(of: draft.rules[Int($0)]) } }))
         return slots
+    }
+
+    /// The bit that stands for `term` in a signature: one of bits 1 to 63, by a hash of the id.
+    @inline(__always)
+    package static func signatureBit(_ term: Int32) -> UInt64 {
+        let hash = UInt64(UInt32(bitPattern: term)) &* 0x9E37_79B9_7F4A_7C15
+        return 1 << (1 + (hash >> 58) % 63)
+    }
+
+    /// A rule's signature: the bits of its terms, and bit 0 set when it may still match with
+    /// one term missing (three terms or more, not only stop words).
+    ///
+    /// A term the question holds sets its bit in the question's signature too, so a rule bit
+    /// the question lacks stands for at least one missing term: with more such bits than the
+    /// rule may miss, the rule cannot match, and it is passed over unread (the same answers).
+    package static func signature(of rule: DraftRule) -> UInt64 {
+        var signature: UInt64 = rule.terms.count >= 3 && !rule.stopOnly ? 1 : 0
+        for term in rule.terms { signature |= signatureBit(term) }
+        return signature
+    }
+
+    /// Whether a rule of `signature` may match a question of `question` signature (see
+    /// ``signature(of:)``).
+    @inline(__always)
+    package static func mayMatch(_ signature: UInt64, question: UInt64) -> Bool {
+        let missing = signature & ~question & ~1
+        return missing == 0 || (signature & 1 != 0 && missing & (missing &- 1) == 0)
     }
 
     /// The index `write` laid out at `slots` in `storage`, or nil when it is not whole: every
@@ -119,7 +150,9 @@ package struct RouterIndex: @unchecked Sendable {
             let textTopics = image.array(slots[15], of: Int32.self),
             let textImpacts = image.array(slots[16], of: Double.self),
             let topics = ImageStrings(image, Array(slots[17..<20])),
-            let topicRanks = image.array(slots[20], of: Int32.self), topicRanks.count == topics.count
+            let topicRanks = image.array(slots[20], of: Int32.self), topicRanks.count == topics.count,
+            let postingSignatures = image.array(slots[21], of: UInt64.self),
+            postingSignatures.count == postingRules.count
         else { return nil }
         let termCount = terms.count
         let ruleCount = ruleTopics.count
@@ -147,6 +180,7 @@ package struct RouterIndex: @unchecked Sendable {
         self.ruleTexts = ruleTexts
         self.postingStarts = postingStarts
         self.postingRules = postingRules
+        self.postingSignatures = postingSignatures
         self.textStarts = textStarts
         self.textTopics = textTopics
         self.textImpacts = textImpacts
@@ -188,7 +222,13 @@ package struct RouterIndex: @unchecked Sendable {
     /// The rules filed under `term`.
     @inline(__always)
     package func postings(_ term: Int32) -> ImageArray<Int32> {
-        UnsafeBufferPointer(rebasing: postingRules[Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1])])
+        UnsafeBufferPointer(rebasing: postingRules[postingRange(term)])
+    }
+
+    /// Where the rules filed under `term` lie in `postingRules` and `postingSignatures`.
+    @inline(__always)
+    package func postingRange(_ term: Int32) -> Range<Int> {
+        Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1])
     }
 
     /// Where term `term`'s retrieval postings lie in `textTopics` and `textImpacts`.
