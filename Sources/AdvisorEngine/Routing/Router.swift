@@ -153,10 +153,8 @@ public final class Router {
 
     /// Scratch marks for one question, stamped with that question's `mark`.
     ///
-    /// `ruleMarks[r] == mark` when rule r was already scored, `termMarks[t] == mark` when
-    /// the question holds term t. Stamping instead of clearing keeps each question's cost
-    /// independent of the number of rules.
-    private var ruleMarks: [UInt32] = []
+    /// `termMarks[t] == mark` when the question holds term t. Stamping instead of clearing
+    /// keeps each question's cost independent of the number of terms.
     private var termMarks: [UInt32] = []
     /// `termSlots[t]` is term t's slot in the question (see ``TermSlots``) when `termMarks[t] == mark`.
     private var termSlots: [Int32] = []
@@ -170,14 +168,12 @@ public final class Router {
     private var mark: UInt32 = 0
 
     private func nextMark() -> UInt32 {
-        if ruleMarks.count != index.ruleCount { ruleMarks = [UInt32](repeating: 0, count: index.ruleCount) }
         if termMarks.count != index.terms.count {
             termMarks = [UInt32](repeating: 0, count: index.terms.count)
             termSlots = [Int32](repeating: 0, count: index.terms.count)
         }
         if mark == UInt32.max {
             mark = 0
-            for index in ruleMarks.indices { ruleMarks[index] = 0 }
             for index in termMarks.indices { termMarks[index] = 0 }
             textTally = TextTally()
         }
@@ -331,8 +327,10 @@ public final class Router {
         for (index, rule) in draft.rules.enumerated() {
             let byRarity = rule.terms.sorted { (ruleFrequency[Int($0)], $0) < (ruleFrequency[Int($1)], $1) }
             draft.postings[Int(byRarity[0])].append(Int32(index))
+            draft.rules[index].filedUnder = [byRarity[0]]
             if byRarity.count >= 3, ruleFrequency[Int(byRarity[1])] <= cap {
                 draft.postings[Int(byRarity[1])].append(Int32(index))
+                draft.rules[index].filedUnder.append(byRarity[1])
             }
         }
     }
@@ -520,21 +518,26 @@ public final class Router {
         swap(&trail, &ruleTrail)
         defer { swap(&trail, &ruleTrail) }
         trail.start()
-        for term in allTerms {
+        for (slot, term) in allTerms.enumerated() {
             for position in index.postingRange(term)
             where RouterIndex.mayMatch(index.postingSignatures[position], question: questionSignature) {
                 let ruleIndex = index.postingRules[position]
-                guard ruleMarks[Int(ruleIndex)] != mark else { continue }
-                ruleMarks[Int(ruleIndex)] = mark
-                let ruleTerms = index.ruleTerms(ruleIndex)
+                let rule = index.rule(at: index.postingRecords[position])
+                // A rule filed under two of the question's terms is scored at the first of them.
+                let other = rule.filedFirst == term ? rule.filedAlso : rule.filedFirst
+                if other >= 0, questionSignature & RouterIndex.signatureBit(other) != 0, termMarks[Int(other)] == mark,
+                    termSlots[Int(other)] < slot
+                {
+                    continue
+                }
+                let ruleTerms = rule.terms
                 guard
                     let score = score(
-                        ruleIndex, terms: ruleTerms, in: index, mark: mark, contentTerms: contentTerms,
-                        sequence: sequence)
+                        rule, in: index, mark: mark, contentTerms: contentTerms, sequence: sequence)
                 else {
                     continue
                 }
-                let topic = index.ruleTopics[Int(ruleIndex)]
+                let topic = rule.topic
                 var present = TermSlots()
                 for position in 0..<ruleTerms.count where termMarks[Int(ruleTerms[position])] == mark {
                     present.insert(Int(termSlots[Int(ruleTerms[position])]))
@@ -542,7 +545,7 @@ public final class Router {
                 // In place: a copy taken out of the dictionary and put back would copy the
                 // topic's term sets at every rule.
                 scores[topic, default: TopicScore()].add(
-                    score, rule: ruleIndex, present: present, specific: index.ruleWeights[Int(ruleIndex)] >= 1,
+                    score, rule: ruleIndex, present: present, specific: rule.weight >= 1,
                     trail: &trail)
             }
         }
@@ -779,12 +782,13 @@ public final class Router {
     }
 
     /// The score of `rule` for a question, or nil when it does not match.
+    @inline(__always)
     private func score(
-        _ rule: Int32, terms: ImageArray<Int32>, in index: RouterIndex, mark: UInt32, contentTerms: [Int32],
-        sequence: [Int32]
+        _ rule: RuleRecord, in index: RouterIndex, mark: UInt32, contentTerms: [Int32], sequence: [Int32]
     ) -> Double? {
-        let weight = index.ruleWeights[Int(rule)]
-        if index.ruleStopOnly[Int(rule)] != 0 {
+        let terms = rule.terms
+        let weight = rule.weight
+        if rule.isStopOnly {
             return isContiguous(terms, in: sequence) ? Double(terms.count) * Self.stopWordWeight * weight * 1.5 : nil
         }
         var matched = 0.0
@@ -841,7 +845,7 @@ public final class Router {
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
         let present = Set(words.compactMap { index.termID($0.term) })
         var result: [(pattern: String, missing: [String], count: Int)] = []
-        for rule in 0..<Int32(index.ruleCount) where index.ruleTopics[Int(rule)] == topicIndex {
+        for rule in 0..<Int32(index.ruleCount) where index.rule(rule).topic == topicIndex {
             let text = index.ruleTexts[Int(rule)]
             // The pattern's own words as written ("expensive"), not their stems ("expens").
             var written: [String: String] = [:]

@@ -15,23 +15,26 @@ package struct RouterIndex: @unchecked Sendable {
     /// more after them: topics, stems, the spelling vocabulary).
     package let byteCount: Int
     /// The size of one element of each slot's table, in slot order.
-    private static let strides = [4, 1, 4, 8, 4, 8, 1, 4, 4, 4, 1, 4, 4, 4, 4, 4, 8, 4, 1, 4, 4, 8]
+    private static let strides = [4, 1, 4, 8, 4, 4, 4, 1, 4, 4, 4, 4, 8, 4, 4, 8, 4, 1, 4, 4]
     /// Every term (stem or concept), hashed: a term's number is its id.
     package let terms: ImageStrings
     /// How informative each term is (by term id).
     package let termWeights: ImageArray<Double>
-    /// Each rule's topic, weight and whether it is made only of stop words.
-    package let ruleTopics: ImageArray<Int32>
-    package let ruleWeights: ImageArray<Double>
-    package let ruleStopOnly: ImageArray<UInt8>
-    /// Rule r's distinct term ids are `ruleTerms[ruleStarts[r]..<ruleStarts[r + 1]]`, in pattern order.
+    /// Rule r's record is `ruleRecords[ruleStarts[r]..<ruleStarts[r + 1]]`: its topic, its
+    /// weight (a `Double`'s bits, low word first), whether it is made only of stop words,
+    /// and its distinct term ids in pattern order (see ``RuleRecord``).
+    ///
+    /// One record holds all that scoring a rule reads, so a rule costs one or two cache lines,
+    /// not one for each of five tables (at 100,000 rules, each of those reads was a miss).
     package let ruleStarts: ImageArray<UInt32>
-    package let ruleTerms: ImageArray<Int32>
+    package let ruleRecords: ImageArray<UInt32>
     /// Each rule's pattern as written.
     package let ruleTexts: ImageStrings
-    /// The rules filed under term t are `postingRules[postingStarts[t]..<postingStarts[t + 1]]`.
+    /// The rules filed under term t are `postingRules[postingStarts[t]..<postingStarts[t + 1]]`;
+    /// beside each, where its record starts in `ruleRecords`.
     package let postingStarts: ImageArray<UInt32>
     package let postingRules: ImageArray<Int32>
+    package let postingRecords: ImageArray<UInt32>
     /// Beside each posting, its rule's signature (see ``signature(of:)``): a question can
     /// pass over a rule it cannot match without reading the rule.
     package let postingSignatures: ImageArray<UInt64>
@@ -53,6 +56,9 @@ package struct RouterIndex: @unchecked Sendable {
         package var text: String
         package var weight: Double
         package var stopOnly: Bool
+        /// The terms whose postings hold the rule: its rarest, and its second rarest when that
+        /// one is filed too (set when the rules are filed).
+        package var filedUnder: [Int32] = []
     }
 
     /// What the compiler gathered, before it is laid out flat.
@@ -81,18 +87,20 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// The number of slots `write` stores, in order.
-    package static let slotCount = 22
+    package static let slotCount = 20
 
     /// Lays out `draft` and the topic ids, returning the slots to store (`slotCount` of them).
     package static func write(_ draft: Draft, topicIDs: [String], to writer: inout ImageWriter) -> [ImageSlot] {
         var slots = ImageStrings.write(draft.terms, hashed: true, to: &writer)
         slots.append(writer.append(draft.termWeights))
-        slots.append(writer.append(draft.rules.map(\.topic)))
-        slots.append(writer.append(draft.rules.map(\.weight)))
-        slots.append(writer.append(draft.rules.map { UInt8($0.stopOnly ? 1 : 0) }))
-        slots += writer.append(lists: draft.rules.map(\.terms))
+        let records = draft.rules.map(RuleRecord.words)
+        slots += writer.append(lists: records)
         slots += ImageStrings.write(draft.rules.map(\.text), hashed: false, to: &writer)
         slots += writer.append(lists: draft.postings)
+        var recordStarts: [UInt32] = [0]
+        for record in records { recordStarts.append(recordStarts[recordStarts.count - 1] + UInt32(record.count)) }
+        slots.append(writer.append(draft.postings.flatMap { $0.map { recordStarts[Int($0)] } }))
+        slots.append(writer.append(draft.postings.flatMap { $0.map { signature(of: draft.rules[Int($0)]) } }))
         slots += writer.append(lists: draft.textPostings.map { $0.map(\.topic) })
         slots.append(writer.append(draft.textPostings.flatMap { $0.map(\.impact) }))
         slots += ImageStrings.write(topicIDs, hashed: true, to: &writer)
@@ -101,7 +109,6 @@ package struct RouterIndex: @unchecked Sendable {
             ranks[topic] = Int32(rank)
         }
         slots.append(writer.append(ranks))
-        slots.append(writer.append(draft.postings.flatMap { $0.map { signature(of: draft.rules[Int($0)]) } }))
         return slots
     }
 
@@ -138,48 +145,55 @@ package struct RouterIndex: @unchecked Sendable {
         guard slots.count == Self.slotCount,
             let terms = ImageStrings(image, Array(slots[0..<3])),
             let termWeights = image.array(slots[3], of: Double.self),
-            let ruleTopics = image.array(slots[4], of: Int32.self),
-            let ruleWeights = image.array(slots[5], of: Double.self),
-            let ruleStopOnly = image.array(slots[6], of: UInt8.self),
-            let ruleStarts = image.array(slots[7], of: UInt32.self),
-            let ruleTerms = image.array(slots[8], of: Int32.self),
-            let ruleTexts = ImageStrings(image, Array(slots[9..<12])),
-            let postingStarts = image.array(slots[12], of: UInt32.self),
-            let postingRules = image.array(slots[13], of: Int32.self),
-            let textStarts = image.array(slots[14], of: UInt32.self),
-            let textTopics = image.array(slots[15], of: Int32.self),
-            let textImpacts = image.array(slots[16], of: Double.self),
-            let topics = ImageStrings(image, Array(slots[17..<20])),
-            let topicRanks = image.array(slots[20], of: Int32.self), topicRanks.count == topics.count,
-            let postingSignatures = image.array(slots[21], of: UInt64.self),
-            postingSignatures.count == postingRules.count
+            let ruleStarts = image.array(slots[4], of: UInt32.self),
+            let ruleRecords = image.array(slots[5], of: UInt32.self),
+            let ruleTexts = ImageStrings(image, Array(slots[6..<9])),
+            let postingStarts = image.array(slots[9], of: UInt32.self),
+            let postingRules = image.array(slots[10], of: Int32.self),
+            let postingRecords = image.array(slots[11], of: UInt32.self),
+            let postingSignatures = image.array(slots[12], of: UInt64.self),
+            let textStarts = image.array(slots[13], of: UInt32.self),
+            let textTopics = image.array(slots[14], of: Int32.self),
+            let textImpacts = image.array(slots[15], of: Double.self),
+            let topics = ImageStrings(image, Array(slots[16..<19])),
+            let topicRanks = image.array(slots[19], of: Int32.self), topicRanks.count == topics.count
         else { return nil }
         let termCount = terms.count
-        let ruleCount = ruleTopics.count
+        let ruleCount = ruleTexts.count
         let topicCount = Int32(topics.count)
-        guard termWeights.count == termCount, ruleWeights.count == ruleCount, ruleStopOnly.count == ruleCount,
-            ruleTexts.count == ruleCount, areListBounds(ruleStarts, count: ruleCount, over: ruleTerms.count),
+        guard termWeights.count == termCount, areListBounds(ruleStarts, count: ruleCount, over: ruleRecords.count),
             areListBounds(postingStarts, count: termCount, over: postingRules.count),
+            postingRecords.count == postingRules.count, postingSignatures.count == postingRules.count,
             areListBounds(textStarts, count: termCount, over: textTopics.count), textImpacts.count == textTopics.count,
-            Self.isEach(of: ruleTopics, below: topicCount), Self.isEach(of: ruleTerms, below: Int32(termCount)),
             Self.isEach(of: postingRules, below: Int32(ruleCount)), Self.isEach(of: textTopics, below: topicCount)
         else { return nil }
-        // Every rule has a term: the scorer reads its first.
-        let bounds = ruleStarts
-        for rule in 0..<ruleCount where bounds[rule] == bounds[rule + 1] { return nil }
+        // Every record is whole (a topic, a term at least, every id inside its table), and
+        // every posting points at the record of its own rule.
+        for rule in 0..<ruleCount {
+            let start = Int(ruleStarts[rule])
+            guard
+                RuleRecord.isWhole(
+                    UnsafeBufferPointer(rebasing: ruleRecords[start..<Int(ruleStarts[rule + 1])]),
+                    topicCount: topicCount,
+                    termCount: Int32(termCount))
+            else { return nil }
+        }
+        var pointed = true
+        for position in 0..<postingRules.count {
+            pointed = pointed && postingRecords[position] == ruleStarts[Int(postingRules[position])]
+        }
+        guard pointed else { return nil }
         self.image = image
         self.slots = slots
         byteCount = zip(slots, Self.strides).map { $0.offset + $0.count * $1 }.max() ?? 0
         self.terms = terms
         self.termWeights = termWeights
-        self.ruleTopics = ruleTopics
-        self.ruleWeights = ruleWeights
-        self.ruleStopOnly = ruleStopOnly
         self.ruleStarts = ruleStarts
-        self.ruleTerms = ruleTerms
+        self.ruleRecords = ruleRecords
         self.ruleTexts = ruleTexts
         self.postingStarts = postingStarts
         self.postingRules = postingRules
+        self.postingRecords = postingRecords
         self.postingSignatures = postingSignatures
         self.textStarts = textStarts
         self.textTopics = textTopics
@@ -207,17 +221,23 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// The number of rules.
-    package var ruleCount: Int { ruleTopics.count }
+    package var ruleCount: Int { ruleStarts.count - 1 }
 
     /// The id of `term`, if the knowledge base uses it.
     @inline(__always)
     package func termID(_ term: String) -> Int32? { terms.index(of: term) }
 
+    /// Rule `rule`'s record.
+    @inline(__always)
+    package func rule(_ rule: Int32) -> RuleRecord { RuleRecord(ruleRecords, at: Int(ruleStarts[Int(rule)])) }
+
+    /// The record that starts at `offset` in `ruleRecords` (as `postingRecords` gives it).
+    @inline(__always)
+    package func rule(at offset: UInt32) -> RuleRecord { RuleRecord(ruleRecords, at: Int(offset)) }
+
     /// The term ids of rule `rule`.
     @inline(__always)
-    package func ruleTerms(_ rule: Int32) -> ImageArray<Int32> {
-        UnsafeBufferPointer(rebasing: ruleTerms[Int(ruleStarts[Int(rule)])..<Int(ruleStarts[Int(rule) + 1])])
-    }
+    package func ruleTerms(_ rule: Int32) -> ImageArray<Int32> { self.rule(rule).terms }
 
     /// The rules filed under `term`.
     @inline(__always)
@@ -235,5 +255,63 @@ package struct RouterIndex: @unchecked Sendable {
     @inline(__always)
     package func textRange(_ term: Int32) -> Range<Int> {
         Int(textStarts[Int(term)])..<Int(textStarts[Int(term) + 1])
+    }
+}
+
+/// One rule as the router scores it, read in place from ``RouterIndex/ruleRecords``.
+///
+/// Its words: the topic number; the flags (bit 0: made only of stop words) with the term
+/// count above them; the weight's `Double` bits, low word first; the two terms it is filed
+/// under (the second `UInt32.max` when it is filed once); then the term ids.
+package struct RuleRecord {
+    /// How many words come before the terms.
+    static let headerCount = 6
+    /// The rule's topic number.
+    package let topic: Int32
+    /// The rule's weight (1 for a full-weight pattern).
+    package let weight: Double
+    /// Whether the pattern is made only of stop words.
+    package let isStopOnly: Bool
+    /// The rule's distinct term ids, in pattern order.
+    package let terms: ImageArray<Int32>
+    /// The terms whose postings hold the rule; `filedAlso` is -1 when only one does.
+    package let filedFirst: Int32
+    package let filedAlso: Int32
+
+    @inline(__always)
+    init(_ words: ImageArray<UInt32>, at start: Int) {
+        topic = Int32(bitPattern: words[start])
+        let flags = words[start + 1]
+        isStopOnly = flags & 1 != 0
+        weight = Double(bitPattern: UInt64(words[start + 2]) | UInt64(words[start + 3]) << 32)
+        filedFirst = Int32(bitPattern: words[start + 4])
+        filedAlso = Int32(bitPattern: words[start + 5])
+        let first = start + Self.headerCount
+        let raw = UnsafeBufferPointer(rebasing: words[first..<(first + Int(flags >> 1))])
+        terms = UnsafeRawBufferPointer(raw).assumingMemoryBound(to: Int32.self)
+    }
+
+    /// The words of `rule`'s record.
+    static func words(_ rule: RouterIndex.DraftRule) -> [UInt32] {
+        let bits = rule.weight.bitPattern
+        return [
+            UInt32(bitPattern: rule.topic), UInt32(rule.terms.count) << 1 | (rule.stopOnly ? 1 : 0),
+            UInt32(truncatingIfNeeded: bits), UInt32(truncatingIfNeeded: bits >> 32),
+            UInt32(bitPattern: rule.filedUnder.first ?? -1),
+            UInt32(bitPattern: rule.filedUnder.dropFirst().first ?? -1),
+        ] + rule.terms.map { UInt32(bitPattern: $0) }
+    }
+
+    /// Whether `words` is one whole record: a topic below `topicCount`, as many terms as its
+    /// flags say (one at least: the scorer reads the first), each below `termCount`, and the
+    /// terms it is filed under below `termCount` too (the second may be none).
+    static func isWhole(_ words: ImageArray<UInt32>, topicCount: Int32, termCount: Int32) -> Bool {
+        let limit = UInt32(bitPattern: termCount)
+        guard words.count > headerCount, UInt32(bitPattern: topicCount) > words[0],
+            Int(words[1] >> 1) == words.count - headerCount, words[4] < limit, words[5] < limit || words[5] == .max
+        else { return false }
+        var inside = true
+        for position in headerCount..<words.count { inside = inside && words[position] < limit }
+        return inside
     }
 }

@@ -54,9 +54,11 @@ struct ImageBytesTests {
         let mobile = draft.termID("mobil", isStop: false)
         draft.termWeights = [1, 2]
         draft.rules = [
-            RouterIndex.DraftRule(topic: 0, terms: [budget], text: "budget", weight: 1, stopOnly: false),
             RouterIndex.DraftRule(
-                topic: 1, terms: [mobile, budget], text: "mobile budget", weight: 1, stopOnly: false),
+                topic: 0, terms: [budget], text: "budget", weight: 1, stopOnly: false, filedUnder: [budget]),
+            RouterIndex.DraftRule(
+                topic: 1, terms: [mobile, budget], text: "mobile budget", weight: 0.5, stopOnly: false,
+                filedUnder: [mobile]),
         ]
         draft.postings = [[0], [1]]
         draft.textPostings = [[(topic: 1, impact: 0.5)], []]
@@ -66,16 +68,21 @@ struct ImageBytesTests {
         let index = try #require(RouterIndex(image, slots))
         #expect(index.termID("mobil") == mobile)
         #expect(Array(index.ruleTerms(1)) == [mobile, budget])
+        #expect(index.rule(1).topic == 1 && index.rule(1).weight == 0.5 && !index.rule(1).isStopOnly)
+        #expect(index.rule(1).filedFirst == mobile && index.rule(1).filedAlso == -1)
         #expect(Array(index.postings(budget)) == [0])
         #expect(index.ruleTexts[1] == "mobile budget")
         #expect(index.topics.index(of: "mobile-ownership") == 1)
         #expect(index.textRange(budget).map { index.textTopics[$0] } == [1])
-        // Each table, damaged to point outside what it indexes, is refused.
-        for (slot, value) in [(4, Int32(2)), (8, Int32(7)), (13, Int32(5)), (15, Int32(-1))] {
+        // Each table, damaged to point outside what it indexes, is refused: a record's topic,
+        // first term and filing term, a posting's rule and record, a retrieval posting's topic.
+        let damages: [(slot: Int, element: Int, value: Int32)] = [
+            (5, 0, 2), (5, 6, 7), (5, 4, 9), (5, 1, 4), (10, 0, 5), (11, 0, 3), (14, 0, -1),
+        ]
+        for (slot, element, value) in damages {
             var bytes = writer.bytes
-            withUnsafeBytes(of: value.littleEndian) {
-                bytes.replaceSubrange(slots[slot].offset..<(slots[slot].offset + 4), with: $0)
-            }
+            let offset = slots[slot].offset + 4 * element
+            withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + 4), with: $0) }
             #expect(RouterIndex(ImageView(ImageStorage(copying: bytes)), slots) == nil, "slot \(slot)")
         }
         #expect(RouterIndex(image, Array(slots.dropLast())) == nil)
