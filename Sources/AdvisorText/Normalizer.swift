@@ -36,13 +36,39 @@ public final class Normalizer {
     private let stemmer = Stemmer()
     private var stemCache: [String: String] = [:]
     package var phrases: [String: [ConceptPhrase]] = [:]
-    package var knownStems: Set<String> = []
+    package var knownStems: Set<String> = [] { didSet { forgetReadings() } }
     /// More known stems, as laid out in a compiled cache (hashed, used in place).
-    package var storedStems: ImageStrings?
-    package var speller = SpellCorrector()
+    package var storedStems: ImageStrings? { didSet { forgetReadings() } }
+    package var speller = SpellCorrector() { didSet { forgetReadings() } }
     private var corrections: [String: Correction?] = [:]
+    /// How each word of a question was read (stop word, correction, stem), remembered: a word
+    /// seen before costs one lookup instead of six (a bounded cache, emptied when the
+    /// vocabulary changes).
+    private var readings: [String: Reading] = [:]
     /// Real words that are never corrected as typos ("night" is not "fight"), if any.
-    public var dictionary: WordList?
+    public var dictionary: WordList? { didSet { forgetReadings() } }
+
+    /// How a word of a question (not a name) is read.
+    private struct Reading {
+        var isStopWord: Bool
+        var correction: Correction?
+        var stem: String
+    }
+
+    private func forgetReadings() {
+        if !readings.isEmpty { readings.removeAll() }
+    }
+
+    /// How `word`, typed in a question and not a name, is read: remembered after the first time.
+    private func reading(of word: String) -> Reading {
+        if let known = readings[word] { return known }
+        let isStopWord = StopWords.english.contains(word)
+        let correction = isStopWord || isKnown(word) ? nil : cachedCorrection(for: word)
+        let reading = Reading(isStopWord: isStopWord, correction: correction, stem: stem(correction?.word ?? word))
+        if readings.count > 50_000 { readings.removeAll(keepingCapacity: true) }
+        readings[word] = reading
+        return reading
+    }
     /// The prefix that marks a concept term.
     public static let conceptPrefix = "@"
 
@@ -70,6 +96,7 @@ public final class Normalizer {
     /// Adds the words of `text` to the vocabulary that typos are corrected against.
     public func learnVocabulary(from text: String) {
         corrections.removeAll()
+        forgetReadings()
         // Words with digits (ids, figures) are no words to correct a typo into.
         for token in Tokenizer.tokenize(text)
         where !StopWords.english.contains(token.text) && !token.text.contains(where: \.isNumber) {
@@ -113,20 +140,18 @@ public final class Normalizer {
         var stems: [String] = []
         surfaces.reserveCapacity(tokens.count)
         for (position, token) in tokens.enumerated() {
-            var word = token.text
-            var correction: String?
+            surfaces.append(token.text)
             // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
             let isName = position > 0 && token.startsUppercase && !token.isCapitalized
-            if correctTypos, !isName, !StopWords.english.contains(word), !isKnown(word),
-                let fixed = cachedCorrection(for: word)
-            {
-                correction = fixed.word
-                if fixed.isGuess { guesses.insert(position) }
-                word = fixed.word
+            guard correctTypos, !isName else {
+                corrections.append(nil)
+                stems.append(stem(token.text))
+                continue
             }
-            surfaces.append(token.text)
-            corrections.append(correction)
-            stems.append(stem(word))
+            let reading = reading(of: token.text)
+            corrections.append(reading.correction?.word)
+            if reading.correction?.isGuess == true { guesses.insert(position) }
+            stems.append(reading.stem)
         }
 
         var words: [NormalizedWord] = []

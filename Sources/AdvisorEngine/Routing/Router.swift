@@ -122,7 +122,18 @@ public final class Router {
     /// dictionary and the vocabulary typos are corrected against.
     public let normalizer: Normalizer
     /// The terms, rules, both inverted indexes and the topic ids, flat.
-    package var index: RouterIndex
+    package var index: RouterIndex {
+        didSet {
+            termIDCache.removeAll()
+            topicIDCache.removeAll()
+        }
+    }
+    /// Term ids (-1: not a term of the knowledge base) and topic ids already looked up in the
+    /// index, remembered: a word seen before costs no probe of the mapped tables (bounded).
+    private var termIDCache: [String: Int32] = [:]
+    private var topicIDCache: [Int32: String] = [:]
+    /// How many entries each of those caches keeps before it starts again.
+    private static let lookupCacheLimit = 20_000
     /// Glossary words and aliases as term sequences, filed under their first term.
     package var glossaryByFirstTerm: [String: [(terms: [String], topic: Int32)]] = [:]
     /// For each glossary topic, the term ids of its word and aliases.
@@ -242,7 +253,22 @@ public final class Router {
 
     /// The id of topic number `topic`.
     @inline(__always)
-    private func topicID(_ topic: Int32) -> String { index.topics[Int(topic)] }
+    private func topicID(_ topic: Int32) -> String {
+        if let known = topicIDCache[topic] { return known }
+        let id = index.topics[Int(topic)]
+        if topicIDCache.count >= Self.lookupCacheLimit { topicIDCache.removeAll(keepingCapacity: true) }
+        topicIDCache[topic] = id
+        return id
+    }
+
+    /// The id of `term` in the index (remembered), if the knowledge base uses it.
+    private func cachedTermID(_ term: String) -> Int32? {
+        if let known = termIDCache[term] { return known >= 0 ? known : nil }
+        let id = index.termID(term)
+        if termIDCache.count >= Self.lookupCacheLimit { termIDCache.removeAll(keepingCapacity: true) }
+        termIDCache[term] = id ?? -1
+        return id
+    }
 
     private func compile(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
         // Typos are corrected against every word the knowledge base writes (samples
@@ -488,7 +514,7 @@ public final class Router {
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
         for word in words {
-            let id = index.termID(word.term)
+            let id = cachedTermID(word.term)
             if let id, termMarks[Int(id)] != mark {
                 termMarks[Int(id)] = mark  // the question holds this term
                 termSlots[Int(id)] = Int32(allTerms.count)

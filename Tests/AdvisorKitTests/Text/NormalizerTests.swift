@@ -120,4 +120,22 @@ struct NormalizerTests {
     func empty(text: String) {
         #expect(normalizer().normalize(text, correctTypos: true).isEmpty)
     }
+
+    @Test("a word read once is read the same again, until the vocabulary changes")
+    func rememberedReadings() {
+        let normalizer = normalizer()
+        let first = normalizer.normalize("the plaftorm roadmapz", correctTypos: true)
+        #expect(first.map(\.correction) == [nil, "platform", "roadmap"])
+        let again = normalizer.normalize("the plaftorm roadmapz", correctTypos: true)
+        #expect(again.map(\.correction) == first.map(\.correction) && again.map(\.term) == first.map(\.term))
+        #expect(again.map(\.isStopWord) == [true, false, false])
+        // Once "roadmapz" is a word of the knowledge base, it is no longer a typo.
+        normalizer.learnVocabulary(from: "roadmapz")
+        #expect(
+            normalizer.normalize("the plaftorm roadmapz", correctTypos: true).map(\.correction) == [
+                nil, "platform", nil,
+            ])
+        // A name inside a sentence is not corrected, however the same word was read before.
+        #expect(normalizer.normalize("ask Plaftorm", correctTypos: true).map(\.correction) == [nil, nil])
+    }
 }
