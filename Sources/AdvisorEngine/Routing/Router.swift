@@ -587,8 +587,11 @@ public final class Router {
         let mentioned = Set(mentions)
         let framedTopics = Set(frames.flatMap(\.topics)).intersection(mentioned)
         let framingSlots = slots(of: framingTermIDs, mark: mark)
-        for (topic, entry) in scores where glossaryTerms[topic] != nil && !framedTopics.contains(topic) {
-            var own = slots(of: glossaryTerms[topic] ?? [], mark: mark)
+        // Over the glossary topics, not the scores: a question can reach a hundred topics (and
+        // a change to `scores` while iterating it would copy the dictionary).
+        for (topic, glossary) in glossaryTerms where !framedTopics.contains(topic) {
+            guard let entry = scores[topic] else { continue }
+            var own = slots(of: glossary, mark: mark)
             own.formUnion(entry.terms)
             let elsewhere = scores.contains { other, otherEntry in
                 other != topic && !otherEntry.specificTerms.subtracting(own).subtracting(framingSlots).isEmpty
