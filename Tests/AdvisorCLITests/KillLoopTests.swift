@@ -6,23 +6,6 @@ import Testing
     import Glibc
 #endif
 
-/// A small deterministic generator (SplitMix64): the same kill plan on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// SIGKILL at random moments, and many sessions at once (issue 6: crash safety, concurrency).
 @Suite("kill loop and concurrency", .serialized)
 struct KillLoopTests {
@@ -67,7 +50,7 @@ struct KillLoopTests {
     @Test("25 sessions SIGKILLed at random moments keep every answered turn, readable by show")
     func killLoop() async throws {
         let sandbox = try Sandbox()
-        var generator = SeededGenerator(seed: 0x5EED_0006)
+        var generator = SplitMix64(seed: 0x5EED_0006)
         let started = ContinuousClock.now
         for iteration in 0..<25 {
             let reads = Int.random(in: 0...30, using: &generator)

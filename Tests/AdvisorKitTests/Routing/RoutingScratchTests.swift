@@ -1,3 +1,4 @@
+import AdvisorTestSupport
 import Testing
 
 @testable import AdvisorEngine
@@ -8,21 +9,9 @@ import Testing
 /// top-five pick: each must give what the plain computation gives.
 @Suite("Routing shortcuts")
 struct RoutingScratchTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be rerun.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("a signature never passes over a rule that can match, and passes over most that cannot")
     func signaturesAreSafe() {
-        var random = Generator(state: 7)
+        var random = SplitMix64(seed: 7)
         var cannot = 0
         var passedOver = 0
         for _ in 0..<20_000 {
@@ -105,7 +94,7 @@ struct RoutingScratchTests {
 
     @Test("the retrieval tally sums like a dictionary, across questions and colliding topics")
     func textTally() {
-        var random = Generator(state: 11)
+        var random = SplitMix64(seed: 11)
         var tally = TextTally()
         for mark in UInt32(1)...UInt32(50) {
             let postings = (0..<Int.random(in: 0..<300, using: &random)).map { _ in
