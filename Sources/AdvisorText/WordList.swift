@@ -5,9 +5,9 @@ import Foundation
 /// bisection over its lines: the advisor's dictionary of real words that are not typos.
 public final class WordList {
     private let path: String?
+    /// The file's bytes, once read (searched where they lie: no copy).
     private var contents: Data?
-    private var data: [UInt8]?
-    private var lineStarts: [Int] = []
+    private var isLoaded = false
 
     /// Makes a list over the file at `path`, which is not read until a word is looked up.
     public init(path: String) {
@@ -22,50 +22,59 @@ public final class WordList {
 
     /// Whether the file lists `word`, given in lower case.
     ///
-    /// False when the file cannot be read.
+    /// False when the file cannot be read. The lines are bisected where they lie in the file's
+    /// bytes, with no index of where each starts: a one-shot question with an unknown word
+    /// costs a read of the file and a few dozen comparisons, not a pass over its 63,000 lines.
     public func contains(_ word: String) -> Bool {
         load()
-        guard let data, !lineStarts.isEmpty else { return false }
+        guard let contents, !word.isEmpty else { return false }
         let needle = Array(word.utf8)
-        var low = 0
-        var high = lineStarts.count - 1
-        while low <= high {
-            let mid = (low + high) / 2
-            let order = compare(needle, lineAt: mid, in: data)
-            if order == 0 { return true }
-            if order < 0 { high = mid - 1 } else { low = mid + 1 }
+        return contents.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // The word, if listed, is a line that starts in low..<high.
+            var low = 0
+            var high = bytes.count
+            while low < high {
+                let middle = (low + high) / 2
+                var start = middle
+                while start > low, bytes[start - 1] != 0x0A { start -= 1 }
+                // Comment lines are not in the order: compare with the next line that is a word.
+                var line = start
+                while line < high, bytes[line] == UInt8(ascii: "#") { line = Self.end(ofLineAt: line, in: bytes) + 1 }
+                guard line < high else {
+                    high = start
+                    continue
+                }
+                let end = Self.end(ofLineAt: line, in: bytes)
+                let order = Self.compare(needle, bytes[line..<end])
+                if order == 0 { return true }
+                if order < 0 { high = start } else { low = end + 1 }
+            }
+            return false
         }
-        return false
     }
 
     private func load() {
-        guard data == nil else { return }
-        let bytes: [UInt8]
-        if let contents {
-            bytes = [UInt8](contents)
-            self.contents = nil
-        } else {
-            bytes = path.flatMap { try? BoundedFile.read($0, limit: 32 << 20) }.map { [UInt8]($0) } ?? []
-        }
-        var starts: [Int] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            if index > start, bytes[start] != UInt8(ascii: "#") { starts.append(start) }
-            start = index + 1
-        }
-        if start < bytes.count, bytes[start] != UInt8(ascii: "#") { starts.append(start) }
-        lineStarts = starts
-        data = bytes
+        guard !isLoaded else { return }
+        isLoaded = true
+        if contents == nil, let path { contents = try? BoundedFile.read(path, limit: 32 << 20) }
     }
 
-    /// Byte-wise comparison of `needle` with line `index`: negative, zero or positive.
-    private func compare(_ needle: [UInt8], lineAt index: Int, in data: [UInt8]) -> Int {
-        var position = lineStarts[index]
+    /// Where the line that starts at `start` ends: its newline, or the end of the bytes.
+    private static func end(ofLineAt start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var end = start
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        return end
+    }
+
+    /// Byte-wise comparison of `needle` with `line`: negative, zero or positive.
+    private static func compare(_ needle: [UInt8], _ line: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
+        var position = line.startIndex
         for byte in needle {
-            guard position < data.count, data[position] != 0x0A else { return 1 }
-            if byte != data[position] { return Int(byte) - Int(data[position]) }
+            guard position < line.endIndex else { return 1 }
+            if byte != line[position] { return Int(byte) - Int(line[position]) }
             position += 1
         }
-        return position < data.count && data[position] != 0x0A ? -1 : 0
+        return position < line.endIndex ? -1 : 0
     }
 }

@@ -23,6 +23,40 @@ struct WordListTests {
         }
     }
 
+    @Test("bisection finds what a set finds, with comments, empty and long lines anywhere")
+    func bisectionMatchesASet() throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        var random = SplitMix64(seed: 3)
+        let letters = Array("abcdez")
+        for round in 0..<30 {
+            var words = Set<String>()
+            for _ in 0..<Int.random(in: 0...60, using: &random) {
+                words.insert(
+                    String(
+                        (0..<Int.random(in: 1...6, using: &random)).map { _ in letters.randomElement(using: &random)! })
+                )
+            }
+            var lines = words.sorted()
+            // Comments anywhere (they are not in the order), and a long word.
+            for _ in 0..<Int.random(in: 0...4, using: &random) {
+                lines.insert("# note \(round) zzz", at: Int.random(in: 0...lines.count, using: &random))
+            }
+            let path = try temp.write(
+                "dictionary-\(round).txt", lines.joined(separator: "\n") + (round % 2 == 0 ? "\n" : ""))
+            let list = WordList(path: path)
+            var probes = Set(words)
+            for _ in 0..<80 {
+                probes.insert(
+                    String(
+                        (0..<Int.random(in: 1...7, using: &random)).map { _ in letters.randomElement(using: &random)! })
+                )
+            }
+            for probe in probes { #expect(list.contains(probe) == words.contains(probe), "\(probe) in round \(round)") }
+            #expect(!list.contains("# note \(round) zzz") && !list.contains(""))
+        }
+    }
+
     @Test("a missing file lists nothing")
     func missing() {
         #expect(!WordList(path: "/nonexistent/dictionary-\(UUID().uuidString).txt").contains("word"))
