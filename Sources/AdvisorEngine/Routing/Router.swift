@@ -547,7 +547,6 @@ public final class Router {
         for (slot, term) in allTerms.enumerated() {
             for position in index.postingRange(term)
             where RouterIndex.mayMatch(index.postingSignatures[position], question: questionSignature) {
-                let ruleIndex = index.postingRules[position]
                 let rule = index.rule(at: index.postingRecords[position])
                 // A rule filed under two of the question's terms is scored at the first of them.
                 let other = rule.filedFirst == term ? rule.filedAlso : rule.filedFirst
@@ -571,7 +570,7 @@ public final class Router {
                 // In place: a copy taken out of the dictionary and put back would copy the
                 // topic's term sets at every rule.
                 scores[topic, default: TopicScore()].add(
-                    score, rule: ruleIndex, present: present, specific: rule.weight >= 1,
+                    score, rule: rule.number, present: present, specific: rule.weight >= 1,
                     trail: &trail)
             }
         }
@@ -716,7 +715,7 @@ public final class Router {
         // the question was typed as the knowledge base knows it. A greeting misread costs
         // nothing: "thnaks" is still thanked.
         if !routing.corrections.isEmpty, TopicKind.isAdvice(topicID(best.topic)),
-            let discount = guessDiscount(words: words, explained: explained, index: index)
+            let discount = guessDiscount(words: words, ids: sequence, explained: explained)
         {
             confidence *= discount
             routing.restsOnCorrections = true
@@ -737,7 +736,7 @@ public final class Router {
         if routing.confidence >= Self.answerThreshold {
             routing.topic = topicID(best.topic)
             routing.alsoRelevant = alsoRelevant(
-                ranked.dropFirst().first, best: best, words: words, index: index, allTerms: allTerms)
+                ranked.dropFirst().first, best: best, words: words, ids: sequence, allTerms: allTerms)
         }
         return routing
     }
@@ -752,11 +751,12 @@ public final class Router {
     /// What the confidence is multiplied by when the winner's `explained` terms rest only on
     /// corrections that are guesses (see `guessDiscount`, `blindGuessDiscount`); nil when the
     /// asker's own words, or one clean correction, carry the match.
-    private func guessDiscount(words: [NormalizedWord], explained: Set<Int32>, index: RouterIndex) -> Double? {
+    ///
+    /// `ids` are the words' term ids (-1: not a term), as the question's sequence holds them.
+    private func guessDiscount(words: [NormalizedWord], ids: [Int32], explained: Set<Int32>) -> Double? {
         var typed: [Int32] = []
         var corrected: [Int32] = []
-        for word in words where !word.isStopWord {
-            guard let id = index.termID(word.term) else { continue }
+        for (word, id) in zip(words, ids) where !word.isStopWord && id >= 0 {
             if word.correction == nil { typed.append(id) } else { corrected.append(id) }
         }
         if typed.contains(where: { explained.contains($0) && !framingTermIDs.contains($0) }) { return nil }
@@ -771,7 +771,7 @@ public final class Router {
     private func alsoRelevant(
         _ second: (topic: Int32, score: Double, entry: TopicScore)?,
         best: (topic: Int32, score: Double, entry: TopicScore),
-        words: [NormalizedWord], index: RouterIndex, allTerms: [Int32]
+        words: [NormalizedWord], ids: [Int32], allTerms: [Int32]
     ) -> Routing.AlsoCandidate? {
         guard let second, second.score >= best.score * Self.alsoShare, glossaryTerms[second.topic] == nil else {
             return nil
@@ -780,8 +780,7 @@ public final class Router {
             .subtracting(framingTermIDs)
         guard !own.isEmpty else { return nil }
         var explains: [String] = []
-        for word in words {
-            guard let id = index.termID(word.term), own.contains(id) else { continue }
+        for (word, id) in zip(words, ids) where own.contains(id) {
             let text = word.correction ?? word.surface
             if !explains.contains(text) { explains.append(text) }
         }

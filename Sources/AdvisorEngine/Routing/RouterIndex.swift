@@ -15,7 +15,7 @@ package struct RouterIndex: @unchecked Sendable {
     /// more after them: topics, stems, the spelling vocabulary).
     package let byteCount: Int
     /// The size of one element of each slot's table, in slot order.
-    private static let strides = [4, 1, 4, 8, 4, 4, 4, 1, 4, 4, 4, 4, 8, 4, 4, 8, 4, 1, 4, 4]
+    private static let strides = [4, 1, 4, 8, 4, 4, 4, 1, 4, 4, 4, 8, 4, 4, 8, 4, 1, 4, 4]
     /// Every term (stem or concept), hashed: a term's number is its id.
     package let terms: ImageStrings
     /// How informative each term is (by term id).
@@ -30,10 +30,9 @@ package struct RouterIndex: @unchecked Sendable {
     package let ruleRecords: ImageArray<UInt32>
     /// Each rule's pattern as written.
     package let ruleTexts: ImageStrings
-    /// The rules filed under term t are `postingRules[postingStarts[t]..<postingStarts[t + 1]]`;
-    /// beside each, where its record starts in `ruleRecords`.
+    /// The rules filed under term t, as where each one's record starts in `ruleRecords`, are
+    /// `postingRecords[postingStarts[t]..<postingStarts[t + 1]]`.
     package let postingStarts: ImageArray<UInt32>
-    package let postingRules: ImageArray<Int32>
     package let postingRecords: ImageArray<UInt32>
     /// Beside each posting, its rule's signature (see ``signature(of:)``): a question can
     /// pass over a rule it cannot match without reading the rule.
@@ -87,19 +86,18 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// The number of slots `write` stores, in order.
-    package static let slotCount = 20
+    package static let slotCount = 19
 
     /// Lays out `draft` and the topic ids, returning the slots to store (`slotCount` of them).
     package static func write(_ draft: Draft, topicIDs: [String], to writer: inout ImageWriter) -> [ImageSlot] {
         var slots = ImageStrings.write(draft.terms, hashed: true, to: &writer)
         slots.append(writer.append(draft.termWeights))
-        let records = draft.rules.map(RuleRecord.words)
+        let records = draft.rules.enumerated().map { RuleRecord.words($1, number: Int32($0)) }
         slots += writer.append(lists: records)
         slots += ImageStrings.write(draft.rules.map(\.text), hashed: false, to: &writer)
-        slots += writer.append(lists: draft.postings)
         var recordStarts: [UInt32] = [0]
         for record in records { recordStarts.append(recordStarts[recordStarts.count - 1] + UInt32(record.count)) }
-        slots.append(writer.append(draft.postings.flatMap { $0.map { recordStarts[Int($0)] } }))
+        slots += writer.append(lists: draft.postings.map { $0.map { recordStarts[Int($0)] } })
         slots.append(writer.append(draft.postings.flatMap { $0.map { signature(of: draft.rules[Int($0)]) } }))
         slots += writer.append(lists: draft.textPostings.map { $0.map(\.topic) })
         slots.append(writer.append(draft.textPostings.flatMap { $0.map(\.impact) }))
@@ -149,38 +147,37 @@ package struct RouterIndex: @unchecked Sendable {
             let ruleRecords = image.array(slots[5], of: UInt32.self),
             let ruleTexts = ImageStrings(image, Array(slots[6..<9])),
             let postingStarts = image.array(slots[9], of: UInt32.self),
-            let postingRules = image.array(slots[10], of: Int32.self),
-            let postingRecords = image.array(slots[11], of: UInt32.self),
-            let postingSignatures = image.array(slots[12], of: UInt64.self),
-            let textStarts = image.array(slots[13], of: UInt32.self),
-            let textTopics = image.array(slots[14], of: Int32.self),
-            let textImpacts = image.array(slots[15], of: Double.self),
-            let topics = ImageStrings(image, Array(slots[16..<19])),
-            let topicRanks = image.array(slots[19], of: Int32.self), topicRanks.count == topics.count
+            let postingRecords = image.array(slots[10], of: UInt32.self),
+            let postingSignatures = image.array(slots[11], of: UInt64.self),
+            let textStarts = image.array(slots[12], of: UInt32.self),
+            let textTopics = image.array(slots[13], of: Int32.self),
+            let textImpacts = image.array(slots[14], of: Double.self),
+            let topics = ImageStrings(image, Array(slots[15..<18])),
+            let topicRanks = image.array(slots[18], of: Int32.self), topicRanks.count == topics.count
         else { return nil }
         let termCount = terms.count
         let ruleCount = ruleTexts.count
         let topicCount = Int32(topics.count)
         guard termWeights.count == termCount, areListBounds(ruleStarts, count: ruleCount, over: ruleRecords.count),
-            areListBounds(postingStarts, count: termCount, over: postingRules.count),
-            postingRecords.count == postingRules.count, postingSignatures.count == postingRules.count,
+            areListBounds(postingStarts, count: termCount, over: postingRecords.count),
+            postingSignatures.count == postingRecords.count,
             areListBounds(textStarts, count: termCount, over: textTopics.count), textImpacts.count == textTopics.count,
-            Self.isEach(of: postingRules, below: Int32(ruleCount)), Self.isEach(of: textTopics, below: topicCount)
+            Self.isEach(of: textTopics, below: topicCount)
         else { return nil }
-        // Every record is whole (a topic, a term at least, every id inside its table), and
-        // every posting points at the record of its own rule.
+        // Every record is whole (its own rule's number, a topic, a term at least, every id
+        // inside its table), and every posting points at the start of a record.
         for rule in 0..<ruleCount {
             let start = Int(ruleStarts[rule])
             guard
                 RuleRecord.isWhole(
                     UnsafeBufferPointer(rebasing: ruleRecords[start..<Int(ruleStarts[rule + 1])]),
-                    topicCount: topicCount,
-                    termCount: Int32(termCount))
+                    number: Int32(rule), topicCount: topicCount, termCount: Int32(termCount))
             else { return nil }
         }
         var pointed = true
-        for position in 0..<postingRules.count {
-            pointed = pointed && postingRecords[position] == ruleStarts[Int(postingRules[position])]
+        for offset in postingRecords {
+            let rule = Int(offset) < ruleRecords.count ? Int(ruleRecords[Int(offset)]) : ruleCount
+            pointed = pointed && rule < ruleCount && ruleStarts[rule] == offset
         }
         guard pointed else { return nil }
         self.image = image
@@ -192,7 +189,6 @@ package struct RouterIndex: @unchecked Sendable {
         self.ruleRecords = ruleRecords
         self.ruleTexts = ruleTexts
         self.postingStarts = postingStarts
-        self.postingRules = postingRules
         self.postingRecords = postingRecords
         self.postingSignatures = postingSignatures
         self.textStarts = textStarts
@@ -239,13 +235,10 @@ package struct RouterIndex: @unchecked Sendable {
     @inline(__always)
     package func ruleTerms(_ rule: Int32) -> ImageArray<Int32> { self.rule(rule).terms }
 
-    /// The rules filed under `term`.
-    @inline(__always)
-    package func postings(_ term: Int32) -> ImageArray<Int32> {
-        UnsafeBufferPointer(rebasing: postingRules[postingRange(term)])
-    }
+    /// The numbers of the rules filed under `term`.
+    package func postings(_ term: Int32) -> [Int32] { postingRange(term).map { rule(at: postingRecords[$0]).number } }
 
-    /// Where the rules filed under `term` lie in `postingRules` and `postingSignatures`.
+    /// Where the rules filed under `term` lie in `postingRecords` and `postingSignatures`.
     @inline(__always)
     package func postingRange(_ term: Int32) -> Range<Int> {
         Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1])
@@ -260,12 +253,15 @@ package struct RouterIndex: @unchecked Sendable {
 
 /// One rule as the router scores it, read in place from ``RouterIndex/ruleRecords``.
 ///
-/// Its words: the topic number; the flags (bit 0: made only of stop words) with the term
-/// count above them; the weight's `Double` bits, low word first; the two terms it is filed
-/// under (the second `UInt32.max` when it is filed once); then the term ids.
+/// Its words: the rule's number; its topic number; the flags (bit 0: made only of stop
+/// words) with the term count above them; the weight's `Double` bits, low word first; the
+/// two terms it is filed under (the second `UInt32.max` when it is filed once); then the
+/// term ids.
 package struct RuleRecord {
     /// How many words come before the terms.
-    static let headerCount = 6
+    static let headerCount = 7
+    /// The rule's number (its place among the rules, as `ruleTexts` has them).
+    package let number: Int32
     /// The rule's topic number.
     package let topic: Int32
     /// The rule's weight (1 for a full-weight pattern).
@@ -280,35 +276,38 @@ package struct RuleRecord {
 
     @inline(__always)
     init(_ words: ImageArray<UInt32>, at start: Int) {
-        topic = Int32(bitPattern: words[start])
-        let flags = words[start + 1]
+        number = Int32(bitPattern: words[start])
+        topic = Int32(bitPattern: words[start + 1])
+        let flags = words[start + 2]
         isStopOnly = flags & 1 != 0
-        weight = Double(bitPattern: UInt64(words[start + 2]) | UInt64(words[start + 3]) << 32)
-        filedFirst = Int32(bitPattern: words[start + 4])
-        filedAlso = Int32(bitPattern: words[start + 5])
+        weight = Double(bitPattern: UInt64(words[start + 3]) | UInt64(words[start + 4]) << 32)
+        filedFirst = Int32(bitPattern: words[start + 5])
+        filedAlso = Int32(bitPattern: words[start + 6])
         let first = start + Self.headerCount
         let raw = UnsafeBufferPointer(rebasing: words[first..<(first + Int(flags >> 1))])
         terms = UnsafeRawBufferPointer(raw).assumingMemoryBound(to: Int32.self)
     }
 
-    /// The words of `rule`'s record.
-    static func words(_ rule: RouterIndex.DraftRule) -> [UInt32] {
+    /// The words of the record of `rule`, rule number `number`.
+    static func words(_ rule: RouterIndex.DraftRule, number: Int32) -> [UInt32] {
         let bits = rule.weight.bitPattern
         return [
-            UInt32(bitPattern: rule.topic), UInt32(rule.terms.count) << 1 | (rule.stopOnly ? 1 : 0),
+            UInt32(bitPattern: number), UInt32(bitPattern: rule.topic),
+            UInt32(rule.terms.count) << 1 | (rule.stopOnly ? 1 : 0),
             UInt32(truncatingIfNeeded: bits), UInt32(truncatingIfNeeded: bits >> 32),
             UInt32(bitPattern: rule.filedUnder.first ?? -1),
             UInt32(bitPattern: rule.filedUnder.dropFirst().first ?? -1),
         ] + rule.terms.map { UInt32(bitPattern: $0) }
     }
 
-    /// Whether `words` is one whole record: a topic below `topicCount`, as many terms as its
-    /// flags say (one at least: the scorer reads the first), each below `termCount`, and the
-    /// terms it is filed under below `termCount` too (the second may be none).
-    static func isWhole(_ words: ImageArray<UInt32>, topicCount: Int32, termCount: Int32) -> Bool {
+    /// Whether `words` is one whole record of rule `number`: a topic below `topicCount`, as
+    /// many terms as its flags say (one at least: the scorer reads the first), each below
+    /// `termCount`, and the terms it is filed under below `termCount` too (the second may be none).
+    static func isWhole(_ words: ImageArray<UInt32>, number: Int32, topicCount: Int32, termCount: Int32) -> Bool {
         let limit = UInt32(bitPattern: termCount)
-        guard words.count > headerCount, UInt32(bitPattern: topicCount) > words[0],
-            Int(words[1] >> 1) == words.count - headerCount, words[4] < limit, words[5] < limit || words[5] == .max
+        guard words.count > headerCount, words[0] == UInt32(bitPattern: number),
+            UInt32(bitPattern: topicCount) > words[1], Int(words[2] >> 1) == words.count - headerCount,
+            words[5] < limit, words[6] < limit || words[6] == .max
         else { return false }
         var inside = true
         for position in headerCount..<words.count { inside = inside && words[position] < limit }

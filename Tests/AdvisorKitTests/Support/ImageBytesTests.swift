@@ -74,10 +74,11 @@ struct ImageBytesTests {
         #expect(index.ruleTexts[1] == "mobile budget")
         #expect(index.topics.index(of: "mobile-ownership") == 1)
         #expect(index.textRange(budget).map { index.textTopics[$0] } == [1])
-        // Each table, damaged to point outside what it indexes, is refused: a record's topic,
-        // first term and filing term, a posting's rule and record, a retrieval posting's topic.
+        // Each table, damaged to point outside what it indexes, is refused: a record's rule
+        // number, topic, term count, filing term and first term, a posting's record, a
+        // retrieval posting's topic.
         let damages: [(slot: Int, element: Int, value: Int32)] = [
-            (5, 0, 2), (5, 6, 7), (5, 4, 9), (5, 1, 4), (10, 0, 5), (11, 0, 3), (14, 0, -1),
+            (5, 0, 1), (5, 1, 2), (5, 2, 4), (5, 5, 9), (5, 7, 7), (10, 0, 3), (10, 1, 5), (13, 0, -1),
         ]
         for (slot, element, value) in damages {
             var bytes = writer.bytes
