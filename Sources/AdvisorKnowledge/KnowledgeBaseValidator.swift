@@ -39,6 +39,9 @@ public enum KnowledgeBaseValidator {
                 problems.append(Diagnostic(concept.location, "concept '\(concept.id)' has no words"))
             }
             for word in concept.synonyms {
+                if let problem = gapProblem(in: word) {
+                    problems.append(Diagnostic(concept.location, "concept '\(concept.id)': '\(word)' \(problem)"))
+                }
                 let key = isAllCapitals(word) ? word : word.lowercased()
                 if let owner = owners[key], owner != concept.id {
                     problems.append(
@@ -250,6 +253,16 @@ public enum KnowledgeBaseValidator {
             }
         }
         return problems
+    }
+
+    /// What is wrong with the gap of a synonym written with one, if anything.
+    static func gapProblem(in synonym: String) -> String? {
+        guard let parts = gappedParts(of: synonym) else { return nil }
+        if parts.tail.contains(ConceptPhrase.gapMarker) { return "has more than one '...'" }
+        if Tokenizer.tokenize(parts.head).isEmpty || Tokenizer.tokenize(parts.tail).isEmpty {
+            return "needs words on both sides of '...'"
+        }
+        return nil
     }
 
     package static func isIdentifier(_ id: String) -> Bool {

@@ -16,17 +16,35 @@ public struct NormalizedWord: Sendable, Equatable {
 }
 
 /// A synonym phrase of a concept, as stems.
+///
+/// A phrase written with a gap ("take ... over") is a separable verb: up to
+/// ``ConceptPhrase/maximumGap`` words may stand between its two parts ("take IT over"),
+/// and they are read as words of their own.
 package struct ConceptPhrase: Sendable {
     package var stems: [String]
     package var caseSensitive: Bool
     package var concept: String
+    /// How many stems come before the gap; 0 when the phrase has none.
+    package var gapAfter: Int
+
+    /// The most words a gap holds ("push my marketing campaign live").
+    package static let maximumGap = 3
+    /// How a gap is written in a synonym.
+    package static let gapMarker = "..."
 
     /// Every stored property, as the memberwise initialiser takes them.
-    package init(stems: [String], caseSensitive: Bool, concept: String) {
+    package init(stems: [String], caseSensitive: Bool, concept: String, gapAfter: Int = 0) {
         self.stems = stems
         self.caseSensitive = caseSensitive
         self.concept = concept
+        self.gapAfter = gapAfter
     }
+}
+
+/// The two parts of a synonym written with a gap, or nil when it has none.
+package func gappedParts(of synonym: String) -> (head: String, tail: String)? {
+    guard let marker = synonym.range(of: ConceptPhrase.gapMarker) else { return nil }
+    return (String(synonym[..<marker.lowerBound]), String(synonym[marker.upperBound...]))
 }
 
 /// Turns text into routing terms: tokenise, correct typos, stem, map synonyms to concepts.
@@ -76,11 +94,15 @@ public final class Normalizer {
     public init(concepts: [(id: String, synonyms: [String])] = []) {
         for concept in concepts {
             for synonym in concept.synonyms {
-                let tokens = Tokenizer.tokenize(synonym)
+                let parts = gappedParts(of: synonym)
+                let head = Tokenizer.tokenize(parts?.head ?? synonym)
+                let tokens = head + (parts.map { Tokenizer.tokenize($0.tail) } ?? [])
                 guard let first = tokens.first else { continue }
                 let caseSensitive = isAllCapitals(synonym)
                 let stems = tokens.map { stem($0.text) }
-                let phrase = ConceptPhrase(stems: stems, caseSensitive: caseSensitive, concept: concept.id)
+                let gapAfter = parts != nil && head.count < tokens.count ? head.count : 0
+                let phrase = ConceptPhrase(
+                    stems: stems, caseSensitive: caseSensitive, concept: concept.id, gapAfter: gapAfter)
                 phrases[stem(first.text), default: []].append(phrase)
                 for (token, stem) in zip(tokens, stems) {
                     knownStems.insert(stem)
@@ -157,19 +179,32 @@ public final class Normalizer {
         var words: [NormalizedWord] = []
         words.reserveCapacity(tokens.count)
         var index = 0
+        // Where the tail of a separable phrase ("take IT over") was read, and up to where the
+        // words in its gap may form phrases of their own.
+        var tail: Range<Int>?
         while index < tokens.count {
-            if let phrase = longestPhrase(at: index, stems: stems, tokens: tokens) {
-                let range = index..<(index + phrase.stems.count)
-                let corrected = range.compactMap { corrections[$0] }
+            if let tail, tail.contains(index) {
+                index = tail.upperBound
+                continue
+            }
+            let limit = tail?.lowerBound ?? tokens.count
+            if let (phrase, gap) = longestPhrase(at: index, stems: stems, tokens: tokens, limit: limit) {
+                let positions = phrase.positions(at: index, gap: gap)
+                let corrected = positions.compactMap { corrections[$0] }
                 words.append(
                     NormalizedWord(
-                        surface: range.map { surfaces[$0] }.joined(separator: " "),
+                        surface: positions.map { surfaces[$0] }.joined(separator: " "),
                         correction: corrected.isEmpty
-                            ? nil : range.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
-                        correctionIsGuess: range.contains { guesses.contains($0) },
+                            ? nil : positions.map { corrections[$0] ?? surfaces[$0] }.joined(separator: " "),
+                        correctionIsGuess: positions.contains { guesses.contains($0) },
                         term: Self.conceptPrefix + phrase.concept,
                         isStopWord: false))
-                index = range.upperBound
+                if gap > 0 {
+                    tail = (index + phrase.gapAfter + gap)..<(index + phrase.stems.count + gap)
+                    index += phrase.gapAfter
+                } else {
+                    index += phrase.stems.count
+                }
                 continue
             }
             let surface = surfaces[index]
@@ -203,24 +238,31 @@ public final class Normalizer {
         return result
     }
 
-    private func longestPhrase(at index: Int, stems: [String], tokens: [Token]) -> ConceptPhrase? {
+    /// The longest phrase starting at `index` and ending before `limit`, with the number of
+    /// words in its gap (0 for a phrase read without one).
+    private func longestPhrase(at index: Int, stems: [String], tokens: [Token], limit: Int) -> (
+        ConceptPhrase, gap: Int
+    )? {
         guard let candidates = phrases[stems[index]] else { return nil }
         for phrase in candidates {
-            let end = index + phrase.stems.count
-            guard end <= stems.count else { continue }
-            var matches = true
-            for offset in 0..<phrase.stems.count {
-                let position = index + offset
-                if stems[position] != phrase.stems[offset]
-                    || (phrase.caseSensitive && !tokens[position].isCapitalized)
-                {
-                    matches = false
-                    break
+            let widest = phrase.gapAfter > 0 ? ConceptPhrase.maximumGap : 0
+            for gap in 0...widest {
+                let positions = phrase.positions(at: index, gap: gap)
+                guard let last = positions.last, last < limit else { break }
+                let matches = zip(positions, phrase.stems).allSatisfy { position, stem in
+                    stems[position] == stem && (!phrase.caseSensitive || tokens[position].isCapitalized)
                 }
+                if matches { return (phrase, gap) }
             }
-            if matches { return phrase }
         }
         return nil
+    }
+}
+
+extension ConceptPhrase {
+    /// The positions of the phrase's words when it starts at `index` with `gap` words in its gap.
+    fileprivate func positions(at index: Int, gap: Int) -> [Int] {
+        (0..<stems.count).map { offset in index + offset + (offset >= gapAfter && gapAfter > 0 ? gap : 0) }
     }
 }
 

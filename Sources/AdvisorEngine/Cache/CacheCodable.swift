@@ -254,9 +254,13 @@ extension ConceptPhrase: CacheCodable {
         coder.encode(stems)
         coder.bytes.write(caseSensitive)
         coder.bytes.write(concept)
+        coder.bytes.write(gapAfter)
     }
 
     init(from coder: inout CacheDecoder) throws(BinaryReader.Damaged) {
-        self.init(stems: try coder.strings(), caseSensitive: try coder.bytes.bool(), concept: try coder.bytes.string())
+        self.init(
+            stems: try coder.strings(), caseSensitive: try coder.bytes.bool(), concept: try coder.bytes.string(),
+            gapAfter: try coder.bytes.int())
+        guard (0..<stems.count).contains(gapAfter) else { throw BinaryReader.Damaged() }
     }
 }

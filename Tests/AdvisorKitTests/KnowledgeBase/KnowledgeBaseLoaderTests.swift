@@ -188,6 +188,22 @@ struct KnowledgeBaseLoaderTests {
         #expect(diagnostics.contains { $0.message.contains("concept id 'Bad_Id'") })
     }
 
+    @Test("a synonym's gap needs words on both sides, and only one gap")
+    func gapProblems() throws {
+        let temp = try TestSupport.copyFixture("valid")
+        defer { temp.remove() }
+        try temp.write(
+            "concepts.yaml",
+            "concepts:\n  grab:\n    - take ... over\n    - ... over\n    - take ...\n    - take ... it ... over\n")
+        let diagnostics = KnowledgeBaseCheck.check(directory: temp.path).1
+        let gaps = diagnostics.filter { $0.message.contains("'...'") }
+        #expect(gaps.count == 3)
+        #expect(diagnostics.contains { $0.message.contains("'... over' needs words on both sides of '...'") })
+        #expect(diagnostics.contains { $0.message.contains("'take ...' needs words on both sides of '...'") })
+        #expect(diagnostics.contains { $0.message.contains("'take ... it ... over' has more than one '...'") })
+        #expect(gaps.allSatisfy { $0.location.file.hasSuffix("concepts.yaml") && $0.location.line == 2 })
+    }
+
     @Test("a topic without patterns and a topic citing no source are reported")
     func topicProblems() throws {
         let temp = try TestSupport.copyFixture("valid")

@@ -42,6 +42,36 @@ struct NormalizerTests {
         #expect(terms("information technology budget") == ["@cio", "@budget"])
     }
 
+    private func separable() -> Normalizer {
+        Normalizer(concepts: [
+            (id: "cio", synonyms: ["cio", "IT"]),
+            (id: "cmo", synonyms: ["cmo", "marketing"]),
+            (id: "take-control", synonyms: ["take over", "take ... over"]),
+            (id: "launch", synonyms: ["push ... live"]),
+            (id: "campaign", synonyms: ["marketing campaign"]),
+        ])
+    }
+
+    private func separableTerms(_ text: String) -> [String] {
+        separable().normalize(text, correctTypos: false).filter { !$0.isStopWord }.map(\.term)
+    }
+
+    @Test("a synonym written with a gap matches with up to three words between its parts")
+    func separablePhrase() throws {
+        #expect(separableTerms("is marketing taking IT over?") == ["@cmo", "@take-control", "@cio"])
+        #expect(separableTerms("marketing takes over") == ["@cmo", "@take-control"])
+        #expect(separableTerms("take the whole IT over").filter { $0.hasPrefix("@") } == ["@take-control", "@cio"])
+        // The gap's own words still form phrases, but none that runs into the tail.
+        #expect(separableTerms("push my marketing campaign live") == ["@launch", "@campaign"])
+        // Four words in the gap are too many: the parts are words of their own.
+        #expect(separableTerms("take the whole big IT over").filter { $0.hasPrefix("@") } == ["@cio"])
+        #expect(!separableTerms("push it").contains("@launch"))
+        let words = separable().normalize("taking IT over", correctTypos: false)
+        let phrase = try #require(words.first)
+        #expect(phrase.surface == "taking over")
+        #expect(words.map(\.term) == ["@take-control", "@cio"])
+    }
+
     @Test("words of a multi-word synonym alone are not the concept")
     func partialPhrase() {
         #expect(!terms("information about technology", correctTypos: false).contains("@cio"))
