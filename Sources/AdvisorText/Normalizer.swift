@@ -183,12 +183,16 @@ public final class Normalizer {
         // words in its gap may form phrases of their own.
         var tail: Range<Int>?
         while index < tokens.count {
-            if let tail, tail.contains(index) {
-                index = tail.upperBound
+            if let read = tail, read.lowerBound == index {
+                index = read.upperBound
+                tail = nil
                 continue
             }
+            // Inside a gap, phrases end before the tail and hold no gap of their own.
             let limit = tail?.lowerBound ?? tokens.count
-            if let (phrase, gap) = longestPhrase(at: index, stems: stems, tokens: tokens, limit: limit) {
+            if let (phrase, gap) = longestPhrase(
+                at: index, stems: stems, tokens: tokens, limit: limit, gapsAllowed: tail == nil)
+            {
                 let positions = phrase.positions(at: index, gap: gap)
                 let corrected = positions.compactMap { corrections[$0] }
                 words.append(
@@ -240,19 +244,30 @@ public final class Normalizer {
 
     /// The longest phrase starting at `index` and ending before `limit`, with the number of
     /// words in its gap (0 for a phrase read without one).
-    private func longestPhrase(at index: Int, stems: [String], tokens: [Token], limit: Int) -> (
-        ConceptPhrase, gap: Int
-    )? {
+    private func longestPhrase(
+        at index: Int, stems: [String], tokens: [Token], limit: Int, gapsAllowed: Bool
+    ) -> (ConceptPhrase, gap: Int)? {
         guard let candidates = phrases[stems[index]] else { return nil }
-        for phrase in candidates {
-            let widest = phrase.gapAfter > 0 ? ConceptPhrase.maximumGap : 0
-            for gap in 0...widest {
-                let positions = phrase.positions(at: index, gap: gap)
-                guard let last = positions.last, last < limit else { break }
-                let matches = zip(positions, phrase.stems).allSatisfy { position, stem in
-                    stems[position] == stem && (!phrase.caseSensitive || tokens[position].isCapitalized)
+        /// Whether `phrase.stems[range]` stand at the question's words from `start` on.
+        func matches(_ phrase: ConceptPhrase, _ range: Range<Int>, from start: Int) -> Bool {
+            guard start + range.count <= limit else { return false }
+            for offset in range {
+                let position = start + offset - range.lowerBound
+                if stems[position] != phrase.stems[offset]
+                    || (phrase.caseSensitive && !tokens[position].isCapitalized)
+                {
+                    return false
                 }
-                if matches { return (phrase, gap) }
+            }
+            return true
+        }
+        for phrase in candidates {
+            let headCount = phrase.gapAfter > 0 ? phrase.gapAfter : phrase.stems.count
+            guard matches(phrase, 0..<headCount, from: index) else { continue }
+            guard headCount < phrase.stems.count else { return (phrase, 0) }
+            let widest = gapsAllowed ? ConceptPhrase.maximumGap : 0
+            for gap in 0...widest where matches(phrase, headCount..<phrase.stems.count, from: index + headCount + gap) {
+                return (phrase, gap)
             }
         }
         return nil

@@ -66,6 +66,12 @@ struct NormalizerTests {
         // Four words in the gap are too many: the parts are words of their own.
         #expect(separableTerms("take the whole big IT over").filter { $0.hasPrefix("@") } == ["@cio"])
         #expect(!separableTerms("push it").contains("@launch"))
+        // Words after the tail are read as usual, phrases included.
+        #expect(separableTerms("take IT over for the marketing campaign") == ["@take-control", "@cio", "@campaign"])
+        #expect(
+            separableTerms("take IT over and take marketing over") == [
+                "@take-control", "@cio", "@take-control", "@cmo",
+            ])
         let words = separable().normalize("taking IT over", correctTypos: false)
         let phrase = try #require(words.first)
         #expect(phrase.surface == "taking over")
