@@ -121,6 +121,8 @@ package struct KnowledgeBaseFiles {
             names.count <= KnowledgeBaseLoader.maximumTopicFiles
         else { return nil }
         let settled = now - stampSettleTime
+        // Paths by concatenation: `NSString.appendingPathComponent` bridges at every call.
+        let folder = directory.hasSuffix("/") ? directory : directory + "/"
         var fields: [UInt8] = []
         func add(_ number: Int) {
             for shift in stride(from: 0, to: 64, by: 8) { fields.append(UInt8(truncatingIfNeeded: number >> shift)) }
@@ -129,8 +131,7 @@ package struct KnowledgeBaseFiles {
             fields.append(contentsOf: name.utf8)
             fields.append(0)
             var info = stat()
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard stat(path, &info) == 0 else {
+            guard stat(folder + name, &info) == 0 else {
                 guard optional, errno == ENOENT else { return false }
                 fields.append(0)
                 return true
@@ -154,7 +155,7 @@ package struct KnowledgeBaseFiles {
         else { return nil }
         add(names.count)
         for name in names {
-            guard add((KnowledgeBaseLoader.topicsFolder as NSString).appendingPathComponent(name), optional: false)
+            guard add(KnowledgeBaseLoader.topicsFolder + "/" + name, optional: false)
             else { return nil }
         }
         return Hex.digits(fields.withUnsafeBytes { XXH64.hash($0) })

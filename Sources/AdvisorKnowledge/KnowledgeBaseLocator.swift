@@ -23,29 +23,60 @@ public enum KnowledgeBaseLocator {
     /// The places the shipped knowledge base may be, in order: beside the executable
     /// (and in `../share/advisor/` for an installed copy), up from the executable
     /// (a build inside a checkout), then up from the current directory.
+    ///
+    /// Paths are put together as strings, with realpath(3) for the executable's links:
+    /// Foundation's `URL` stats every component, which cost a one-shot question more than
+    /// answering it.
     public static func shippedCandidates(executablePath: String, currentDirectory: String) -> [String] {
+        let current = components(of: currentDirectory, relativeTo: [])
+        let executable = components(of: resolvingLinks(executablePath), relativeTo: current)
+        let binDirectory = Array(executable.dropLast())
         var candidates: [String] = []
-        let executable = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
-        let binDirectory = executable.deletingLastPathComponent()
-        candidates.append(binDirectory.appendingPathComponent(shippedName).path)
-        candidates.append(
-            binDirectory.deletingLastPathComponent().appendingPathComponent("share/advisor/\(shippedName)").path)
-        for start in [binDirectory, URL(fileURLWithPath: currentDirectory)] {
-            var directory = start
+        candidates.append(path(binDirectory + [Substring(shippedName)]))
+        candidates.append(path(binDirectory.dropLast() + ["share", "advisor", Substring(shippedName)]))
+        for start in [binDirectory, current] {
+            var directory = start[...]
             for _ in 0..<8 {
-                let path = directory.appendingPathComponent(shippedName).path
-                if !candidates.contains(path) { candidates.append(path) }
-                let parent = directory.deletingLastPathComponent()
-                if parent.path == directory.path { break }
-                directory = parent
+                let candidate = path(directory + [Substring(shippedName)])
+                if !candidates.contains(candidate) { candidates.append(candidate) }
+                if directory.isEmpty { break }
+                directory = directory.dropLast()
             }
         }
         return candidates
     }
 
     package static func isKnowledgeBase(_ path: String) -> Bool {
-        FileManager.default.fileExists(
-            atPath: (path as NSString).appendingPathComponent(KnowledgeBaseLoader.topicsFolder))
+        let folder = path.hasSuffix("/") ? path : path + "/"
+        return FileManager.default.fileExists(atPath: folder + KnowledgeBaseLoader.topicsFolder)
+    }
+
+    /// `path`'s components, made absolute against `base` when relative, with empty and "."
+    /// components dropped and each ".." taking back the one before it.
+    static func components(of path: String, relativeTo base: [Substring]) -> [Substring] {
+        var result = path.hasPrefix("/") ? [] : base
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..": if !result.isEmpty { result.removeLast() }
+            default: result.append(component)
+            }
+        }
+        return result
+    }
+
+    /// The absolute path of `components`.
+    static func path(_ components: some Collection<Substring>) -> String {
+        var text = ""
+        for component in components { text += "/" + component }
+        return text.isEmpty ? "/" : text
+    }
+
+    /// `path` with its symbolic links resolved, or as it is when it does not exist.
+    static func resolvingLinks(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// No knowledge base was found.

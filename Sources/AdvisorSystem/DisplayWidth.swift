@@ -5,7 +5,26 @@
 /// wrapped by this, not by its character count, so CJK and emoji lines fit the screen.
 public enum DisplayWidth {
     /// The columns `text` takes on a terminal.
-    public static func of(_ text: some StringProtocol) -> Int {
+    public static func of(_ text: String) -> Int { asciiWidth(text.utf8) ?? width(of: text) }
+
+    /// The columns `text` takes on a terminal.
+    public static func of(_ text: Substring) -> Int { asciiWidth(text.utf8) ?? width(of: text) }
+
+    /// The columns `text` takes on a terminal.
+    public static func of(_ text: some StringProtocol) -> Int { asciiWidth(text.utf8) ?? width(of: text) }
+
+    /// The columns of ASCII text (printable characters take one, control characters none),
+    /// read byte by byte; nil when the text holds anything else.
+    private static func asciiWidth(_ bytes: some Sequence<UInt8>) -> Int? {
+        var total = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            total += byte >= 0x20 && byte != 0x7F ? 1 : 0
+        }
+        return total
+    }
+
+    private static func width(of text: some StringProtocol) -> Int {
         var total = 0
         for character in text {
             // ASCII is by far the common case.

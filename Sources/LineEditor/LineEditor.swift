@@ -1,3 +1,4 @@
+import AdvisorSystem
 internal import CEditLine
 import Foundation
 
@@ -405,7 +406,7 @@ public final class LineEditor {
     public static func terminalWidth() -> Int {
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+        if let columns = ProcessEnvironment.value("COLUMNS").flatMap(Int.init), columns > 0 {
             return columns
         }
         return 80

@@ -1,3 +1,4 @@
+import AdvisorSystem
 import Foundation
 
 /// What the program may assume about where its output goes: whether to colour it, and how wide to wrap it.
@@ -11,7 +12,7 @@ public enum TerminalPolicy {
     /// `NO_COLOR` set (https://no-color.org) or with `TERM=dumb`.
     public static func colors(
         disabled: Bool, on descriptor: Int32 = STDOUT_FILENO,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessEnvironment.values(["NO_COLOR", "TERM"])
     ) -> Bool {
         if disabled || environment["NO_COLOR"] != nil || environment["TERM"] == "dumb" { return false }
         return isatty(descriptor) == 1

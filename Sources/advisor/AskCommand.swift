@@ -53,6 +53,8 @@ struct AskRequest {
                 width: TerminalPolicy.outputWidth(), style: TextStyle(colors: CommonOptions.useColor(noColor: noColor)))
             Console.write(renderer.render(answer))
         }
+        // The process exits next: freeing the advisor's tables one by one would only delay it.
+        _ = Unmanaged.passRetained(advisor)
     }
 
     /// The arguments of a plain one-shot question (`ask [--role R] [--json] [--kb DIR]
@@ -84,8 +86,19 @@ struct AskRequest {
             }
             index += 1
         }
-        request.question = words.joined(separator: " ")
-        guard !request.question.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        // By hand: `joined(separator:)` and `trimmingCharacters(in:)` are generic or Foundation
+        // code that instantiates its types at the first call, slower than the whole loop.
+        for (position, word) in words.enumerated() {
+            if position > 0 { request.question += " " }
+            request.question += word
+        }
+        guard !isBlank(request.question) else { return nil }
         return request
+    }
+
+    /// Whether `text` holds only spaces and tabs (Unicode's space separators and U+0009,
+    /// what `CharacterSet.whitespaces` holds).
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
     }
 }

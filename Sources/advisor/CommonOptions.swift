@@ -73,7 +73,7 @@ struct CommonOptions: ParsableArguments {
     static func knowledgeBaseDirectory(option kb: String?) throws -> String {
         do {
             let directory = try KnowledgeBaseLocator.locate(
-                option: kb, environment: ProcessInfo.processInfo.environment,
+                option: kb, environment: ProcessEnvironment.values([KnowledgeBaseLocator.environmentVariable]),
                 executablePath: executablePath(), currentDirectory: FileManager.default.currentDirectoryPath)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
@@ -94,7 +94,8 @@ struct CommonOptions: ParsableArguments {
     static func loadAdvisor(kb: String?) throws -> Advisor {
         let directory = try knowledgeBaseDirectory(option: kb)
         do {
-            let cache = KnowledgeBaseCache.defaultDirectory(environment: ProcessInfo.processInfo.environment)
+            let cache = KnowledgeBaseCache.defaultDirectory(
+                environment: ProcessEnvironment.values(KnowledgeBaseCache.environmentVariables))
             return try Advisor.load(directory: directory, cacheDirectory: cache)
         } catch {
             for diagnostic in error.diagnostics { Console.error(diagnostic.description) }
@@ -124,7 +125,9 @@ extension Role: ExpressibleByArgument {
 
 /// The path of the running executable.
 func executablePath() -> String {
-    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    if length > 0 { return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
     return CommandLine.arguments.first ?? "advisor"
 }
 

@@ -111,8 +111,7 @@ public struct AnswerRenderer: Sendable {
         var empty = true
         for (gap, word, columns) in words {
             if !empty, length + gap + columns > width {
-                let trimmed = current.reversed().drop { $0 == " " }
-                current = String(trimmed.reversed())
+                while current.utf8.last == UInt8(ascii: " ") { current.removeLast() }
                 return current + "\n" + wrapRest(hang: hang, after: words, from: word)
             }
             current += String(repeating: " ", count: gap) + word

@@ -55,13 +55,9 @@ struct CacheDecoder {
         return values
     }
 
-    mutating func strings() throws(BinaryReader.Damaged) -> [String] {
-        try bytes.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.string() }
-    }
+    mutating func strings() throws(BinaryReader.Damaged) -> [String] { try bytes.strings() }
 
-    mutating func int32s() throws(BinaryReader.Damaged) -> [Int32] {
-        try bytes.array { (r: inout BinaryReader) throws(BinaryReader.Damaged) in try r.int32() }
-    }
+    mutating func int32s() throws(BinaryReader.Damaged) -> [Int32] { try bytes.int32s() }
 }
 
 extension SourceLocation: CacheCodable {

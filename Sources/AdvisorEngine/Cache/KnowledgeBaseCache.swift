@@ -50,6 +50,9 @@ public struct KnowledgeBaseCache: Sendable {
         prefix = "kb-" + hasher.hexDigest + "-"
     }
 
+    /// The environment variables `defaultDirectory(environment:)` reads.
+    public static let environmentVariables = ["ADVISOR_CACHE", "XDG_CACHE_HOME", "HOME"]
+
     /// The default folder: `$ADVISOR_CACHE`, else `$XDG_CACHE_HOME/advisor`, else
     /// `~/.cache/advisor`; nil when `ADVISOR_CACHE=off`.
     public static func defaultDirectory(environment: [String: String]) -> String? {

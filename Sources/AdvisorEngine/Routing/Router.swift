@@ -38,7 +38,7 @@ public struct Routing: Sendable {
     public var evidence: String {
         var parts = evidenceParts.filter { $0.value > 0 }
         parts.sort { $0.value > $1.value }
-        var text = parts.map { "\($0.name) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
+        var text = parts.map { "\($0.name) \(FixedPoint.format($0.value, digits: 2))" }.joined(separator: ", ")
         if restsOnCorrections { text += "; discounted: rests on corrected words only" }
         return text
     }

@@ -14,6 +14,17 @@ struct DisplayWidthTests {
         ])
     func columns(text: String, expected: Int) {
         #expect(DisplayWidth.of(text) == expected, "\(text)")
+        // The same through each overload: String, Substring and the generic one.
+        #expect(DisplayWidth.of(text[...]) == expected, "\(text)")
+        func throughGeneric(_ text: some StringProtocol) -> Int { DisplayWidth.of(text) }
+        #expect(throughGeneric(text) == expected, "\(text)")
+    }
+
+    @Test("ASCII control characters take no columns, printable ASCII one each")
+    func asciiControls() {
+        #expect(DisplayWidth.of("a\tb\u{7F}c\r\n") == 3)
+        #expect(DisplayWidth.of("tab\there"[...]) == 7)
+        #expect(DisplayWidth.of("\u{1B}[31mred") == 7)
     }
 
     @Test("a line of wide words wraps by columns, never past the width")
