@@ -194,14 +194,19 @@ package struct ImageStrings: @unchecked Sendable {
 
     /// The table `write` laid out at `slots` in `storage`, or nil when it is not whole: every
     /// start in order and inside the bytes, every hash entry a string's number.
-    package init?(_ image: ImageView, _ slots: [ImageSlot]) {
+    ///
+    /// `trusted` (for bytes verified before, see `KnowledgeBaseCache`) skips the checks that
+    /// read every entry (ordered starts, hash slots in range); the sizes are checked always.
+    package init?(_ image: ImageView, _ slots: [ImageSlot], trusted: Bool = false) {
         guard slots.count == 3, let starts = image.array(slots[0], of: UInt32.self),
             let utf8 = image.array(slots[1], of: UInt8.self), let table = image.array(slots[2], of: Int32.self),
-            areListBounds(starts, count: starts.count - 1, over: utf8.count),
+            trusted ? !starts.isEmpty : areListBounds(starts, count: starts.count - 1, over: utf8.count),
             table.isEmpty || (table.count.nonzeroBitCount == 1 && table.count >= starts.count - 1)
         else { return nil }
         let stringCount = Int32(starts.count - 1)
-        for entry in table where entry >= stringCount || entry < -1 { return nil }
+        if !trusted {
+            for entry in table where entry >= stringCount || entry < -1 { return nil }
+        }
         owner = image.storage
         self.starts = starts
         self.utf8 = utf8

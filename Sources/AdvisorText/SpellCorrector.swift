@@ -247,8 +247,9 @@ package struct StoredVocabulary: @unchecked Sendable {
     ///
     /// Nil too when their lengths disagree. The index's order and words are checked as they
     /// are read (an entry out of order is not found; one naming no word is skipped).
-    package init?(_ image: ImageView, _ slots: [ImageSlot]) {
-        guard slots.count == Self.slotCount, let words = ImageStrings(image, Array(slots[0..<3])),
+    /// `trusted` is passed on to the word table (see `ImageStrings`).
+    package init?(_ image: ImageView, _ slots: [ImageSlot], trusted: Bool = false) {
+        guard slots.count == Self.slotCount, let words = ImageStrings(image, Array(slots[0..<3]), trusted: trusted),
             let frequency = image.array(slots[3], of: Int32.self), let keys = image.array(slots[4], of: UInt64.self),
             let keyWords = image.array(slots[5], of: Int32.self), frequency.count == words.count,
             keyWords.count == keys.count

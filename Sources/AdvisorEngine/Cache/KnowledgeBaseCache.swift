@@ -72,36 +72,52 @@ public struct KnowledgeBaseCache: Sendable {
     /// writable by no one else, damaged, or written by another build or for other files.
     /// `dictionary` is the knowledge base's dictionary of real words (read with the files the
     /// fingerprint covers).
-    package func read(fingerprint: String, dictionary: WordList?) -> Advisor? {
-        guard let storage = Self.map(path(for: fingerprint)) else { return nil }
-        return Self.decode(storage, key: .fingerprint(fingerprint), dictionary: dictionary)
+    ///
+    /// A file whose bytes were verified whole at an earlier start and that has not changed since
+    /// (`CacheVerification`) is used without verifying them again; `now` is the time a newly
+    /// verified file's stamp is judged settled at.
+    package func read(fingerprint: String, dictionary: WordList?, now: time_t = time(nil)) -> Advisor? {
+        read(name: prefix + fingerprint + ".bin", key: .fingerprint(fingerprint), dictionary: dictionary, now: now)
     }
+
+    /// The advisor in the cache file `name`, when it holds one for `key`.
+    private func read(name: String, key: Key, dictionary: WordList?, now: time_t) -> Advisor? {
+        guard let (storage, stamp) = Self.map(cacheDirectory + "/" + name) else { return nil }
+        let trusted = verification.vouches(for: name, stamp: stamp)
+        guard let advisor = Self.decode(storage, key: key, dictionary: dictionary, trusted: trusted) else {
+            return nil
+        }
+        if !trusted { verification.record(name, stamp: stamp, now: now) }
+        return advisor
+    }
+
+    /// The record of the last cache file verified whole.
+    package var verification: CacheVerification { CacheVerification(path: cacheDirectory + "/" + prefix + "verified") }
 
     /// The cache file at `path` mapped read-only, when it is a regular file (not through a
     /// link) of this user's that no one else may write, no larger than `maximumFileSize`.
     ///
     /// The writer never changes a cache file in place (it renames a new one over it), so the
     /// mapping keeps the bytes that were checked.
-    package static func map(_ path: String) -> ImageStorage? {
+    /// Also the file's stamp, from the descriptor it was mapped from.
+    package static func map(_ path: String) -> (ImageStorage, CacheFileStamp)? {
         guard let (descriptor, info) = try? BoundedFile.openRegularFile(path, followSymlinks: false) else {
             return nil
         }
         defer { close(descriptor) }
-        guard info.st_uid == geteuid(), info.st_mode & (S_IWGRP | S_IWOTH) == 0, info.st_size <= maximumFileSize
+        guard info.st_uid == geteuid(), info.st_mode & (S_IWGRP | S_IWOTH) == 0, info.st_size <= maximumFileSize,
+            let storage = ImageStorage(mapping: descriptor, count: Int(info.st_size))
         else { return nil }
-        return ImageStorage(mapping: descriptor, count: Int(info.st_size))
+        return (storage, CacheFileStamp(info))
     }
 
     /// The advisor stored with the files' `stamp`, or nil as for `read(fingerprint:)`.
     ///
     /// It is found without the fingerprint: the knowledge base's files are neither read nor hashed.
-    package func read(stamp: String, dictionary: WordList?) -> Advisor? {
+    package func read(stamp: String, dictionary: WordList?, now: time_t = time(nil)) -> Advisor? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory) else { return nil }
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(".bin") {
-            guard let storage = Self.map((cacheDirectory as NSString).appendingPathComponent(name)),
-                let advisor = Self.decode(storage, key: .stamp(stamp), dictionary: dictionary)
-            else { continue }
-            return advisor
+            if let advisor = read(name: name, key: .stamp(stamp), dictionary: dictionary, now: now) { return advisor }
         }
         return nil
     }
@@ -126,13 +142,20 @@ public struct KnowledgeBaseCache: Sendable {
 
     /// The advisor the cache file in `storage` holds, when its checksum holds and its header
     /// matches `key`; its image is used in place.
-    package static func decode(_ storage: ImageStorage, key: Key, dictionary: WordList?) -> Advisor? {
+    ///
+    /// `trusted` when these very bytes were verified whole before (see `CacheVerification`):
+    /// the checksum is then not computed and the large tables' entries are not all read.
+    package static func decode(_ storage: ImageStorage, key: Key, dictionary: WordList?, trusted: Bool = false)
+        -> Advisor?
+    {
         let bytes = storage.buffer
         guard bytes.count >= magic.count + checksumSize, bytes.starts(with: magic) else { return nil }
         let bodyEnd = bytes.count - checksumSize
-        var stored: UInt64 = 0
-        for index in (bodyEnd..<bytes.count).reversed() { stored = stored << 8 | UInt64(bytes[index]) }
-        guard XXH64.hash(UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd])) == stored else { return nil }
+        if !trusted {
+            var stored: UInt64 = 0
+            for index in (bodyEnd..<bytes.count).reversed() { stored = stored << 8 | UInt64(bytes[index]) }
+            guard XXH64.hash(UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd])) == stored else { return nil }
+        }
         do {
             // The header and the small part are decoded from a copy; the image stays where it is.
             var header = BinaryReader(Array(bytes[magic.count..<min(bodyEnd, magic.count + 4096)]))
@@ -150,7 +173,8 @@ public struct KnowledgeBaseCache: Sendable {
             let imageStart = (start + length + 7) / 8 * 8
             guard imageStart <= bodyEnd else { return nil }
             let image = ImageView(storage, origin: imageStart, count: bodyEnd - imageStart)
-            return try decodeAdvisor(&small, image: image, fingerprint: fingerprint, dictionary: dictionary)
+            return try decodeAdvisor(
+                &small, image: image, fingerprint: fingerprint, dictionary: dictionary, trusted: trusted)
         } catch {
             return nil
         }
@@ -245,7 +269,7 @@ public struct KnowledgeBaseCache: Sendable {
         let now = time(nil)
         for name in names where name.hasPrefix(prefix) && name != kept {
             let isCache = name.hasSuffix(".bin")
-            guard isCache || name.contains(".bin.tmp-") else { continue }
+            guard isCache || name.contains(".bin.tmp-") || name.contains("verified.tmp-") else { continue }
             let path = (cacheDirectory as NSString).appendingPathComponent(name)
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
@@ -344,8 +368,11 @@ public struct KnowledgeBaseCache: Sendable {
         return true
     }
 
+    /// The advisor of a cache file's small part `r` and `image`; `trusted` when the file's
+    /// bytes were verified whole before (see `decode(_:key:dictionary:file:)`), which skips
+    /// the checks that read every entry of the image's large tables.
     package static func decodeAdvisor(
-        _ r: inout BinaryReader, image: ImageView, fingerprint: String, dictionary: WordList?
+        _ r: inout BinaryReader, image: ImageView, fingerprint: String, dictionary: WordList?, trusted: Bool = false
     ) throws(BinaryReader.Damaged) -> Advisor {
         var coder = CacheDecoder(bytes: r)
         coder.fileNames = try coder.strings()
@@ -375,10 +402,11 @@ public struct KnowledgeBaseCache: Sendable {
         var phrases: [(String, [ConceptPhrase])] = []
         for _ in 0..<(try coder.bytes.count()) { phrases.append((try coder.bytes.string(), try coder.decode())) }
         r = coder.bytes
-        guard r.isAtEnd, let index = RouterIndex(image, slots),
-            let knownStems = ImageStrings(image, Array(otherSlots[2..<5])),
-            let vocabulary = StoredVocabulary(image, Array(otherSlots[5...])),
-            let topics = storedTopics(image, topicSlots, ids: index.topics, fileNames: coder.fileNames)
+        guard r.isAtEnd, let index = RouterIndex(image, slots, trusted: trusted),
+            let knownStems = ImageStrings(image, Array(otherSlots[2..<5]), trusted: trusted),
+            let vocabulary = StoredVocabulary(image, Array(otherSlots[5...]), trusted: trusted),
+            let topics = storedTopics(
+                image, topicSlots, ids: index.topics, fileNames: coder.fileNames, trusted: trusted)
         else {
             throw BinaryReader.Damaged()
         }
@@ -426,11 +454,11 @@ public struct KnowledgeBaseCache: Sendable {
 
     /// The topics whose records `encode` laid out at `slots`, each decoded when it is read;
     /// nil when the records' bounds do not hold one record per id.
-    static func storedTopics(_ image: ImageView, _ slots: [ImageSlot], ids: ImageStrings, fileNames: [String])
-        -> TopicList.StoredTopics?
-    {
+    static func storedTopics(
+        _ image: ImageView, _ slots: [ImageSlot], ids: ImageStrings, fileNames: [String], trusted: Bool = false
+    ) -> TopicList.StoredTopics? {
         guard let starts = image.array(slots[0], of: UInt32.self), let records = image.array(slots[1], of: UInt8.self),
-            areListBounds(starts, count: ids.count, over: records.count)
+            trusted ? starts.count == ids.count + 1 : areListBounds(starts, count: ids.count, over: records.count)
         else { return nil }
         let stored = TopicRecords(image: image, starts: starts, records: records)
         let memo = TopicMemo()

@@ -162,13 +162,8 @@ public final class Router {
     package static let framingTerms: Set<String> = Set(
         KnowledgeBase.framingConcepts.map { Normalizer.conceptPrefix + $0 })
 
-    /// Scratch marks for one question, stamped with that question's `mark`.
-    ///
-    /// `termMarks[t] == mark` when the question holds term t. Stamping instead of clearing
-    /// keeps each question's cost independent of the number of terms.
-    private var termMarks: [UInt32] = []
-    /// `termSlots[t]` is term t's slot in the question (see ``TermSlots``) when `termMarks[t] == mark`.
-    private var termSlots: [Int32] = []
+    /// The question's distinct known terms and their slots.
+    private var questionTerms = QuestionTerms()
     /// The rules each topic matched, reused from question to question.
     private var ruleTrail = RuleTrail()
     /// The per-topic scores of a question, emptied and reused from question to question.
@@ -179,13 +174,8 @@ public final class Router {
     private var mark: UInt32 = 0
 
     private func nextMark() -> UInt32 {
-        if termMarks.count != index.terms.count {
-            termMarks = [UInt32](repeating: 0, count: index.terms.count)
-            termSlots = [Int32](repeating: 0, count: index.terms.count)
-        }
         if mark == UInt32.max {
             mark = 0
-            for index in termMarks.indices { termMarks[index] = 0 }
             textTally = TextTally()
         }
         mark += 1
@@ -509,17 +499,14 @@ public final class Router {
         let index = self.index
         let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
         let mark = nextMark()
+        questionTerms.reset(for: words.count)
         var allTerms: [Int32] = []
         var sequence: [Int32] = []
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
         for word in words {
             let id = cachedTermID(word.term)
-            if let id, termMarks[Int(id)] != mark {
-                termMarks[Int(id)] = mark  // the question holds this term
-                termSlots[Int(id)] = Int32(allTerms.count)
-                allTerms.append(id)
-            }
+            if let id, questionTerms.insert(id, slot: Int32(allTerms.count)) { allTerms.append(id) }
             sequence.append(id ?? -1)
             if !word.isStopWord, !Self.framingTerms.contains(word.term) {
                 if let id {
@@ -550,8 +537,8 @@ public final class Router {
                 let rule = index.rule(at: index.postingRecords[position])
                 // A rule filed under two of the question's terms is scored at the first of them.
                 let other = rule.filedFirst == term ? rule.filedAlso : rule.filedFirst
-                if other >= 0, questionSignature & RouterIndex.signatureBit(other) != 0, termMarks[Int(other)] == mark,
-                    termSlots[Int(other)] < slot
+                if other >= 0, questionSignature & RouterIndex.signatureBit(other) != 0,
+                    case let otherSlot = questionTerms.slot(of: other), otherSlot >= 0, Int(otherSlot) < slot
                 {
                     continue
                 }
@@ -564,8 +551,9 @@ public final class Router {
                 }
                 let topic = rule.topic
                 var present = TermSlots()
-                for position in 0..<ruleTerms.count where termMarks[Int(ruleTerms[position])] == mark {
-                    present.insert(Int(termSlots[Int(ruleTerms[position])]))
+                for position in 0..<ruleTerms.count {
+                    let termSlot = questionTerms.slot(of: ruleTerms[position])
+                    if termSlot >= 0 { present.insert(Int(termSlot)) }
                 }
                 // In place: a copy taken out of the dictionary and put back would copy the
                 // topic's term sets at every rule.
@@ -614,7 +602,7 @@ public final class Router {
         for topic in scores.keys { tally.markPatternTopic(topic) }
         for (position, term) in contentTerms.enumerated()
         where term >= 0 && !contentTerms[..<position].contains(term) {
-            let slot = Int(termSlots[Int(term)])
+            let slot = Int(questionTerms.slot(of: term))
             for posting in index.textRange(term) {
                 let topic = index.textTopics[posting]
                 // A word the topic's own patterns matched already counts there: the text adds
@@ -744,7 +732,10 @@ public final class Router {
     /// The slots of the terms of `ids` that the question (stamped `mark`) holds.
     private func slots(of ids: Set<Int32>, mark: UInt32) -> TermSlots {
         var slots = TermSlots()
-        for id in ids where termMarks[Int(id)] == mark { slots.insert(Int(termSlots[Int(id)])) }
+        for id in ids {
+            let slot = questionTerms.slot(of: id)
+            if slot >= 0 { slots.insert(Int(slot)) }
+        }
         return slots
     }
 
@@ -823,7 +814,7 @@ public final class Router {
         var missing = 0
         for position in 0..<terms.count {
             let term = terms[position]
-            if termMarks[Int(term)] == mark {
+            if questionTerms.contains(term) {
                 matched += index.termWeights[Int(term)]
             } else {
                 missing += 1

@@ -139,47 +139,41 @@ package struct RouterIndex: @unchecked Sendable {
 
     /// The index `write` laid out at `slots` in `storage`, or nil when it is not whole: every
     /// table inside the bytes, every list's bounds in order, every id inside its table.
-    package init?(_ image: ImageView, _ slots: [ImageSlot]) {
+    ///
+    /// `trusted` (for bytes verified whole before, see `KnowledgeBaseCache`) checks only that
+    /// each table lies inside the bytes and that their sizes agree, without reading every
+    /// entry: the start then costs the same at any number of rules.
+    package init?(_ image: ImageView, _ slots: [ImageSlot], trusted: Bool = false) {
         guard slots.count == Self.slotCount,
-            let terms = ImageStrings(image, Array(slots[0..<3])),
+            let terms = ImageStrings(image, Array(slots[0..<3]), trusted: trusted),
             let termWeights = image.array(slots[3], of: Double.self),
             let ruleStarts = image.array(slots[4], of: UInt32.self),
             let ruleRecords = image.array(slots[5], of: UInt32.self),
-            let ruleTexts = ImageStrings(image, Array(slots[6..<9])),
+            let ruleTexts = ImageStrings(image, Array(slots[6..<9]), trusted: trusted),
             let postingStarts = image.array(slots[9], of: UInt32.self),
             let postingRecords = image.array(slots[10], of: UInt32.self),
             let postingSignatures = image.array(slots[11], of: UInt64.self),
             let textStarts = image.array(slots[12], of: UInt32.self),
             let textTopics = image.array(slots[13], of: Int32.self),
             let textImpacts = image.array(slots[14], of: Double.self),
-            let topics = ImageStrings(image, Array(slots[15..<18])),
+            let topics = ImageStrings(image, Array(slots[15..<18]), trusted: trusted),
             let topicRanks = image.array(slots[18], of: Int32.self), topicRanks.count == topics.count
         else { return nil }
         let termCount = terms.count
         let ruleCount = ruleTexts.count
         let topicCount = Int32(topics.count)
-        guard termWeights.count == termCount, areListBounds(ruleStarts, count: ruleCount, over: ruleRecords.count),
-            areListBounds(postingStarts, count: termCount, over: postingRecords.count),
-            postingSignatures.count == postingRecords.count,
-            areListBounds(textStarts, count: termCount, over: textTopics.count), textImpacts.count == textTopics.count,
-            Self.isEach(of: textTopics, below: topicCount)
+        guard termWeights.count == termCount, ruleStarts.count == ruleCount + 1,
+            postingStarts.count == termCount + 1, textStarts.count == termCount + 1,
+            postingSignatures.count == postingRecords.count, textImpacts.count == textTopics.count
         else { return nil }
-        // Every record is whole (its own rule's number, a topic, a term at least, every id
-        // inside its table), and every posting points at the start of a record.
-        for rule in 0..<ruleCount {
-            let start = Int(ruleStarts[rule])
+        if !trusted {
             guard
-                RuleRecord.isWhole(
-                    UnsafeBufferPointer(rebasing: ruleRecords[start..<Int(ruleStarts[rule + 1])]),
-                    number: Int32(rule), topicCount: topicCount, termCount: Int32(termCount))
+                Self.isWhole(
+                    ruleStarts: ruleStarts, ruleRecords: ruleRecords, postingStarts: postingStarts,
+                    postingRecords: postingRecords, textStarts: textStarts, textTopics: textTopics,
+                    termCount: termCount, topicCount: topicCount)
             else { return nil }
         }
-        var pointed = true
-        for offset in postingRecords {
-            let rule = Int(offset) < ruleRecords.count ? Int(ruleRecords[Int(offset)]) : ruleCount
-            pointed = pointed && rule < ruleCount && ruleStarts[rule] == offset
-        }
-        guard pointed else { return nil }
         self.image = image
         self.slots = slots
         byteCount = zip(slots, Self.strides).map { $0.offset + $0.count * $1 }.max() ?? 0
@@ -196,6 +190,36 @@ package struct RouterIndex: @unchecked Sendable {
         self.textImpacts = textImpacts
         self.topics = topics
         self.topicRanks = topicRanks
+    }
+
+    /// The checks that read every entry: each list's bounds in order, every record whole (its
+    /// own rule's number, a topic, a term at least, every id inside its table), every
+    /// posting pointing at the start of a record, every text posting at a topic.
+    private static func isWhole(
+        ruleStarts: ImageArray<UInt32>, ruleRecords: ImageArray<UInt32>, postingStarts: ImageArray<UInt32>,
+        postingRecords: ImageArray<UInt32>, textStarts: ImageArray<UInt32>, textTopics: ImageArray<Int32>,
+        termCount: Int, topicCount: Int32
+    ) -> Bool {
+        let ruleCount = ruleStarts.count - 1
+        guard areListBounds(ruleStarts, count: ruleCount, over: ruleRecords.count),
+            areListBounds(postingStarts, count: termCount, over: postingRecords.count),
+            areListBounds(textStarts, count: termCount, over: textTopics.count),
+            isEach(of: textTopics, below: topicCount)
+        else { return false }
+        for rule in 0..<ruleCount {
+            let start = Int(ruleStarts[rule])
+            guard
+                RuleRecord.isWhole(
+                    UnsafeBufferPointer(rebasing: ruleRecords[start..<Int(ruleStarts[rule + 1])]),
+                    number: Int32(rule), topicCount: topicCount, termCount: Int32(termCount))
+            else { return false }
+        }
+        var pointed = true
+        for offset in postingRecords {
+            let rule = Int(offset) < ruleRecords.count ? Int(ruleRecords[Int(offset)]) : ruleCount
+            pointed = pointed && rule < ruleCount && ruleStarts[rule] == offset
+        }
+        return pointed
     }
 
     /// Whether every id in `ids` lies in `0..<limit`.

@@ -70,13 +70,14 @@ public final class Advisor {
             let advisor = cache.read(
                 stamp: stamp,
                 dictionary: WordList(
-                    path: (directory as NSString).appendingPathComponent(KnowledgeBaseLoader.dictionaryFile)))
+                    path: (directory as NSString).appendingPathComponent(KnowledgeBaseLoader.dictionaryFile)),
+                now: now)
         {
             return (advisor, .byStamp)
         }
         let files = KnowledgeBaseFiles.read(directory: directory)
         guard files.isComplete else { return (try load(files), .compiled) }
-        if let advisor = cache.read(fingerprint: files.fingerprint, dictionary: files.words) {
+        if let advisor = cache.read(fingerprint: files.fingerprint, dictionary: files.words, now: now) {
             // The files were touched, not changed: record their new stamp.
             if stamp != nil { cache.write(advisor, stamp: stamp) }
             return (advisor, .byFingerprint)
