@@ -67,7 +67,7 @@ package enum BoundedFile {
         let size = Int(info.st_size)
         if size > limit, !truncating { throw .tooLarge(size, limit: limit) }
         var data = Data(capacity: min(size, limit))
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var buffer = [UInt8](repeating: 0, count: min(1 << 16, max(limit, 1)))
         while data.count < limit {
             let wanted = min(buffer.count, limit - data.count)
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
