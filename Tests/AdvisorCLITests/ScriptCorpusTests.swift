@@ -49,12 +49,12 @@ struct ScriptCorpusTests {
 
     /// The real-question corpus (Tests/Routing/corpus) must not route worse than before.
     ///
-    /// Floors below what it reached when this was written (dev 73.3%, held-out 61.8%, with the
-    /// situational fourth batch, which routes at 46%), so a change that makes real questions
-    /// worse fails. The figures themselves are in README.
+    /// Floors just below what it reached when this was written (dev 69.7%, held-out 59.4%,
+    /// since round 11's sixth batch, which routes at 46% unseen, joined both parts), so a
+    /// change that makes real questions worse fails. The figures themselves are in README.
     @Test(
         "the real-question corpus routes at least as well as recorded",
-        arguments: [("dev.tsv", 0.72), ("heldout.tsv", 0.60)])
+        arguments: [("dev.tsv", 0.69), ("heldout.tsv", 0.59)])
     func corpusFloor(file: String, floor: Double) async throws {
         guard let root = AdvisorProcess.packageRoot else { return }
         let path = root.appendingPathComponent("Tests/Routing/corpus/" + file).path
