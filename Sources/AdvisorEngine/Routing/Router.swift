@@ -168,6 +168,8 @@ public final class Router {
     private var ruleTrail = RuleTrail()
     /// The per-topic scores of a question, emptied and reused from question to question.
     private var scoreScratch: [Int32: TopicScore] = [:]
+    /// The rules a question may match, gathered before they are scored, reused.
+    private var gatheredScratch: [(record: UInt32, number: UInt32, slot: Int32)] = []
     private var textScoreScratch: [Int32: Double] = [:]
     /// The retrieval's sums per topic, reused from question to question.
     private var textTally = TextTally()
@@ -531,36 +533,52 @@ public final class Router {
         swap(&trail, &ruleTrail)
         defer { swap(&trail, &ruleTrail) }
         trail.start()
+        // The rules that may match, gathered first, each with its record's first word: the
+        // records lie scattered over the index (at 100,000 rules most are cold), and loads
+        // made in one tight loop are overlapped by the processor, where loads made one at a
+        // time between scorings each waited for memory.
+        var gathered: [(record: UInt32, number: UInt32, slot: Int32)] = []
+        swap(&gathered, &gatheredScratch)
+        defer {
+            gathered.removeAll(keepingCapacity: true)
+            swap(&gathered, &gatheredScratch)
+        }
         for (slot, term) in allTerms.enumerated() {
             for position in index.postingRange(term)
             where RouterIndex.mayMatch(index.postingSignatures[position], question: questionSignature) {
-                let rule = index.rule(at: index.postingRecords[position])
-                // A rule filed under two of the question's terms is scored at the first of them.
-                let other = rule.filedFirst == term ? rule.filedAlso : rule.filedFirst
-                if other >= 0, questionSignature & RouterIndex.signatureBit(other) != 0,
-                    case let otherSlot = questionTerms.slot(of: other), otherSlot >= 0, Int(otherSlot) < slot
-                {
-                    continue
-                }
-                let ruleTerms = rule.terms
-                guard
-                    let score = score(
-                        rule, in: index, mark: mark, contentTerms: contentTerms, sequence: sequence)
-                else {
-                    continue
-                }
-                let topic = rule.topic
-                var present = TermSlots()
-                for position in 0..<ruleTerms.count {
-                    let termSlot = questionTerms.slot(of: ruleTerms[position])
-                    if termSlot >= 0 { present.insert(Int(termSlot)) }
-                }
-                // In place: a copy taken out of the dictionary and put back would copy the
-                // topic's term sets at every rule.
-                scores[topic, default: TopicScore()].add(
-                    score, rule: rule.number, present: present, specific: rule.weight >= 1,
-                    trail: &trail)
+                let record = index.postingRecords[position]
+                gathered.append((record, index.ruleRecords[Int(record)], Int32(slot)))
             }
+        }
+        for (record, number, gatheredSlot) in gathered {
+            let slot = Int(gatheredSlot)
+            let term = allTerms[slot]
+            let rule = index.rule(at: record)
+            // A rule filed under two of the question's terms is scored at the first of them.
+            let other = rule.filedFirst == term ? rule.filedAlso : rule.filedFirst
+            if other >= 0, questionSignature & RouterIndex.signatureBit(other) != 0,
+                case let otherSlot = questionTerms.slot(of: other), otherSlot >= 0, Int(otherSlot) < slot
+            {
+                continue
+            }
+            let ruleTerms = rule.terms
+            guard
+                let score = score(
+                    rule, in: index, mark: mark, contentTerms: contentTerms, sequence: sequence)
+            else {
+                continue
+            }
+            let topic = rule.topic
+            var present = TermSlots()
+            for position in 0..<ruleTerms.count {
+                let termSlot = questionTerms.slot(of: ruleTerms[position])
+                if termSlot >= 0 { present.insert(Int(termSlot)) }
+            }
+            // In place: a copy taken out of the dictionary and put back would copy the
+            // topic's term sets at every rule.
+            scores[topic, default: TopicScore()].add(
+                score, rule: Int32(bitPattern: number), present: present, specific: rule.weight >= 1,
+                trail: &trail)
         }
 
         // A glossary word used in a question about something else ("our platform budget
