@@ -9,6 +9,21 @@ import Testing
 
 @Suite("Cache verified once, used in place")
 struct CacheVerificationTests {
+    /// A cache folder, a copy of the valid knowledge base, its cache, and a time an hour
+    /// ahead, when every file's times have settled.
+    private func fixture() throws -> (
+        cache: TemporaryDirectory, kb: TemporaryDirectory, store: KnowledgeBaseCache, later: time_t
+    ) {
+        let cache = try TemporaryDirectory()
+        let kb: TemporaryDirectory
+        do { kb = try TestSupport.copyFixture("valid") } catch {
+            cache.remove()
+            throw error
+        }
+        let store = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
+        return (cache, kb, store, time(nil) + 3600)
+    }
+
     /// The knowledge base's one cache file, and its stamp now.
     private func cacheFile(_ cache: TemporaryDirectory) throws -> (name: String, stamp: CacheFileStamp) {
         let names = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".bin") }
@@ -19,12 +34,11 @@ struct CacheVerificationTests {
 
     @Test("a file verified whole once, whose times had settled, is vouched for until it changes")
     func vouchedUntilChanged() throws {
-        let cache = try TemporaryDirectory()
-        defer { cache.remove() }
-        let kb = try TestSupport.copyFixture("valid")
-        defer { kb.remove() }
-        let store = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
-        let later = time(nil) + 3600
+        let (cache, kb, store, later) = try fixture()
+        defer {
+            cache.remove()
+            kb.remove()
+        }
         let compiled = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later)
         #expect(compiled.use == .compiled)
         // Just written, so not yet verified: nothing vouches for it.
@@ -83,12 +97,11 @@ struct CacheVerificationTests {
 
     @Test("a damaged, foreign or misplaced record vouches for nothing, and costs the start nothing")
     func hostileRecords() throws {
-        let cache = try TemporaryDirectory()
-        defer { cache.remove() }
-        let kb = try TestSupport.copyFixture("valid")
-        defer { kb.remove() }
-        let store = KnowledgeBaseCache(cacheDirectory: cache.path, knowledgeBaseDirectory: kb.path)
-        let later = time(nil) + 3600
+        let (cache, kb, store, later) = try fixture()
+        defer {
+            cache.remove()
+            kb.remove()
+        }
         let compiled = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later)
         _ = try Advisor.loadReporting(directory: kb.path, cacheDirectory: cache.path, now: later)
         let file = try cacheFile(cache)
