@@ -168,8 +168,12 @@ public final class Router {
     private var ruleTrail = RuleTrail()
     /// The per-topic scores of a question, emptied and reused from question to question.
     private var scoreScratch: [Int32: TopicScore] = [:]
-    /// The rules a question may match, gathered before they are scored, reused.
-    private var gatheredScratch: [(record: UInt32, number: UInt32, slot: Int32)] = []
+    /// A rule a question may match, gathered before it is scored: where its record starts,
+    /// its number (the record's first word, loaded while gathering), and the slot of the
+    /// question's term it was filed under.
+    private typealias GatheredRule = (record: UInt32, number: Int32, slot: Int32)
+    /// The rules a question may match, reused from question to question.
+    private var gatheredScratch: [GatheredRule] = []
     private var textScoreScratch: [Int32: Double] = [:]
     /// The retrieval's sums per topic, reused from question to question.
     private var textTally = TextTally()
@@ -537,7 +541,7 @@ public final class Router {
         // records lie scattered over the index (at 100,000 rules most are cold), and loads
         // made in one tight loop are overlapped by the processor, where loads made one at a
         // time between scorings each waited for memory.
-        var gathered: [(record: UInt32, number: UInt32, slot: Int32)] = []
+        var gathered: [GatheredRule] = []
         swap(&gathered, &gatheredScratch)
         defer {
             gathered.removeAll(keepingCapacity: true)
@@ -547,7 +551,7 @@ public final class Router {
             for position in index.postingRange(term)
             where RouterIndex.mayMatch(index.postingSignatures[position], question: questionSignature) {
                 let record = index.postingRecords[position]
-                gathered.append((record, index.ruleRecords[Int(record)], Int32(slot)))
+                gathered.append((record, Int32(bitPattern: index.ruleRecords[Int(record)]), Int32(slot)))
             }
         }
         for (record, number, gatheredSlot) in gathered {
@@ -577,7 +581,7 @@ public final class Router {
             // In place: a copy taken out of the dictionary and put back would copy the
             // topic's term sets at every rule.
             scores[topic, default: TopicScore()].add(
-                score, rule: Int32(bitPattern: number), present: present, specific: rule.weight >= 1,
+                score, rule: number, present: present, specific: rule.weight >= 1,
                 trail: &trail)
         }
 
