@@ -66,6 +66,53 @@ extension HostileInputTests {
         #expect(failures.isEmpty, "\(failures.count) flips changed something: \(failures.prefix(3))")
     }
 
+    @Test(
+        "a cache verified once is vouched for by a record; a damaged record or a cache changed after it never changes an answer"
+    )
+    func verificationRecord() async throws {
+        let sandbox = try Sandbox()
+        let reference = try await Self.cacheAnswers(sandbox, env: ["ADVISOR_CACHE": "off"])
+        #expect(reference.status == 0 && reference.err.isEmpty, "\(reference)")
+        let folder = sandbox.path("cache")
+        let env: [String: String?] = ["ADVISOR_CACHE": folder.path]
+        func record() -> String? {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            guard let name = names.first(where: { $0.hasSuffix("-verified") }) else { return nil }
+            return try? String(contentsOfFile: folder.appendingPathComponent(name).path, encoding: .utf8)
+        }
+
+        // Written now, so its times have not settled: verified in full, but not vouched for.
+        #expect(try await Self.cacheAnswers(sandbox, env: env).out == reference.out)
+        let cache = try #require(CacheFile.files(in: folder).first)
+        #expect(record() == nil)
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await Self.cacheAnswers(sandbox, env: env).out == reference.out)
+        let vouched = try #require(record())
+        #expect(vouched.hasPrefix("advisor-verified 1\n" + cache.lastPathComponent + "\n"), "\(vouched)")
+        #expect(try await Self.cacheAnswers(sandbox, env: env).out == reference.out)
+        #expect(record() == vouched)
+
+        // A damaged record vouches for nothing: the cache is verified again and the record remade.
+        let recordFile = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix("-verified") })
+        try Data("advisor-verified 1\ngarbage\n".utf8).write(to: folder.appendingPathComponent(recordFile))
+        let afterGarbage = try await Self.cacheAnswers(sandbox, env: env)
+        #expect(afterGarbage.out == reference.out && afterGarbage.err.isEmpty, "\(afterGarbage)")
+        #expect(record() == vouched)
+
+        // A byte changed in place after the cache was vouched for changes its stamp: the file is
+        // verified in full, found damaged, and replaced.
+        var bytes = [UInt8](try Data(contentsOf: cache))
+        let handle = try FileHandle(forWritingTo: cache)
+        try handle.seek(toOffset: UInt64(bytes.count / 2))
+        bytes[bytes.count / 2] ^= 0xFF
+        try handle.write(contentsOf: [bytes[bytes.count / 2]])
+        try handle.close()
+        let afterFlip = try await Self.cacheAnswers(sandbox, env: env)
+        #expect(afterFlip.out == reference.out && afterFlip.err.isEmpty, "\(afterFlip)")
+        #expect([UInt8]((try? Data(contentsOf: cache)) ?? Data()) != bytes, "the damaged cache was kept")
+    }
+
     @Test("a crafted cache whose checksum holds cannot make ask print raw terminal escapes")
     func craftedCache() async throws {
         let sandbox = try Sandbox()
