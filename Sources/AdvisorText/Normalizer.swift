@@ -53,7 +53,7 @@ package func gappedParts(of synonym: String) -> (head: String, tail: String)? {
 public final class Normalizer {
     private let stemmer = Stemmer()
     private var stemCache: [String: String] = [:]
-    package var phrases: [String: [ConceptPhrase]] = [:]
+    package var phrases: [String: [ConceptPhrase]] = [:] { didSet { forgetReadings() } }
     package var knownStems: Set<String> = [] { didSet { forgetReadings() } }
     /// More known stems, as laid out in a compiled cache (hashed, used in place).
     package var storedStems: ImageStrings? { didSet { forgetReadings() } }
@@ -71,6 +71,9 @@ public final class Normalizer {
         var isStopWord: Bool
         var correction: Correction?
         var stem: String
+        /// Whether a synonym phrase starts with the stem: remembered, so that a word seen
+        /// before costs no lookup of the phrase table.
+        var startsPhrase: Bool
     }
 
     private func forgetReadings() {
@@ -82,7 +85,9 @@ public final class Normalizer {
         if let known = readings[word] { return known }
         let isStopWord = StopWords.english.contains(word)
         let correction = isStopWord || isKnown(word) ? nil : cachedCorrection(for: word)
-        let reading = Reading(isStopWord: isStopWord, correction: correction, stem: stem(correction?.word ?? word))
+        let stem = stem(correction?.word ?? word)
+        let reading = Reading(
+            isStopWord: isStopWord, correction: correction, stem: stem, startsPhrase: phrases[stem] != nil)
         if readings.count > 50_000 { readings.removeAll(keepingCapacity: true) }
         readings[word] = reading
         return reading
@@ -160,20 +165,31 @@ public final class Normalizer {
         var corrections: [String?] = []
         var guesses: Set<Int> = []  // positions of corrections chosen among rivals (seldom any)
         var stems: [String] = []
+        // Per word: whether it is a stop word as typed, and whether a phrase starts with its
+        // stem (read once, with the word's other facts, when the word has a reading).
+        var stopWords: [Bool] = []
+        var phraseStarts: [Bool] = []
         surfaces.reserveCapacity(tokens.count)
+        stopWords.reserveCapacity(tokens.count)
+        phraseStarts.reserveCapacity(tokens.count)
         for (position, token) in tokens.enumerated() {
             surfaces.append(token.text)
             // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
             let isName = position > 0 && token.startsUppercase && !token.isCapitalized
             guard correctTypos, !isName else {
+                let stem = stem(token.text)
                 corrections.append(nil)
-                stems.append(stem(token.text))
+                stems.append(stem)
+                stopWords.append(StopWords.english.contains(token.text))
+                phraseStarts.append(phrases[stem] != nil)
                 continue
             }
             let reading = reading(of: token.text)
             corrections.append(reading.correction?.word)
             if reading.correction?.isGuess == true { guesses.insert(position) }
             stems.append(reading.stem)
+            stopWords.append(reading.isStopWord)
+            phraseStarts.append(reading.startsPhrase)
         }
 
         var words: [NormalizedWord] = []
@@ -190,8 +206,9 @@ public final class Normalizer {
             }
             // Inside a gap, phrases end before the tail and hold no gap of their own.
             let limit = tail?.lowerBound ?? tokens.count
-            if let (phrase, gap) = longestPhrase(
-                at: index, stems: stems, tokens: tokens, limit: limit, gapsAllowed: tail == nil)
+            if phraseStarts[index],
+                let (phrase, gap) = longestPhrase(
+                    at: index, stems: stems, tokens: tokens, limit: limit, gapsAllowed: tail == nil)
             {
                 let positions = phrase.positions(at: index, gap: gap)
                 let corrected = positions.compactMap { corrections[$0] }
@@ -216,7 +233,7 @@ public final class Normalizer {
                 NormalizedWord(
                     surface: surface, correction: corrections[index], correctionIsGuess: guesses.contains(index),
                     term: stems[index],
-                    isStopWord: corrections[index] == nil && StopWords.english.contains(surface)))
+                    isStopWord: corrections[index] == nil && stopWords[index]))
             index += 1
         }
         return words

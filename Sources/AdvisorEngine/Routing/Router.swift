@@ -128,14 +128,16 @@ public final class Router {
             topicIDCache.removeAll()
         }
     }
-    /// Term ids (-1: not a term of the knowledge base) and topic ids already looked up in the
-    /// index, remembered: a word seen before costs no probe of the mapped tables (bounded).
-    private var termIDCache: [String: Int32] = [:]
+    /// Terms and topic ids already looked up in the index, remembered: a word seen before
+    /// costs no probe of the mapped tables (bounded).
+    private var termIDCache: [String: TermLookup] = [:]
     private var topicIDCache: [Int32: String] = [:]
     /// How many entries each of those caches keeps before it starts again.
     private static let lookupCacheLimit = 20_000
     /// Glossary words and aliases as term sequences, filed under their first term.
-    package var glossaryByFirstTerm: [String: [(terms: [String], topic: Int32)]] = [:]
+    package var glossaryByFirstTerm: [String: [(terms: [String], topic: Int32)]] = [:] {
+        didSet { termIDCache.removeAll() }
+    }
     /// For each glossary topic, the term ids of its word and aliases.
     package var glossaryTerms: [Int32: Set<Int32>] = [:]
     package var framingTermIDs: Set<Int32> = []
@@ -257,13 +259,26 @@ public final class Router {
         return id
     }
 
-    /// The id of `term` in the index (remembered), if the knowledge base uses it.
-    private func cachedTermID(_ term: String) -> Int32? {
-        if let known = termIDCache[term] { return known >= 0 ? known : nil }
-        let id = index.termID(term)
+    /// What the router needs to know of a question's term, found with one lookup.
+    private struct TermLookup {
+        /// The term's id in the index; -1 when the knowledge base does not use it.
+        var id: Int32
+        /// Whether the term frames a question (a role, "figures") rather than says what it is about.
+        var isFraming: Bool
+        /// Whether a glossary word or alias starts with the term.
+        var startsGlossary: Bool
+    }
+
+    /// The facts of `term` (remembered): its id in the index, if the knowledge base uses it,
+    /// and whether it frames or starts a glossary word.
+    private func lookUp(_ term: String) -> TermLookup {
+        if let known = termIDCache[term] { return known }
+        let lookup = TermLookup(
+            id: index.termID(term) ?? -1, isFraming: Self.framingTerms.contains(term),
+            startsGlossary: glossaryByFirstTerm[term] != nil)
         if termIDCache.count >= Self.lookupCacheLimit { termIDCache.removeAll(keepingCapacity: true) }
-        termIDCache[term] = id ?? -1
-        return id
+        termIDCache[term] = lookup
+        return lookup
     }
 
     private func compile(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
@@ -510,11 +525,14 @@ public final class Router {
         var sequence: [Int32] = []
         var contentTerms: [Int32] = []
         var questionWeight = 0.0
+        var glossaryStarts = false
         for word in words {
-            let id = cachedTermID(word.term)
+            let lookup = lookUp(word.term)
+            let id = lookup.id >= 0 ? lookup.id : nil
             if let id, questionTerms.insert(id, slot: Int32(allTerms.count)) { allTerms.append(id) }
-            sequence.append(id ?? -1)
-            if !word.isStopWord, !Self.framingTerms.contains(word.term) {
+            sequence.append(lookup.id)
+            if !word.isStopWord, lookup.startsGlossary { glossaryStarts = true }
+            if !word.isStopWord, !lookup.isFraming {
                 if let id {
                     contentTerms.append(id)
                     questionWeight += index.termWeights[Int(id)]
@@ -592,7 +610,8 @@ public final class Router {
         // marketing and what are its goals", "they keep saying 'platforms', what do they mean?"),
         // says the question is about the word itself: that topic does not yield.
         let frames = matchedFrames(sequence)
-        let mentions = glossaryMentions(in: words)
+        // Most questions hold no glossary word: then no phrase is compared.
+        let mentions = glossaryStarts ? glossaryMentions(in: words) : []
         let mentioned = Set(mentions)
         let framedTopics = Set(frames.flatMap(\.topics)).intersection(mentioned)
         let framingSlots = slots(of: framingTermIDs, mark: mark)
