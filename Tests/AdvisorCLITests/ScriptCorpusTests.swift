@@ -49,12 +49,12 @@ struct ScriptCorpusTests {
 
     /// The real-question corpus (Tests/Routing/corpus) must not route worse than before.
     ///
-    /// Floors just below what it reached when this was written (dev 69.7%, held-out 59.4%,
-    /// since round 11's sixth batch, which routes at 46% unseen, joined both parts), so a
+    /// Floors just below what it reached when this was written (dev 67.8%, held-out 57.2%,
+    /// since round 12's seventh batch, which routes at 39% unseen, joined both parts), so a
     /// change that makes real questions worse fails. The figures themselves are in README.
     @Test(
         "the real-question corpus routes at least as well as recorded",
-        arguments: [("dev.tsv", 0.69), ("heldout.tsv", 0.59)])
+        arguments: [("dev.tsv", 0.67), ("heldout.tsv", 0.57)])
     func corpusFloor(file: String, floor: Double) async throws {
         guard let root = AdvisorProcess.packageRoot else { return }
         let path = root.appendingPathComponent("Tests/Routing/corpus/" + file).path
