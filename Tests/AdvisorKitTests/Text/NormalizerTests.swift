@@ -30,6 +30,21 @@ struct NormalizerTests {
         #expect(terms("budgets") == ["@budget"])  // stemmed like the synonym
     }
 
+    /// A word's reading remembers whether a phrase starts with its stem; a phrase table set
+    /// after the word was read (as a cache restore does) must not be hidden by that memory.
+    @Test("a phrase table set after a word was read is used for the next question")
+    func phrasesSetAfterReading() {
+        let normalizer = normalizer()
+        let before = normalizer.normalize("shadow IT again", correctTypos: true).map(\.term)
+        #expect(!before.contains("@shadow-it"))
+        normalizer.phrases[normalizer.stem("shadow"), default: []].append(
+            ConceptPhrase(stems: ["shadow", "it"], caseSensitive: false, concept: "shadow-it"))
+        let after = normalizer.normalize("shadow IT again", correctTypos: true).map(\.term)
+        #expect(after.first == "@shadow-it")
+        #expect(normalizer.normalize("the shadow", correctTypos: true).last?.isStopWord == false)
+        #expect(normalizer.normalize("the shadow", correctTypos: true).first?.isStopWord == true)
+    }
+
     @Test("a multi-word synonym becomes one concept term")
     func multiWordSynonym() throws {
         let words = normalizer().normalize(
