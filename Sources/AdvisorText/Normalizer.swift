@@ -167,11 +167,9 @@ public final class Normalizer {
         var stems: [String] = []
         // Per word: whether it is a stop word as typed, and whether a phrase starts with its
         // stem (read once, with the word's other facts, when the word has a reading).
-        var stopWords: [Bool] = []
-        var phraseStarts: [Bool] = []
+        var flags: [(isStopWord: Bool, startsPhrase: Bool)] = []
         surfaces.reserveCapacity(tokens.count)
-        stopWords.reserveCapacity(tokens.count)
-        phraseStarts.reserveCapacity(tokens.count)
+        flags.reserveCapacity(tokens.count)
         for (position, token) in tokens.enumerated() {
             surfaces.append(token.text)
             // A capitalised word inside a sentence ("Rome", "Paris") is a name, not a typo.
@@ -180,16 +178,14 @@ public final class Normalizer {
                 let stem = stem(token.text)
                 corrections.append(nil)
                 stems.append(stem)
-                stopWords.append(StopWords.english.contains(token.text))
-                phraseStarts.append(phrases[stem] != nil)
+                flags.append((StopWords.english.contains(token.text), phrases[stem] != nil))
                 continue
             }
             let reading = reading(of: token.text)
             corrections.append(reading.correction?.word)
             if reading.correction?.isGuess == true { guesses.insert(position) }
             stems.append(reading.stem)
-            stopWords.append(reading.isStopWord)
-            phraseStarts.append(reading.startsPhrase)
+            flags.append((reading.isStopWord, reading.startsPhrase))
         }
 
         var words: [NormalizedWord] = []
@@ -206,7 +202,7 @@ public final class Normalizer {
             }
             // Inside a gap, phrases end before the tail and hold no gap of their own.
             let limit = tail?.lowerBound ?? tokens.count
-            if phraseStarts[index],
+            if flags[index].startsPhrase,
                 let (phrase, gap) = longestPhrase(
                     at: index, stems: stems, tokens: tokens, limit: limit, gapsAllowed: tail == nil)
             {
@@ -233,7 +229,7 @@ public final class Normalizer {
                 NormalizedWord(
                     surface: surface, correction: corrections[index], correctionIsGuess: guesses.contains(index),
                     term: stems[index],
-                    isStopWord: corrections[index] == nil && stopWords[index]))
+                    isStopWord: corrections[index] == nil && flags[index].isStopWord))
             index += 1
         }
         return words

@@ -528,7 +528,7 @@ public final class Router {
         var glossaryStarts = false
         for word in words {
             let lookup = lookUp(word.term)
-            let id = lookup.id >= 0 ? lookup.id : nil
+            let id: Int32? = lookup.id >= 0 ? lookup.id : nil
             if let id, questionTerms.insert(id, slot: Int32(allTerms.count)) { allTerms.append(id) }
             sequence.append(lookup.id)
             if !word.isStopWord, lookup.startsGlossary { glossaryStarts = true }
