@@ -52,6 +52,20 @@ public struct RoleReading: Sendable, Equatable {
     package static let ownGroups: Set<String> = [
         "team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side",
     ]
+    /// Modifiers that are a job ("as head of IT", "as VP of marketing"): with "as" they state
+    /// the asker's role, as an article does ("as the CMO").
+    package static let jobWords: Set<String> = ["head", "vp", "svp", "evp", "director", "leader", "charge"]
+    /// Words after "my <department>" that name a person in it, not the asker's own part of it:
+    /// "my marketing counterpart" is the other side, as "my CMO" is.
+    package static let counterpartWords: Set<String> = [
+        "counterpart", "counterparts", "colleague", "colleagues", "peer", "peers", "partner", "partners", "friend",
+        "friends", "guy", "guys", "contact", "contacts", "chief", "head", "lead", "leader", "boss",
+    ]
+    /// Concepts that name a role's field only when the asker says it is theirs ("I'm in charge of
+    /// technology", "I head up digital marketing"); elsewhere they are a subject, not a role.
+    package static let statedFields: [String: Role] = [
+        Normalizer.conceptPrefix + "technology": .cio, Normalizer.conceptPrefix + "digital-marketing": .cmo,
+    ]
 
     /// Reads the roles of a normalised question.
     public static func read(_ words: [NormalizedWord]) -> RoleReading {
@@ -63,35 +77,55 @@ public struct RoleReading: Sendable, Equatable {
         var mentionedTitles: Set<Role> = []
         let texts = words.map(\.surface)  // the words around a role as typed: "im" is not a typo here
         for (index, word) in words.enumerated() {
-            guard let role = Self.role(of: word) else { continue }
-            reading.namesRole = true
+            let named = Self.role(of: word)
+            guard let role = named ?? statedFields[word.term] else { continue }
+            let isField = named == nil  // "technology": a role only in the asker's own statement
+            if !isField { reading.namesRole = true }
             let isTitle = titles.contains(word.correction ?? word.surface)
             // The words before the role, skipping modifiers.
             var back = index - 1
             var skippedArticle = false
+            var skippedJob = false
+            var skippedVerb = false
             while back >= 0, modifiers.contains(texts[back]) {
                 if ["a", "an", "the"].contains(texts[back]) { skippedArticle = true }
+                if jobWords.contains(texts[back]) { skippedJob = true }
+                if selfVerbs.contains(texts[back]) { skippedVerb = true }
                 back -= 1
             }
             let previous = back >= 0 ? texts[back] : nil
             let beforePrevious = back >= 1 ? texts[back - 1] : nil
+            let next = index + 1 < texts.count ? texts[index + 1] : nil
             let phrase = { (from: Int) in texts[max(0, from)...index].joined(separator: " ") }
 
-            let saysI = previous == "im" || (previous.map(selfVerbs.contains) ?? false && beforePrevious == "i")
+            // "I'm the CIO", "I run marketing", and "I head up marketing" (where "head" is also a
+            // modifier, as in "I'm head of marketing").
+            let saysI =
+                previous == "im" || (previous.map(selfVerbs.contains) ?? false && beforePrevious == "i")
+                || (previous == "i" && skippedVerb)
             if saysI {
-                statements.append((role, phrase(back - 1)))
+                reading.namesRole = true
+                statements.append((role, phrase(previous == "i" ? back : back - 1)))
                 continue
             }
-            if previous == "as", isTitle || skippedArticle {
+            // "as the technology changes" is not a statement: a field needs the job ("as head of").
+            if previous == "as", skippedJob || (!isField && (isTitle || skippedArticle)) {
+                reading.namesRole = true
                 statements.append((role, phrase(back)))
                 continue
             }
-            if let previous, ["we", "us"].contains(previous) {
-                statements.append((role, phrase(back)))
+            if isField { continue }
+            if previous == "my", !isTitle, let next, counterpartWords.contains(next) {
+                possessives.append((role.counterpart, phrase(back) + " " + next))  // "my marketing counterpart"
+                mentioned.insert(role)
                 continue
             }
             if previous == "my", !isTitle {
                 statements.append((role, phrase(back)))  // "my marketing team", "my IT budget"
+                continue
+            }
+            if let previous, ["we", "us"].contains(previous) {
+                statements.append((role, phrase(back)))
                 continue
             }
             if let previous, ownGroups.contains(previous), beforePrevious == "my" {

@@ -26,6 +26,13 @@ struct RoleReadingTests {
             ("my marketing team wants its own analytics", .cmo),
             ("I work in IT. Who should own mobile?", .cio),
             ("I'm head of marketing, who owns the app?", .cmo),
+            // A job after "as", "I head up", and a role's field in the asker's own statement.
+            ("as head of IT, how should I share budget with marketing?", .cio),
+            ("as VP of marketing, what does the CIO mean by agile?", .cmo),
+            ("I head up marketing, who owns mobile?", .cmo),
+            ("I head up digital marketing and need customer data from IT", .cmo),
+            ("I'm in charge of technology; who owns the website?", .cio),
+            ("I'm in charge of technology and my marketing counterpart wants her own developers", .cio),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -41,6 +48,9 @@ struct RoleReadingTests {
             ("our CIO keeps saying no to every campaign tool", .cmo),
             ("how do I get my CIO to move faster?", .cmo),
             ("our new CMO wants to own mobile", .cio),
+            // A person in the other department: "my marketing counterpart" is not the asker's team.
+            ("my marketing counterpart wants her own developers", .cio),
+            ("my IT colleagues never listen to us", .cmo),
         ])
     func possessive(question: String, asker: Role) {
         let reading = read(question)
@@ -58,6 +68,10 @@ struct RoleReadingTests {
             "our CIO and CMO don't get along",
             "why do CMOs think IT is slow?",
             "marketing is as important as IT",
+            // A role's field names no asker outside a statement.
+            "as the technology changes, who owns mobile?",
+            "my technology choices keep changing",
+            "digital marketing is growing fast",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
