@@ -515,10 +515,22 @@ public final class Router {
 
     /// Routes one question.
     public func route(_ question: String) -> Routing {
+        route(words: normalizer.normalize(Self.bounded(question), correctTypos: true))
+    }
+
+    /// Routes a question already normalised (by ``route(_:)``), with some of its words left
+    /// out: the asker's "I'm responsible for" in "I'm responsible for IT and the CMO wants half
+    /// my budget" says who asks, not what the question is about.
+    public func route(_ routing: Routing, leavingOut positions: Range<Int>) -> Routing {
+        var words = routing.words
+        words.removeSubrange(positions.clamped(to: words.indices))
+        return route(words: words)
+    }
+
+    private func route(words: [NormalizedWord]) -> Routing {
         // One copy for the question: reading the tables through the property would copy the
         // index (and retain its storage) at every read.
         let index = self.index
-        let words = normalizer.normalize(Self.bounded(question), correctTypos: true)
         let mark = nextMark()
         questionTerms.reset(for: words.count)
         var allTerms: [Int32] = []

@@ -78,9 +78,14 @@ public final class Conversation {
 
     /// Answers `question` in the light of the conversation so far.
     public func ask(_ question: String) -> Answer {
-        let routing = advisor.router.route(question)
+        var routing = advisor.router.route(question)
         let turn = questions.count + 1
         let reading = RoleReading.read(routing.words)
+        // "I'm responsible for IT and ...", "speaking as the CMO, ...": the words that say who
+        // asks are routed no further, when any of them could be evidence.
+        if routing.words[reading.askerLeadIn.clamped(to: routing.words.indices)].contains(where: { !$0.isStopWord }) {
+            routing = advisor.router.route(routing, leavingOut: reading.askerLeadIn)
+        }
         let notice = takeRole(from: reading, turn: turn)
 
         let concepts = routing.concepts

@@ -22,6 +22,11 @@ public struct RoleReading: Sendable, Equatable {
     public var askerEvidence: AskerEvidence?
     /// The words that said so, as typed (folded): "i am the cio", "my cmo".
     public var askerPhrase: String?
+    /// Where, in the normalised question, the words before the role that say who asks lie.
+    ///
+    /// "i", "am", "responsible", "for" in "I'm responsible for IT": they say who asks, not what the
+    /// question is about. Empty unless the asker made a statement.
+    public var askerLeadIn: Range<Int> = 0..<0
     /// The role the question is about, when it names one (and only one).
     public var about: Role?
     /// Whether `about` was asked for explicitly ("to a CMO", "for the CIO").
@@ -61,6 +66,16 @@ public struct RoleReading: Sendable, Equatable {
         "counterpart", "counterparts", "colleague", "colleagues", "peer", "peers", "partner", "partners", "friend",
         "friends", "guy", "guys", "contact", "contacts", "chief", "head", "lead", "leader", "boss",
     ]
+    /// Longer ways of saying one holds the role that follows, as word sequences with the
+    /// modifiers left out: "I'm responsible for IT", "I was just promoted to CMO", "I look after
+    /// marketing", "as someone who runs IT".
+    package static let leadIns: Set<String> = [
+        "im responsible for", "i am responsible for", "im accountable for", "i am accountable for",
+        "i was promoted to", "ive been promoted to", "i have been promoted to", "i got promoted to",
+        "i look after", "im looking after",
+        "as someone who runs", "as someone who leads", "as someone who manages", "as somebody who runs",
+        "as somebody who leads", "as a person who runs", "as one who runs",
+    ]
     /// Concepts that name a role's field only when the asker says it is theirs ("I'm in charge of
     /// technology", "I head up digital marketing"); elsewhere they are a subject, not a role.
     package static let statedFields: [String: Role] = [
@@ -70,7 +85,7 @@ public struct RoleReading: Sendable, Equatable {
     /// Reads the roles of a normalised question.
     public static func read(_ words: [NormalizedWord]) -> RoleReading {
         var reading = RoleReading()
-        var statements: [(Role, String)] = []
+        var statements: [(Role, String, Range<Int>)] = []
         var possessives: [(Role, String)] = []
         var explicitAbout: Role?
         var mentioned: Set<Role> = []
@@ -97,6 +112,9 @@ public struct RoleReading: Sendable, Equatable {
             let beforePrevious = back >= 1 ? texts[back - 1] : nil
             let next = index + 1 < texts.count ? texts[index + 1] : nil
             let phrase = { (from: Int) in texts[max(0, from)...index].joined(separator: " ") }
+            let state = { (from: Int, suffix: String) in
+                statements.append((role, phrase(from) + suffix, max(0, from)..<index))
+            }
 
             // "I'm the CIO", "I run marketing", and "I head up marketing" (where "head" is also a
             // modifier, as in "I'm head of marketing").
@@ -105,13 +123,26 @@ public struct RoleReading: Sendable, Equatable {
                 || (previous == "i" && skippedVerb)
             if saysI {
                 reading.namesRole = true
-                statements.append((role, phrase(previous == "i" ? back : back - 1)))
+                state(previous == "i" ? back : back - 1, "")
+                continue
+            }
+            if let start = leadIn(before: index, in: texts) {
+                reading.namesRole = true
+                state(start, "")
+                continue
+            }
+            // "CIO here." and "new CMO here -" open a question by saying who writes it.
+            if back < 0, isTitle, !skippedArticle, next == "here" {
+                reading.namesRole = true
+                state(0, " here")
                 continue
             }
             // "as the technology changes" is not a statement: a field needs the job ("as head of").
             if previous == "as", skippedJob || (!isField && (isTitle || skippedArticle)) {
                 reading.namesRole = true
-                statements.append((role, phrase(back)))
+                // "speaking as the CMO": the verb is part of the statement.
+                let speaking = beforePrevious.map(["speaking", "talking", "writing", "asking"].contains) ?? false
+                state(speaking ? back - 1 : back, "")
                 continue
             }
             if isField { continue }
@@ -121,15 +152,15 @@ public struct RoleReading: Sendable, Equatable {
                 continue
             }
             if previous == "my", !isTitle {
-                statements.append((role, phrase(back)))  // "my marketing team", "my IT budget"
+                state(back, "")  // "my marketing team", "my IT budget"
                 continue
             }
             if let previous, ["we", "us"].contains(previous) {
-                statements.append((role, phrase(back)))
+                state(back, "")
                 continue
             }
             if let previous, ownGroups.contains(previous), beforePrevious == "my" {
-                statements.append((role, phrase(back - 1)))  // "my team in IT"
+                state(back - 1, "")  // "my team in IT"
                 continue
             }
             if isTitle, previous == "my" || previous == "our" {
@@ -150,6 +181,7 @@ public struct RoleReading: Sendable, Equatable {
             reading.asker = first.0
             reading.askerEvidence = .statement
             reading.askerPhrase = first.1
+            reading.askerLeadIn = first.2
         } else if stated.isEmpty, inferred.count == 1, let first = possessives.first,
             !mentionedTitles.contains(first.0)  // "our CIO and CMO": a third party speaks
         {
@@ -164,6 +196,23 @@ public struct RoleReading: Sendable, Equatable {
             reading.about = mentioned.first
         }
         return reading
+    }
+
+    /// Where a lead-in ending just before `index` starts ("im responsible for" before "IT"),
+    /// modifiers between its words aside; nil when there is none.
+    private static func leadIn(before index: Int, in texts: [String]) -> Int? {
+        var positions: [Int] = []
+        var position = index - 1
+        while position >= 0, positions.count < 5 {
+            if !modifiers.contains(texts[position]) { positions.append(position) }
+            position -= 1
+        }
+        guard positions.count >= 2 else { return nil }
+        for length in 2...positions.count {
+            let words = positions.prefix(length).reversed().map { texts[$0] }
+            if leadIns.contains(words.joined(separator: " ")) { return positions[length - 1] }
+        }
+        return nil
     }
 
     /// The role a normalised word names, through the reserved concepts `cio` and `cmo`.

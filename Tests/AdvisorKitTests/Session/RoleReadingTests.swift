@@ -33,6 +33,14 @@ struct RoleReadingTests {
             ("I head up digital marketing and need customer data from IT", .cmo),
             ("I'm in charge of technology; who owns the website?", .cio),
             ("I'm in charge of technology and my marketing counterpart wants her own developers", .cio),
+            // Longer lead-ins, and a title opening the question.
+            ("I'm responsible for IT and the CMO wants half my budget", .cio),
+            ("I was just promoted to CMO, how do I approach the CIO?", .cmo),
+            ("I look after marketing, IT says no to everything", .cmo),
+            ("as someone who runs IT, what should I know about marketing KPIs?", .cio),
+            ("speaking as the CMO, I think IT is too slow", .cmo),
+            ("CIO here. marketing wants their own app", .cio),
+            ("new CMO here - what should I ask the CIO?", .cmo),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -72,9 +80,25 @@ struct RoleReadingTests {
             "as the technology changes, who owns mobile?",
             "my technology choices keep changing",
             "digital marketing is growing fast",
+            "the CMO here wants more budget",
+            "is the CIO here to stay?",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
+    }
+
+    @Test(
+        "The words that state who asks are marked, so that they are not routed",
+        arguments: [
+            ("I'm responsible for IT and the CMO wants half my budget", ["i", "am", "responsible", "for"]),
+            ("speaking as the CMO, I think IT is too slow", ["speaking", "as", "the"]),
+            ("I'm the CIO, how do we split the budget?", ["i", "am", "the"]),
+            ("my CMO keeps buying SaaS without asking", []),
+        ])
+    func leadIn(question: String, words: [String]) {
+        let routing = TestSupport.advisor().router.route(question)
+        let reading = RoleReading.read(routing.words)
+        #expect(routing.words[reading.askerLeadIn].map(\.surface) == words, "\(question)")
     }
 
     @Test(
