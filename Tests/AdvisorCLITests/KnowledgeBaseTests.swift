@@ -31,6 +31,9 @@ struct KnowledgeBaseTests {
         Broken(name: "unknown-related", file: "topics/cooking.yaml", line: 8, message: "baking"),
         Broken(name: "sample-elsewhere", file: "topics/cooking.yaml", line: 13, message: "gardening"),
         Broken(name: "alias-bomb-values", file: "topics/gardening.yaml", line: 9, message: "aliases"),
+        Broken(
+            name: "concept-name-pattern", file: "topics/cooking.yaml", line: 10,
+            message: "'harvest' names a concept but is not one of its synonyms"),
     ]
 
     /// `FILE:LINE:COLUMN: message` lines of standard error.

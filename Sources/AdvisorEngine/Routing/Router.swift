@@ -296,9 +296,20 @@ public final class Router {
         }
         var topicsPerTerm: [Int32: Set<Int32>] = [:]
         var seen: [[Int32]: String] = [:]
+        let conceptIDs = Set(base.concepts.map(\.id))
         for (topicIndex, topic) in base.topics.enumerated() {
             for pattern in topic.patterns {
                 let words = normalizer.normalize(pattern.value, correctTypos: false)
+                // A concept's name written in a pattern is read through the concept's synonyms:
+                // a name that is not one of them matches only itself, which is never meant.
+                for word in words
+                where !word.term.hasPrefix(Normalizer.conceptPrefix) && conceptIDs.contains(word.surface) {
+                    diagnostics.append(
+                        Diagnostic(
+                            pattern.location,
+                            "pattern '\(pattern.value)': '\(word.surface)' names a concept but is not one of its synonyms, so it matches only the word itself (add it to the concept in concepts.yaml)"
+                        ))
+                }
                 let content = words.filter { !$0.isStopWord }
                 let chosen = content.isEmpty ? words : content
                 guard !chosen.isEmpty else {
