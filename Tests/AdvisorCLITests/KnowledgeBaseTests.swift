@@ -34,6 +34,9 @@ struct KnowledgeBaseTests {
         Broken(
             name: "concept-name-pattern", file: "topics/cooking.yaml", line: 10,
             message: "'harvest' names a concept but is not one of its synonyms"),
+        Broken(
+            name: "concept-name-pattern", file: "topics/cooking.yaml", line: 11,
+            message: "'ripe-fruit' names a concept but is not one of its synonyms"),
     ]
 
     /// `FILE:LINE:COLUMN: message` lines of standard error.

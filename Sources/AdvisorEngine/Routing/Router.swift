@@ -300,15 +300,22 @@ public final class Router {
         for (topicIndex, topic) in base.topics.enumerated() {
             for pattern in topic.patterns {
                 let words = normalizer.normalize(pattern.value, correctTypos: false)
-                // A concept's name written in a pattern is read through the concept's synonyms:
-                // a name that is not one of them matches only itself, which is never meant.
-                for word in words
-                where !word.term.hasPrefix(Normalizer.conceptPrefix) && conceptIDs.contains(word.surface) {
-                    diagnostics.append(
-                        Diagnostic(
-                            pattern.location,
-                            "pattern '\(pattern.value)': '\(word.surface)' names a concept but is not one of its synonyms, so it matches only the word itself (add it to the concept in concepts.yaml)"
-                        ))
+                // A concept's name written in a pattern ("blocker", "left-out") is read through the
+                // concept's synonyms: a name that is not one of them, and is not inside a longer
+                // phrase ("launch date"), is read as plain words and matches only those.
+                let plainWords =
+                    " "
+                    + words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface).joined(
+                        separator: " ")
+                    + " "
+                for name in pattern.value.split(separator: " ").map(String.init) where conceptIDs.contains(name) {
+                    if plainWords.contains(" " + name.replacingOccurrences(of: "-", with: " ") + " ") {
+                        diagnostics.append(
+                            Diagnostic(
+                                pattern.location,
+                                "pattern '\(pattern.value)': '\(name)' names a concept but is not one of its synonyms, so it matches only the words themselves (add it to the concept in concepts.yaml)"
+                            ))
+                    }
                 }
                 let content = words.filter { !$0.isStopWord }
                 let chosen = content.isEmpty ? words : content
