@@ -22,10 +22,11 @@ public struct RoleReading: Sendable, Equatable {
     public var askerEvidence: AskerEvidence?
     /// The words that said so, as typed (folded): "i am the cio", "my cmo".
     public var askerPhrase: String?
-    /// Where, in the normalised question, the words before the role that say who asks lie.
+    /// Where, in the normalised question, the words that state who asks lie.
     ///
-    /// "i", "am", "responsible", "for" in "I'm responsible for IT": they say who asks, not what the
-    /// question is about. Empty unless the asker made a statement.
+    /// "i", "am", "responsible", "for" in "I'm responsible for IT" (the role's own word is left
+    /// out; a field's, "technology" in "I'm in charge of technology", is in): they say who asks,
+    /// not what the question is about. Empty unless the asker made a statement.
     public var askerLeadIn: Range<Int> = 0..<0
     /// The role the question is about, when it names one (and only one).
     public var about: Role?
@@ -57,14 +58,17 @@ public struct RoleReading: Sendable, Equatable {
     package static let ownGroups: Set<String> = [
         "team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side",
     ]
-    /// Modifiers that are a job ("as head of IT", "as VP of marketing"): with "as" they state
-    /// the asker's role, as an article does ("as the CMO").
+    /// Modifiers that say one holds a job ("as head of IT", "as VP of marketing", "in charge of"):
+    /// with "as" they state the asker's role, as an article does ("as the CMO").
     package static let jobWords: Set<String> = ["head", "vp", "svp", "evp", "director", "leader", "charge"]
-    /// Words after "my <department>" that name a person in it, not the asker's own part of it:
-    /// "my marketing counterpart" is the other side, as "my CMO" is.
+    /// Verbs that, with "I", say one runs a field ("I run technology"); "I work in technology"
+    /// says less, and a field needs more than that to be a role.
+    package static let fieldVerbs: Set<String> = ["run", "lead", "head", "manage", "oversee", "direct"]
+    /// Words after "my <department>" that name the asker's opposite number in it, not the asker's
+    /// own part of it: "my marketing counterpart" is the other side, as "my CMO" is. ("my IT boss"
+    /// and "my IT guys" are the asker's own side, and "my IT colleagues" could be either.)
     package static let counterpartWords: Set<String> = [
-        "counterpart", "counterparts", "colleague", "colleagues", "peer", "peers", "partner", "partners", "friend",
-        "friends", "guy", "guys", "contact", "contacts", "chief", "head", "lead", "leader", "boss",
+        "counterpart", "counterparts", "peer", "peers", "partner", "partners", "contact", "contacts",
     ]
     /// Longer ways of saying one holds the role that follows, as word sequences with the
     /// modifiers left out: "I'm responsible for IT", "I was just promoted to CMO", "I look after
@@ -72,9 +76,9 @@ public struct RoleReading: Sendable, Equatable {
     package static let leadIns: Set<String> = [
         "im responsible for", "i am responsible for", "im accountable for", "i am accountable for",
         "i was promoted to", "ive been promoted to", "i have been promoted to", "i got promoted to",
-        "i look after", "im looking after",
+        "i look after", "im looking after", "i am looking after",
         "as someone who runs", "as someone who leads", "as someone who manages", "as somebody who runs",
-        "as somebody who leads", "as a person who runs", "as one who runs",
+        "as somebody who leads", "as one who runs",
     ]
     /// Concepts that name a role's field only when the asker says it is theirs ("I'm in charge of
     /// technology", "I head up digital marketing"); elsewhere they are a subject, not a role.
@@ -112,8 +116,10 @@ public struct RoleReading: Sendable, Equatable {
             let beforePrevious = back >= 1 ? texts[back - 1] : nil
             let next = index + 1 < texts.count ? texts[index + 1] : nil
             let phrase = { (from: Int) in texts[max(0, from)...index].joined(separator: " ") }
+            // A field's own word is part of the statement ("technology" says who asks, not what
+            // about); a role's word is not content anyway.
             let state = { (from: Int, suffix: String) in
-                statements.append((role, phrase(from) + suffix, max(0, from)..<index))
+                statements.append((role, phrase(from) + suffix, max(0, from)..<(isField ? index + 1 : index)))
             }
 
             // "I'm the CIO", "I run marketing", and "I head up marketing" (where "head" is also a
@@ -121,9 +127,13 @@ public struct RoleReading: Sendable, Equatable {
             let saysI =
                 previous == "im" || (previous.map(selfVerbs.contains) ?? false && beforePrevious == "i")
                 || (previous == "i" && skippedVerb)
-            if saysI {
+            // A field is a role only with a job or a verb of running it: "I'm in charge of
+            // technology", "I head up digital marketing", not "I work at a technology company".
+            let runsField = skippedJob || skippedVerb || (previous.map(fieldVerbs.contains) ?? false)
+            if saysI, !isField || runsField {
                 reading.namesRole = true
-                state(previous == "i" ? back : back - 1, "")
+                // "i run": the statement starts at "i"; "im" (typed without its apostrophe) is one word.
+                state(previous == "i" || previous == "im" ? back : back - 1, "")
                 continue
             }
             if let start = leadIn(before: index, in: texts) {
@@ -132,7 +142,7 @@ public struct RoleReading: Sendable, Equatable {
                 continue
             }
             // "CIO here." and "new CMO here -" open a question by saying who writes it.
-            if back < 0, isTitle, !skippedArticle, next == "here" {
+            if back < 0, isTitle, !skippedArticle, next == "here", Self.opensQuestion(after: index + 1, in: words) {
                 reading.namesRole = true
                 state(0, " here")
                 continue
@@ -196,6 +206,20 @@ public struct RoleReading: Sendable, Equatable {
             reading.about = mentioned.first
         }
         return reading
+    }
+
+    /// Whether what follows "CIO here" starts the question.
+    ///
+    /// "CIO here. How do I ...", "CMO here, marketing wants ..." do; "CIO here keeps blocking ..."
+    /// goes on about that CIO.
+    private static func opensQuestion(after position: Int, in words: [NormalizedWord]) -> Bool {
+        guard position + 1 < words.count else { return true }
+        let word = words[position + 1]
+        return role(of: word) != nil
+            || [
+                "how", "what", "why", "who", "when", "where", "which", "should", "can", "could", "would", "do", "i",
+                "im", "we", "our", "my", "any", "quick", "question", "so", "and", "new", "just",
+            ].contains(word.surface)
     }
 
     /// Where a lead-in ending just before `index` starts ("im responsible for" before "IT"),

@@ -41,6 +41,10 @@ struct RoleReadingTests {
             ("speaking as the CMO, I think IT is too slow", .cmo),
             ("CIO here. marketing wants their own app", .cio),
             ("new CMO here - what should I ask the CIO?", .cmo),
+            ("I'm looking after IT, who should own the app?", .cio),
+            // The asker's own people in their department: "my IT boss" is not the counterpart.
+            ("my IT boss wants me to work more closely with marketing", .cio),
+            ("my IT guys are swamped by marketing requests", .cio),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -58,7 +62,7 @@ struct RoleReadingTests {
             ("our new CMO wants to own mobile", .cio),
             // A person in the other department: "my marketing counterpart" is not the asker's team.
             ("my marketing counterpart wants her own developers", .cio),
-            ("my IT colleagues never listen to us", .cmo),
+            ("my IT counterpart never listens to us", .cmo),
         ])
     func possessive(question: String, asker: Role) {
         let reading = read(question)
@@ -82,6 +86,9 @@ struct RoleReadingTests {
             "digital marketing is growing fast",
             "the CMO here wants more budget",
             "is the CIO here to stay?",
+            "CIO here keeps blocking our campaign tools",
+            "I work at a technology company, how do I get the CMO on board?",
+            "I'm in technology sales, how do I sell to a CMO?",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
@@ -93,6 +100,8 @@ struct RoleReadingTests {
             ("I'm responsible for IT and the CMO wants half my budget", ["i", "am", "responsible", "for"]),
             ("speaking as the CMO, I think IT is too slow", ["speaking", "as", "the"]),
             ("I'm the CIO, how do we split the budget?", ["i", "am", "the"]),
+            ("why is IT so slow im the CMO", ["im", "the"]),
+            ("I'm in charge of technology and the CMO", ["i", "am", "in", "charge", "of", "technology"]),
             ("my CMO keeps buying SaaS without asking", []),
         ])
     func leadIn(question: String, words: [String]) {
