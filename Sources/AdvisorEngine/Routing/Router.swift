@@ -303,12 +303,14 @@ public final class Router {
                 // A concept's name written in a pattern ("blocker", "left-out") is read through the
                 // concept's synonyms: a name that is not one of them, and is not inside a longer
                 // phrase ("launch date"), is read as plain words and matches only those.
+                let names = pattern.value.split(separator: " ").map(String.init).filter(conceptIDs.contains)
                 let plainWords =
-                    " "
-                    + words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface).joined(
-                        separator: " ")
-                    + " "
-                for name in pattern.value.split(separator: " ").map(String.init) where conceptIDs.contains(name) {
+                    names.isEmpty
+                    ? ""
+                    : " "
+                        + words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface).joined(
+                            separator: " ") + " "
+                for name in names {
                     if plainWords.contains(" " + name.replacingOccurrences(of: "-", with: " ") + " ") {
                         diagnostics.append(
                             Diagnostic(
@@ -533,19 +535,13 @@ public final class Router {
 
     /// Routes one question.
     public func route(_ question: String) -> Routing {
-        route(words: normalizer.normalize(Self.bounded(question), correctTypos: true))
+        route(normalized: normalizer.normalize(Self.bounded(question), correctTypos: true))
     }
 
-    /// Routes a question already normalised (by ``route(_:)``), with some of its words left
-    /// out: the asker's "I'm responsible for" in "I'm responsible for IT and the CMO wants half
-    /// my budget" says who asks, not what the question is about.
-    public func route(_ routing: Routing, leavingOut positions: Range<Int>) -> Routing {
-        var words = routing.words
-        words.removeSubrange(positions.clamped(to: words.indices))
-        return route(words: words)
-    }
-
-    private func route(words: [NormalizedWord]) -> Routing {
+    /// Routes words already normalised by this router (a question's ``Routing/words``, some of
+    /// them left out: "I'm responsible for" in "I'm responsible for IT and the CMO wants half my
+    /// budget" says who asks, not what the question is about).
+    public func route(normalized words: [NormalizedWord]) -> Routing {
         // One copy for the question: reading the tables through the property would copy the
         // index (and retain its storage) at every read.
         let index = self.index

@@ -83,8 +83,11 @@ public final class Conversation {
         let reading = RoleReading.read(routing.words)
         // "I'm responsible for IT and ...", "speaking as the CMO, ...": the words that say who
         // asks are routed no further, when any of them could be evidence.
-        if routing.words[reading.askerLeadIn.clamped(to: routing.words.indices)].contains(where: { !$0.isStopWord }) {
-            routing = advisor.router.route(routing, leavingOut: reading.askerLeadIn)
+        let leadIn = reading.askerLeadIn.clamped(to: routing.words.indices)
+        if routing.words[leadIn].contains(where: { !$0.isStopWord }) {
+            var words = routing.words
+            words.removeSubrange(leadIn)
+            routing = advisor.router.route(normalized: words)
         }
         let notice = takeRole(from: reading, turn: turn)
 

@@ -80,8 +80,10 @@ public struct RoleReading: Sendable, Equatable {
         "as someone who runs", "as someone who leads", "as someone who manages", "as somebody who runs",
         "as somebody who leads", "as one who runs",
     ]
-    /// Concepts that name a role's field only when the asker says it is theirs ("I'm in charge of
-    /// technology", "I head up digital marketing"); elsewhere they are a subject, not a role.
+    /// The concepts that name a role's field, read only when the asker says it is theirs.
+    ///
+    /// "I'm in charge of technology", "I head up digital marketing"; elsewhere they are a subject,
+    /// not a role. They are the knowledge base's `technology` and `digital-marketing` (see its schema).
     package static let statedFields: [String: Role] = [
         Normalizer.conceptPrefix + "technology": .cio, Normalizer.conceptPrefix + "digital-marketing": .cmo,
     ]
@@ -119,6 +121,7 @@ public struct RoleReading: Sendable, Equatable {
             // A field's own word is part of the statement ("technology" says who asks, not what
             // about); a role's word is not content anyway.
             let state = { (from: Int, suffix: String) in
+                reading.namesRole = true
                 statements.append((role, phrase(from) + suffix, max(0, from)..<(isField ? index + 1 : index)))
             }
 
@@ -131,25 +134,21 @@ public struct RoleReading: Sendable, Equatable {
             // technology", "I head up digital marketing", not "I work at a technology company".
             let runsField = skippedJob || skippedVerb || (previous.map(fieldVerbs.contains) ?? false)
             if saysI, !isField || runsField {
-                reading.namesRole = true
                 // "i run": the statement starts at "i"; "im" (typed without its apostrophe) is one word.
                 state(previous == "i" || previous == "im" ? back : back - 1, "")
                 continue
             }
             if let start = leadIn(before: index, in: texts) {
-                reading.namesRole = true
                 state(start, "")
                 continue
             }
             // "CIO here." and "new CMO here -" open a question by saying who writes it.
             if back < 0, isTitle, !skippedArticle, next == "here", Self.opensQuestion(after: index + 1, in: words) {
-                reading.namesRole = true
                 state(0, " here")
                 continue
             }
             // "as the technology changes" is not a statement: a field needs the job ("as head of").
             if previous == "as", skippedJob || (!isField && (isTitle || skippedArticle)) {
-                reading.namesRole = true
                 // "speaking as the CMO": the verb is part of the statement.
                 let speaking = beforePrevious.map(["speaking", "talking", "writing", "asking"].contains) ?? false
                 state(speaking ? back - 1 : back, "")
