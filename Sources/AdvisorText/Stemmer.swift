@@ -15,8 +15,25 @@ public final class Stemmer {
         if let handle { sb_stemmer_delete(handle) }
     }
 
+    /// Words the English stemmer conflates with words of another meaning, and the stem each
+    /// gets instead (as Lucene's stemmer-override filter does).
+    ///
+    /// Porter2 gives "response" the stem of "responsibilities", "productivity" that of
+    /// "product", "executive" that of "execution" and "experiment" that of "experience", so
+    /// "what is the best response?" read as a question about responsibilities (roles) and "do
+    /// office IT restrictions hurt productivity?" as one about digital products. Each group
+    /// here keeps one stem of its own; the words it was conflated with keep theirs.
+    package static let overrides: [String: String] = [
+        "response": "response", "responses": "response",
+        "productivity": "productiv", "productive": "productiv", "unproductive": "unproductiv",
+        "executive": "executive", "executives": "executive",
+        "experiment": "experiment", "experiments": "experiment", "experimenting": "experiment",
+        "experimented": "experiment", "experimentation": "experiment",
+    ]
+
     /// The stem of a lower-case word ("platforms" gives "platform").
     public func stem(_ word: String) -> String {
+        if let override = Self.overrides[word] { return override }
         guard let handle, !word.isEmpty else { return word }
         var utf8 = Array(word.utf8)
         let count = Int32(utf8.count)

@@ -30,6 +30,33 @@ struct StemmerTests {
         #expect(Stemmer().stem(word) == stem)
     }
 
+    @Test(
+        "keeps apart words Porter2 conflates with words of another meaning",
+        arguments: [
+            ("response", "responsibilities"),
+            ("responses", "responsible"),
+            ("productivity", "product"),
+            ("productive", "products"),
+            ("executive", "execution"),
+            ("executives", "execute"),
+            ("experiment", "experience"),
+        ])
+    func keepsApart(word: String, other: String) {
+        let stemmer = Stemmer()
+        #expect(stemmer.stem(word) != stemmer.stem(other))
+    }
+
+    @Test("an override leaves the words it was conflated with as the stemmer reads them")
+    func overridesLeaveOthersAlone() {
+        let stemmer = Stemmer()
+        #expect(stemmer.stem("responsibilities") == stemmer.stem("responsible"))
+        #expect(stemmer.stem("execution") == "execut")
+        #expect(stemmer.stem("experiences") == stemmer.stem("experience"))
+        #expect(stemmer.stem("responses") == stemmer.stem("response"))
+        #expect(stemmer.stem("executives") == stemmer.stem("executive"))
+        #expect(stemmer.stem("productive") == stemmer.stem("productivity"))
+    }
+
     @Test("the empty string stems to itself")
     func empty() {
         #expect(Stemmer().stem("") == "")
