@@ -49,6 +49,11 @@ struct KBCommand: ParsableCommand {
         @Flag(name: .long, help: "List every misrouted question as FILE:LINE: expected X, got Y.")
         var misses = false
 
+        @Flag(
+            name: .long,
+            help: "List the patterns that decided answers wrongly at least as often as rightly (tuning sets only).")
+        var patterns = false
+
         @Option(name: .long, help: "Exit 1 when accuracy is below this share (0 to 1).")
         var minAccuracy: Double?
 
@@ -65,7 +70,8 @@ struct KBCommand: ParsableCommand {
             }
             let evaluation = RoutingEvaluation(text: text, advisor: advisor)
             for problem in evaluation.problems { Console.error("\(TerminalSafe.neutralize(file)):\(problem)") }
-            Console.write(evaluation.report(file: TerminalSafe.neutralize(file), listMisses: misses))
+            Console.write(
+                evaluation.report(file: TerminalSafe.neutralize(file), listMisses: misses, listPatterns: patterns))
             if !evaluation.problems.isEmpty { throw ExitCode(2) }
             if let minAccuracy, evaluation.accuracy < minAccuracy { throw ExitCode(1) }
         }

@@ -119,4 +119,25 @@ struct AskerRoleTests {
         #expect(badResult.status == 2)
         #expect(badResult.err.contains("bad.tsv:1: unknown topic 'no-such-topic'"), "\(badResult)")
     }
+
+    @Test("kb eval --patterns lists the patterns that decided answers wrongly at least as often as rightly")
+    func kbEvalPatterns() async throws {
+        let sandbox = try Sandbox()
+        // mobile-ownership's patterns decide all three mobile rows, two of them labelled otherwise;
+        // speed-vs-stability's decide one row, rightly, and are not listed.
+        let file = try sandbox.write(
+            "set.tsv",
+            "question\ttopic\nwho should own mobile?\tmobile-ownership\nwho owns mobile\ttech-budget\n"
+                + "who owns the mobile app\ttech-budget\nhow do we balance speed and security?\tspeed-vs-stability\n")
+        let result = try await sandbox.advisor(["kb", "eval", "--patterns", file.path])
+        #expect(result.status == 0, "\(result)")
+        let section = result.out.components(separatedBy: "patterns wrong at least as often as right").last ?? ""
+        #expect(section.contains("mobile-ownership: mobile, 1/2"), "\(result)")
+        #expect(!section.contains("speed-vs-stability"), "\(result)")
+        let clean = try sandbox.write("clean.tsv", "how do we balance speed and security?\tspeed-vs-stability\n")
+        let none = try await sandbox.advisor(["kb", "eval", "--patterns", clean.path])
+        #expect(none.out.contains("(topic: pattern, right/wrong):\n  (none)"), "\(none)")
+        let plain = try await sandbox.advisor(["kb", "eval", file.path])
+        #expect(!plain.out.contains("patterns wrong"), "\(plain)")
+    }
 }

@@ -20,6 +20,9 @@ public struct RoutingEvaluation: Sendable {
         public var got: String
         /// The routing's confidence, from 0 to 1.
         public var confidence: Double
+        /// The answered topic's patterns that matched, as written in the knowledge base
+        /// (empty when the answer is `none`).
+        public var rules: [String] = []
         /// Whether the advisor answered with the labelled topic.
         public var isRight: Bool { expected == got }
     }
@@ -51,7 +54,8 @@ public struct RoutingEvaluation: Sendable {
             cases.append(
                 Case(
                     line: line, question: question, expected: fields[1], got: answer.topic,
-                    confidence: answer.confidence))
+                    confidence: answer.confidence,
+                    rules: answer.topic == KnowledgeBase.noneTopic ? [] : answer.why.rules))
         }
     }
 
@@ -81,8 +85,43 @@ public struct RoutingEvaluation: Sendable {
             .sorted { ($0.count, $1.expected, $1.got) > ($1.count, $0.expected, $0.got) }
     }
 
+    /// How often each pattern took part in an answer that was right or wrong.
+    public struct PatternRecord: Sendable, Equatable {
+        /// The topic whose pattern it is (the answer's topic).
+        public var topic: String
+        /// The pattern, as written in the knowledge base.
+        public var pattern: String
+        /// Answers it took part in that were the labelled topic.
+        public var right: Int
+        /// Answers it took part in that were not.
+        public var wrong: Int
+    }
+
+    /// The patterns that took part in answers (other than `none`), those most often wrong
+    /// first: wrong minus right, then wrong, then topic and pattern.
+    ///
+    /// A pattern wrong as often as it is right misleads more than it helps on this set: a
+    /// candidate to narrow or remove. Counted on the tuning set only; counting on a held-out
+    /// set would tune on it.
+    public var patternRecords: [PatternRecord] {
+        var records: [String: PatternRecord] = [:]
+        for item in cases {
+            for pattern in Set(item.rules) {
+                let key = item.got + "\t" + pattern
+                var record = records[key] ?? PatternRecord(topic: item.got, pattern: pattern, right: 0, wrong: 0)
+                if item.isRight { record.right += 1 } else { record.wrong += 1 }
+                records[key] = record
+            }
+        }
+        return records.values.sorted {
+            ($0.wrong - $0.right, $0.wrong, $1.topic, $1.pattern) > (
+                $1.wrong - $1.right, $1.wrong, $0.topic, $0.pattern
+            )
+        }
+    }
+
     /// The report `kb eval` prints.
-    public func report(file: String, listMisses: Bool) -> String {
+    public func report(file: String, listMisses: Bool, listPatterns: Bool = false) -> String {
         let inScope = cases.filter { $0.expected != KnowledgeBase.noneTopic }.count
         let outOfScope = cases.count - inScope
         var lines = [
@@ -95,6 +134,15 @@ public struct RoutingEvaluation: Sendable {
         if !confusions.isEmpty {
             lines.append("confusions (expected -> got):")
             for item in confusions { lines.append("  \(item.expected) -> \(item.got): \(item.count)") }
+        }
+        if listPatterns {
+            let misleading = patternRecords.filter { $0.wrong > 0 && $0.wrong >= $0.right }
+            lines.append("patterns wrong at least as often as right (topic: pattern, right/wrong):")
+            if misleading.isEmpty { lines.append("  (none)") }
+            for record in misleading {
+                lines.append(
+                    "  \(record.topic): \(TerminalSafe.neutralize(record.pattern)), \(record.right)/\(record.wrong)")
+            }
         }
         if listMisses {
             for item in cases where !item.isRight {
