@@ -19,7 +19,9 @@ public final class Stemmer {
     /// gets instead (as Lucene's stemmer-override filter does).
     ///
     /// Porter2 gives "response" the stem of "responsibilities", "productivity" that of
-    /// "product", "executive" that of "execution" and "experiment" that of "experience", so
+    /// "product", "executive" that of "execution", "experiment" that of "experience",
+    /// "technologist" that of "technology", "accountability" that of "accounts", "engine" that
+    /// of "engineering", "literally" that of "literate" and "personalized" that of "personal", so
     /// "what is the best response?" read as a question about responsibilities (roles) and "do
     /// office IT restrictions hurt productivity?" as one about digital products. Each group
     /// here keeps one stem of its own; the words it was conflated with keep theirs.
@@ -29,6 +31,12 @@ public final class Stemmer {
         "executive": "executive", "executives": "executive",
         "experiment": "experiment", "experiments": "experiment", "experimenting": "experiment",
         "experimented": "experiment", "experimentation": "experiment",
+        "technologist": "technologist", "technologists": "technologist",
+        "accountability": "accountabl", "accountable": "accountabl",
+        "engine": "engine", "engines": "engine",
+        "literally": "literally",
+        "personalized": "personaliz", "personalised": "personaliz", "personalization": "personaliz",
+        "personalisation": "personaliz", "personalize": "personaliz", "personalise": "personaliz",
     ]
 
     /// The stem of a lower-case word ("platforms" gives "platform").

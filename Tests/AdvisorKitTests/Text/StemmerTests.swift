@@ -40,6 +40,11 @@ struct StemmerTests {
             ("executive", "execution"),
             ("executives", "execute"),
             ("experiment", "experience"),
+            ("technologist", "technology"),
+            ("accountability", "accounts"),
+            ("engine", "engineering"),
+            ("literally", "literate"),
+            ("personalized", "personal"),
         ])
     func keepsApart(word: String, other: String) {
         let stemmer = Stemmer()
