@@ -40,8 +40,10 @@ struct KBCommand: ParsableCommand {
             commandName: "eval",
             abstract: "Measure routing on labelled questions: accuracy, out-of-scope recall, false none, confusions.",
             discussion: """
-                FILE is tab-separated: QUESTION<tab>TOPIC[<tab>SOURCE], one per line; TOPIC is `none` for a \
-                question out of scope. Each question is asked on its own, with no role.
+                FILE is tab-separated: QUESTION<tab>TOPIC[<tab>SOURCE[<tab>SECOND]], one per line; TOPIC is \
+                `none` for a question out of scope, and SECOND is an independent second labeller's topic \
+                (then the report adds how often the labellers agree and the accuracy where they do). Each \
+                question is asked on its own, with no role.
                 """)
 
         @OptionGroup var common: KnowledgeBaseOption

@@ -120,6 +120,32 @@ struct AskerRoleTests {
         #expect(badResult.err.contains("bad.tsv:1: unknown topic 'no-such-topic'"), "\(badResult)")
     }
 
+    @Test("kb eval with a second labeller's column reports agreement, accuracy where they agree, and either label")
+    func kbEvalSecondLabels() async throws {
+        let sandbox = try Sandbox()
+        // Row 2: both say mobile-ownership (right). Row 3: the labellers differ and the router
+        // gives the second label. Row 4: both say tech-budget, the router says mobile-ownership.
+        // Row 5 has no second label and is left out of the second-label figures.
+        let file = try sandbox.write(
+            "set.tsv",
+            "question\ttopic\tsource\tsecond\nwho should own mobile?\tmobile-ownership\tx\tmobile-ownership\n"
+                + "who owns mobile\ttech-budget\tx\tmobile-ownership\n"
+                + "who owns the mobile app\ttech-budget\tx\ttech-budget\n"
+                + "what is the weather in Paris?\tnone\tx\n")
+        let result = try await sandbox.advisor(["kb", "eval", file.path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.out.contains("labellers agree    66.7% (2/3 with a second label)"), "\(result)")
+        #expect(result.out.contains("accuracy, agreed   50.0% (1/2)"), "\(result)")
+        #expect(result.out.contains("either label       66.7% (2/3)"), "\(result)")
+        let plain = try sandbox.write("plain.tsv", "who should own mobile?\tmobile-ownership\tx\n")
+        let plainResult = try await sandbox.advisor(["kb", "eval", plain.path])
+        #expect(!plainResult.out.contains("labellers agree"), "\(plainResult)")
+        let bad = try sandbox.write("bad.tsv", "who owns mobile\tmobile-ownership\tx\tno-such-topic\n")
+        let badResult = try await sandbox.advisor(["kb", "eval", bad.path])
+        #expect(badResult.status == 2)
+        #expect(badResult.err.contains("bad.tsv:1: unknown second label 'no-such-topic'"), "\(badResult)")
+    }
+
     @Test("kb eval --patterns lists the patterns that decided answers wrongly at least as often as rightly")
     func kbEvalPatterns() async throws {
         let sandbox = try Sandbox()

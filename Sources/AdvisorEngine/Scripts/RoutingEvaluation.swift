@@ -5,8 +5,9 @@ import Foundation
 /// How well the router does on a labelled set of questions (`advisor kb eval FILE.tsv`).
 ///
 /// The file is tab-separated: a question, the topic a reader of the articles would route it
-/// to (`none` when out of scope), and optionally where the question comes from. A first line
-/// starting with `question` is a header. Each question is asked on its own, with no role.
+/// to (`none` when out of scope), optionally where the question comes from, and optionally the
+/// topic a second, independent labeller chose. A first line starting with `question` is a
+/// header. Each question is asked on its own, with no role.
 public struct RoutingEvaluation: Sendable {
     /// One labelled question and what the router made of it.
     public struct Case: Sendable {
@@ -23,6 +24,10 @@ public struct RoutingEvaluation: Sendable {
         /// The answered topic's patterns that matched, as written in the knowledge base
         /// (empty when the answer is `none`).
         public var rules: [String] = []
+        /// The topic a second labeller chose, when the file has one for this question.
+        public var secondLabel: String?
+        /// Whether the two labellers chose the same topic (nil with no second label).
+        public var labellersAgree: Bool? { secondLabel.map { $0 == expected } }
         /// Whether the advisor answered with the labelled topic.
         public var isRight: Bool { expected == got }
     }
@@ -50,12 +55,17 @@ public struct RoutingEvaluation: Sendable {
                 problems.append("\(line): unknown topic '\(TerminalSafe.neutralize(fields[1]))'")
                 continue
             }
+            let second = fields.count >= 4 && !fields[3].isEmpty ? fields[3] : nil
+            if let second, !topics.contains(second) {
+                problems.append("\(line): unknown second label '\(TerminalSafe.neutralize(second))'")
+                continue
+            }
             let answer = advisor.ask(question)
             cases.append(
                 Case(
                     line: line, question: question, expected: fields[1], got: answer.topic,
                     confidence: answer.confidence,
-                    rules: answer.topic == KnowledgeBase.noneTopic ? [] : answer.why.rules))
+                    rules: answer.topic == KnowledgeBase.noneTopic ? [] : answer.why.rules, secondLabel: second))
         }
     }
 
@@ -72,6 +82,21 @@ public struct RoutingEvaluation: Sendable {
     public var falseNone: Double {
         let inScope = cases.filter { $0.expected != KnowledgeBase.noneTopic }
         return share(inScope.filter { $0.got == KnowledgeBase.noneTopic }.count, of: inScope.count)
+    }
+
+    /// What a second labeller's topics say about the set: how often the two labellers agree,
+    /// how well the router does where they agree, and how often it gives either label.
+    ///
+    /// nil when no question has a second label. Agreement between labellers bounds what any
+    /// router can be measured to reach on the set.
+    public var secondLabels: (labelled: Int, agreed: Int, rightWhereAgreed: Int, eitherLabel: Int)? {
+        let labelled = cases.filter { $0.secondLabel != nil }
+        guard !labelled.isEmpty else { return nil }
+        let agreed = labelled.filter { $0.labellersAgree == true }
+        return (
+            labelled.count, agreed.count, agreed.filter(\.isRight).count,
+            labelled.filter { $0.isRight || $0.got == $0.secondLabel }.count
+        )
     }
 
     /// Misroutings as (expected, got, count), most frequent first.
@@ -130,6 +155,13 @@ public struct RoutingEvaluation: Sendable {
             "out-of-scope recall \(percent(outOfScopeRecall))",
             "false none         \(percent(falseNone))",
         ]
+        if let second = secondLabels {
+            lines += [
+                "labellers agree    \(percent(share(second.agreed, of: second.labelled))) (\(second.agreed)/\(second.labelled) with a second label)",
+                "accuracy, agreed   \(percent(share(second.rightWhereAgreed, of: second.agreed))) (\(second.rightWhereAgreed)/\(second.agreed))",
+                "either label       \(percent(share(second.eitherLabel, of: second.labelled))) (\(second.eitherLabel)/\(second.labelled))",
+            ]
+        }
         let confusions = self.confusions
         if !confusions.isEmpty {
             lines.append("confusions (expected -> got):")
