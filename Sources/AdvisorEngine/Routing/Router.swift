@@ -535,7 +535,13 @@ public final class Router {
 
     /// Routes one question.
     public func route(_ question: String) -> Routing {
-        route(normalized: normalizer.normalize(Self.bounded(question), correctTypos: true))
+        route(normalized: normalize(question))
+    }
+
+    /// A question's words as routing reads them: its first ``maximumQuestionLength``
+    /// characters, normalised, typos corrected.
+    public func normalize(_ question: String) -> [NormalizedWord] {
+        normalizer.normalize(Self.bounded(question), correctTypos: true)
     }
 
     /// Routes words already normalised by this router (a question's ``Routing/words``, some of

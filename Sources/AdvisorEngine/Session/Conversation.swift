@@ -78,17 +78,15 @@ public final class Conversation {
 
     /// Answers `question` in the light of the conversation so far.
     public func ask(_ question: String) -> Answer {
-        var routing = advisor.router.route(question)
+        var words = advisor.router.normalize(question)
         let turn = questions.count + 1
-        let reading = RoleReading.read(routing.words)
+        let reading = RoleReading.read(words)
         // "I'm responsible for IT and ...", "speaking as the CMO, ...": the words that say who
-        // asks are routed no further, when any of them could be evidence.
-        let leadIn = reading.askerLeadIn.clamped(to: routing.words.indices)
-        if routing.words[leadIn].contains(where: { !$0.isStopWord }) {
-            var words = routing.words
-            words.removeSubrange(leadIn)
-            routing = advisor.router.route(normalized: words)
-        }
+        // asks are not routed, when any of them could be evidence. Read before routing, so a
+        // question is routed once.
+        let leadIn = reading.askerLeadIn.clamped(to: words.indices)
+        if words[leadIn].contains(where: { !$0.isStopWord }) { words.removeSubrange(leadIn) }
+        let routing = advisor.router.route(normalized: words)
         let notice = takeRole(from: reading, turn: turn)
 
         let concepts = routing.concepts
