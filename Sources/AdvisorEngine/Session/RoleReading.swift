@@ -49,6 +49,10 @@ public struct RoleReading: Sendable, Equatable {
     package static let selfVerbs: Set<String> = [
         "am", "run", "lead", "head", "manage", "oversee", "direct", "work", "was", "became", "joined", "represent",
     ]
+    /// How many words before "as the CIO" an opening "as" makes it a comparison ("as much of
+    /// the budget as the CIO").
+    static let comparisonReach = 6
+
     /// Surfaces of a role's title (a person), as opposed to its department ("marketing", "IT").
     package static let titles: Set<String> = [
         "cio", "cios", "cmo", "cmos", "chief information officer", "chief information officers",
@@ -148,7 +152,12 @@ public struct RoleReading: Sendable, Equatable {
                 continue
             }
             // "as the technology changes" is not a statement: a field needs the job ("as head of").
-            if previous == "as", skippedJob || (!isField && (isTitle || skippedArticle)) {
+            // "as much budget as the CIO", "the same say as the CMO", "such as the CIO" compare
+            // with the role: the second "as" of a comparison states nothing.
+            let compares =
+                (beforePrevious.map(["such", "same", "well"].contains) ?? false)
+                || texts[max(0, back - Self.comparisonReach)..<max(0, back)].contains("as")
+            if previous == "as", !compares, skippedJob || (!isField && (isTitle || skippedArticle)) {
                 // "speaking as the CMO": the verb is part of the statement.
                 let speaking = beforePrevious.map(["speaking", "talking", "writing", "asking"].contains) ?? false
                 state(speaking ? back - 1 : back, "")

@@ -45,6 +45,9 @@ struct RoleReadingTests {
             // The asker's own people in their department: "my IT boss" is not the counterpart.
             ("my IT boss wants me to work more closely with marketing", .cio),
             ("my IT guys are swamped by marketing requests", .cio),
+            // A statement beside a comparison with the counterpart.
+            ("As CIO, why does marketing get as much budget as I do?", .cio),
+            ("as the CMO, should I get as much say as the CIO?", .cmo),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -89,6 +92,12 @@ struct RoleReadingTests {
             "CIO here keeps blocking our campaign tools",
             "I work at a technology company, how do I get the CMO on board?",
             "I'm in technology sales, how do I sell to a CMO?",
+            // The second "as" of a comparison names the role compared with, not the asker.
+            "why does marketing get as much budget as the CIO?",
+            "should the CMO have as much say as the CIO on tech spend?",
+            "does the CMO get the same budget as the CIO?",
+            "other roles such as the CIO",
+            "the CMO, as well as the CIO, owns the customer experience",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
