@@ -49,8 +49,8 @@ public struct RoleReading: Sendable, Equatable {
     package static let selfVerbs: Set<String> = [
         "am", "run", "lead", "head", "manage", "oversee", "direct", "work", "was", "became", "joined", "represent",
     ]
-    /// How many words before "as the CIO" an opening "as" makes it a comparison ("as much of
-    /// the budget as the CIO").
+    /// How many words before "as the CIO" an opening "as" or a "same" makes it a comparison
+    /// ("as much of the budget as the CIO", "the same budget as the CMO").
     static let comparisonReach = 6
 
     /// Surfaces of a role's title (a person), as opposed to its department ("marketing", "IT").
@@ -154,9 +154,10 @@ public struct RoleReading: Sendable, Equatable {
             // "as the technology changes" is not a statement: a field needs the job ("as head of").
             // "as much budget as the CIO", "the same say as the CMO", "such as the CIO" compare
             // with the role: the second "as" of a comparison states nothing.
+            let compared = texts[max(0, back - Self.comparisonReach)..<max(0, back)]
             let compares =
-                (beforePrevious.map(["such", "same", "well"].contains) ?? false)
-                || texts[max(0, back - Self.comparisonReach)..<max(0, back)].contains("as")
+                (beforePrevious.map(["such", "well"].contains) ?? false) || compared.contains("as")
+                || compared.contains("same")
             if previous == "as", !compares, skippedJob || (!isField && (isTitle || skippedArticle)) {
                 // "speaking as the CMO": the verb is part of the statement.
                 let speaking = beforePrevious.map(["speaking", "talking", "writing", "asking"].contains) ?? false
