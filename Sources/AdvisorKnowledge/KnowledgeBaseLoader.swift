@@ -350,7 +350,8 @@ public enum KnowledgeBaseLoader {
         return replies
     }
 
-    /// Patterns: each a phrase, or `{words: PHRASE, weight: NUMBER}` for a generic phrase.
+    /// Patterns: each a phrase, or `{words: PHRASE, weight: NUMBER, all: true}` for a generic
+    /// phrase (`weight` below 1) or one whose every word the question must hold (`all`).
     static func readPatterns(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> [Pattern] {
         guard case let .sequence(items) = node else {
             return try doc.strings(node, what: "'patterns'").map { Pattern($0.value, at: $0.location) }
@@ -364,6 +365,7 @@ public enum KnowledgeBaseLoader {
             }
             var words: String?
             var weight = 1.0
+            var requiresAll = false
             for (key, keyNode, value) in try doc.mapping(item, what: "a pattern") {
                 switch key {
                 case "words": words = try doc.requiredString(value, what: "a pattern's words")
@@ -374,13 +376,19 @@ public enum KnowledgeBaseLoader {
                             doc.location(of: value), "a pattern's weight must be a number above 0 and at most 10")
                     }
                     weight = number
+                case "all":
+                    switch try doc.requiredString(value, what: "a pattern's 'all'") {
+                    case "true": requiresAll = true
+                    case "false": requiresAll = false
+                    default: throw Diagnostic(doc.location(of: value), "a pattern's 'all' must be true or false")
+                    }
                 default:
                     throw Diagnostic(
-                        doc.location(of: keyNode), "unknown key '\(key)' in a pattern (expected words, weight)")
+                        doc.location(of: keyNode), "unknown key '\(key)' in a pattern (expected words, weight, all)")
                 }
             }
             guard let words else { throw Diagnostic(doc.location(of: item), "a pattern needs 'words'") }
-            patterns.append(Pattern(words, weight: weight, at: doc.location(of: item)))
+            patterns.append(Pattern(words, weight: weight, requiresAll: requiresAll, at: doc.location(of: item)))
         }
         return patterns
     }

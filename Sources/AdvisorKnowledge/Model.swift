@@ -181,13 +181,18 @@ public struct Pattern: Sendable {
     public var value: String
     /// A multiplier of the pattern's score: below 1 for generic phrases.
     public var weight: Double
+    /// Whether the question must hold every word: a pattern of three words or more otherwise
+    /// also matches with one missing, at a discount.
+    public var requiresAll: Bool
     /// Where the pattern is written in its topic file.
     public var location: SourceLocation
 
-    /// Makes a pattern from its words and a score multiplier, read at `location`.
-    public init(_ value: String, weight: Double = 1, at location: SourceLocation) {
+    /// Makes a pattern from its words, a score multiplier and whether every word is required,
+    /// read at `location`.
+    public init(_ value: String, weight: Double = 1, requiresAll: Bool = false, at location: SourceLocation) {
         self.value = value
         self.weight = weight
+        self.requiresAll = requiresAll
         self.location = location
     }
 }

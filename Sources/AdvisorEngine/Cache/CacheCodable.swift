@@ -174,11 +174,14 @@ extension Pattern: CacheCodable {
     func encode(to coder: inout CacheEncoder) {
         coder.bytes.write(value)
         coder.bytes.write(weight)
+        coder.bytes.write(requiresAll)
         coder.encode(location)
     }
 
     init(from coder: inout CacheDecoder) throws(BinaryReader.Damaged) {
-        self.init(try coder.bytes.string(), weight: try coder.bytes.double(), at: try coder.decode())
+        self.init(
+            try coder.bytes.string(), weight: try coder.bytes.double(), requiresAll: try coder.bytes.bool(),
+            at: try coder.decode())
     }
 }
 

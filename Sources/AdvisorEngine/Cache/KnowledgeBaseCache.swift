@@ -21,7 +21,7 @@ import Foundation
 public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes.
-    package static let formatVersion = 13
+    package static let formatVersion = 14
     /// The checksum that ends the file.
     package static let checksumSize = 8
     /// The largest cache file read.

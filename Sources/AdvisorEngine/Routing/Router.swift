@@ -330,6 +330,14 @@ public final class Router {
                     let id = draft.termID(word.term, isStop: word.isStopWord)
                     if !terms.contains(id) { terms.append(id) }
                 }
+                // Under three terms every word is required anyway: `all` would say nothing.
+                if pattern.requiresAll, terms.count < 3 {
+                    diagnostics.append(
+                        Diagnostic(
+                            pattern.location,
+                            "pattern '\(pattern.value)': 'all' changes nothing on a pattern of under three words once normalised"
+                        ))
+                }
                 let key = [Int32(topicIndex)] + terms.sorted()
                 if let earlier = seen[key] {
                     diagnostics.append(
@@ -343,7 +351,7 @@ public final class Router {
                 draft.rules.append(
                     RouterIndex.DraftRule(
                         topic: Int32(topicIndex), terms: terms, text: pattern.value, weight: pattern.weight,
-                        stopOnly: content.isEmpty))
+                        stopOnly: content.isEmpty, requiresAll: pattern.requiresAll))
             }
             if let glossary = topic.glossary {
                 for phrase in [glossary.term] + glossary.aliases {
@@ -898,8 +906,8 @@ public final class Router {
             if terms.count > 1, isContiguous(terms, in: contentTerms) { return matched * 1.15 }
             return matched
         }
-        // A long pattern still matches with one word missing, at a discount.
-        if missing == 1, terms.count >= 3 { return matched * 0.6 }
+        // A long pattern still matches with one word missing, at a discount, unless it requires all.
+        if missing == 1, terms.count >= 3, !rule.requiresAll { return matched * 0.6 }
         return nil
     }
 

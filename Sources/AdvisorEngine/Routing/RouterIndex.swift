@@ -55,6 +55,9 @@ package struct RouterIndex: @unchecked Sendable {
         package var text: String
         package var weight: Double
         package var stopOnly: Bool
+        /// Whether the question must hold every term (else a rule of three terms or more
+        /// matches with one missing).
+        package var requiresAll = false
         /// The terms whose postings hold the rule: its rarest, and its second rarest when that
         /// one is filed too (set when the rules are filed).
         package var filedUnder: [Int32] = []
@@ -118,13 +121,13 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// A rule's signature: the bits of its terms, and bit 0 set when it may still match with
-    /// one term missing (three terms or more, not only stop words).
+    /// one term missing (three terms or more, not only stop words, not `requiresAll`).
     ///
     /// A term the question holds sets its bit in the question's signature too, so a rule bit
     /// the question lacks stands for at least one missing term: with more such bits than the
     /// rule may miss, the rule cannot match, and it is passed over unread (the same answers).
     package static func signature(of rule: DraftRule) -> UInt64 {
-        var signature: UInt64 = rule.terms.count >= 3 && !rule.stopOnly ? 1 : 0
+        var signature: UInt64 = rule.terms.count >= 3 && !rule.stopOnly && !rule.requiresAll ? 1 : 0
         for term in rule.terms { signature |= signatureBit(term) }
         return signature
     }
@@ -278,12 +281,14 @@ package struct RouterIndex: @unchecked Sendable {
 /// One rule as the router scores it, read in place from ``RouterIndex/ruleRecords``.
 ///
 /// Its words: the rule's number; its topic number; the flags (bit 0: made only of stop
-/// words) with the term count above them; the weight's `Double` bits, low word first; the
+/// words; bit 1: every term required) with the term count above them; the weight's `Double` bits, low word first; the
 /// two terms it is filed under (the second `UInt32.max` when it is filed once); then the
 /// term ids.
 package struct RuleRecord {
     /// How many words come before the terms.
     static let headerCount = 7
+    /// Where the term count starts in the flags word, above the flag bits.
+    static let countShift: UInt32 = 2
     /// The rule's number (its place among the rules, as `ruleTexts` has them).
     package let number: Int32
     /// The rule's topic number.
@@ -292,6 +297,8 @@ package struct RuleRecord {
     package let weight: Double
     /// Whether the pattern is made only of stop words.
     package let isStopOnly: Bool
+    /// Whether the question must hold every term.
+    package let requiresAll: Bool
     /// The rule's distinct term ids, in pattern order.
     package let terms: ImageArray<Int32>
     /// The terms whose postings hold the rule; `filedAlso` is -1 when only one does.
@@ -304,11 +311,12 @@ package struct RuleRecord {
         topic = Int32(bitPattern: words[start + 1])
         let flags = words[start + 2]
         isStopOnly = flags & 1 != 0
+        requiresAll = flags & 2 != 0
         weight = Double(bitPattern: UInt64(words[start + 3]) | UInt64(words[start + 4]) << 32)
         filedFirst = Int32(bitPattern: words[start + 5])
         filedAlso = Int32(bitPattern: words[start + 6])
         let first = start + Self.headerCount
-        let raw = UnsafeBufferPointer(rebasing: words[first..<(first + Int(flags >> 1))])
+        let raw = UnsafeBufferPointer(rebasing: words[first..<(first + Int(flags >> Self.countShift))])
         terms = UnsafeRawBufferPointer(raw).assumingMemoryBound(to: Int32.self)
     }
 
@@ -317,7 +325,7 @@ package struct RuleRecord {
         let bits = rule.weight.bitPattern
         return [
             UInt32(bitPattern: number), UInt32(bitPattern: rule.topic),
-            UInt32(rule.terms.count) << 1 | (rule.stopOnly ? 1 : 0),
+            UInt32(rule.terms.count) << countShift | (rule.stopOnly ? 1 : 0) | (rule.requiresAll ? 2 : 0),
             UInt32(truncatingIfNeeded: bits), UInt32(truncatingIfNeeded: bits >> 32),
             UInt32(bitPattern: rule.filedUnder.first ?? -1),
             UInt32(bitPattern: rule.filedUnder.dropFirst().first ?? -1),
@@ -330,7 +338,7 @@ package struct RuleRecord {
     static func isWhole(_ words: ImageArray<UInt32>, number: Int32, topicCount: Int32, termCount: Int32) -> Bool {
         let limit = UInt32(bitPattern: termCount)
         guard words.count > headerCount, words[0] == UInt32(bitPattern: number),
-            UInt32(bitPattern: topicCount) > words[1], Int(words[2] >> 1) == words.count - headerCount,
+            UInt32(bitPattern: topicCount) > words[1], Int(words[2] >> countShift) == words.count - headerCount,
             words[5] < limit, words[6] < limit || words[6] == .max
         else { return false }
         var inside = true

@@ -377,6 +377,20 @@ struct KnowledgeBaseLoaderTests {
             })
     }
 
+    @Test("a pattern's 'all' is read, and a value other than true or false is reported")
+    func requiresAllPattern() throws {
+        let temp = try TestSupport.copyFixture("valid")
+        defer { temp.remove() }
+        let header = "id: beta\ntitle: R\nanswer: B.\nsources: [\"s1\"]\npatterns:\n"
+        try temp.write("topics/beta.yaml", header + "  - roadmap plan ahead\n  - {words: plan ahead now, all: true}\n")
+        let (base, diagnostics) = KnowledgeBaseLoader.load(directory: temp.path)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(base.topic("beta")?.patterns.map(\.requiresAll) == [false, true])
+        try temp.write("topics/beta.yaml", header + "  - {words: plan ahead now, all: yes please}\n")
+        let problems = KnowledgeBaseLoader.load(directory: temp.path).1
+        #expect(problems.contains { $0.message.contains("'all' must be true or false") && $0.location.line == 6 })
+    }
+
     @Test("Diagnostic descriptions read like a compiler's")
     func diagnosticDescription() {
         #expect(
