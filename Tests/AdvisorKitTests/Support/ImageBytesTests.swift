@@ -58,7 +58,7 @@ struct ImageBytesTests {
                 topic: 0, terms: [budget], text: "budget", weight: 1, stopOnly: false, filedUnder: [budget]),
             RouterIndex.DraftRule(
                 topic: 1, terms: [mobile, budget], text: "mobile budget", weight: 0.5, stopOnly: false,
-                filedUnder: [mobile]),
+                requiresAll: true, filedUnder: [mobile]),
         ]
         draft.postings = [[0], [1]]
         draft.textPostings = [[(topic: 1, impact: 0.5)], []]
@@ -69,6 +69,7 @@ struct ImageBytesTests {
         #expect(index.termID("mobil") == mobile)
         #expect(Array(index.ruleTerms(1)) == [mobile, budget])
         #expect(index.rule(1).topic == 1 && index.rule(1).weight == 0.5 && !index.rule(1).isStopOnly)
+        #expect(index.rule(1).requiresAll && !index.rule(0).requiresAll)
         #expect(index.rule(1).filedFirst == mobile && index.rule(1).filedAlso == -1)
         #expect(Array(index.postings(budget)) == [0])
         #expect(index.ruleTexts[1] == "mobile budget")
@@ -78,7 +79,7 @@ struct ImageBytesTests {
         // number, topic, term count, filing term and first term, a posting's record, a
         // retrieval posting's topic.
         let damages: [(slot: Int, element: Int, value: Int32)] = [
-            (5, 0, 1), (5, 1, 2), (5, 2, 4), (5, 5, 9), (5, 7, 7), (10, 0, 3), (10, 1, 5), (13, 0, -1),
+            (5, 0, 1), (5, 1, 2), (5, 2, 2 << 2), (5, 5, 9), (5, 7, 7), (10, 0, 3), (10, 1, 5), (13, 0, -1),
         ]
         for (slot, element, value) in damages {
             var bytes = writer.bytes
