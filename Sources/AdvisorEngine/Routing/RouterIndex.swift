@@ -281,9 +281,9 @@ package struct RouterIndex: @unchecked Sendable {
 /// One rule as the router scores it, read in place from ``RouterIndex/ruleRecords``.
 ///
 /// Its words: the rule's number; its topic number; the flags (bit 0: made only of stop
-/// words; bit 1: every term required) with the term count above them; the weight's `Double` bits, low word first; the
-/// two terms it is filed under (the second `UInt32.max` when it is filed once); then the
-/// term ids.
+/// words; bit 1: every term required) with the term count above them; the weight's `Double`
+/// bits, low word first; the two terms it is filed under (the second `UInt32.max` when it is
+/// filed once); then the term ids.
 package struct RuleRecord {
     /// How many words come before the terms.
     static let headerCount = 7
