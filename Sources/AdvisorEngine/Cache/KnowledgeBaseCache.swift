@@ -20,7 +20,8 @@ import Foundation
 /// Files are created 0600, and the folders created for them 0700.
 public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
-    /// Bump whenever the format or what the router compiles changes.
+    /// Bump whenever the format or what the router compiles changes (and refresh FuzzCache's
+    /// seeds: Fuzz/README.md).
     package static let formatVersion = 14
     /// The checksum that ends the file.
     package static let checksumSize = 8
