@@ -114,10 +114,16 @@ struct AskerRoleTests {
         #expect(result.out.contains("set.tsv:4: expected tech-budget, got mobile-ownership"), "\(result)")
         let gated = try await sandbox.advisor(["kb", "eval", "--min-accuracy", "0.9", file.path])
         #expect(gated.status == 1, "\(gated)")
-        let bad = try sandbox.write("bad.tsv", "who owns mobile\tno-such-topic\n")
-        let badResult = try await sandbox.advisor(["kb", "eval", bad.path])
-        #expect(badResult.status == 2)
-        #expect(badResult.err.contains("bad.tsv:1: unknown topic 'no-such-topic'"), "\(badResult)")
+        try await expectEvalRefuses(
+            "who owns mobile\tno-such-topic\n", with: "bad.tsv:1: unknown topic 'no-such-topic'", in: sandbox)
+    }
+
+    /// `kb eval` on a one-line file `row` exits 2 with `message` on standard error.
+    private func expectEvalRefuses(_ row: String, with message: String, in sandbox: Sandbox) async throws {
+        let bad = try sandbox.write("bad.tsv", row)
+        let result = try await sandbox.advisor(["kb", "eval", bad.path])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.err.contains(message), "\(result)")
     }
 
     @Test("kb eval with a second labeller's column reports agreement, accuracy where they agree, and either label")
@@ -140,10 +146,9 @@ struct AskerRoleTests {
         let plain = try sandbox.write("plain.tsv", "who should own mobile?\tmobile-ownership\tx\n")
         let plainResult = try await sandbox.advisor(["kb", "eval", plain.path])
         #expect(!plainResult.out.contains("labellers agree"), "\(plainResult)")
-        let bad = try sandbox.write("bad.tsv", "who owns mobile\tmobile-ownership\tx\tno-such-topic\n")
-        let badResult = try await sandbox.advisor(["kb", "eval", bad.path])
-        #expect(badResult.status == 2)
-        #expect(badResult.err.contains("bad.tsv:1: unknown second label 'no-such-topic'"), "\(badResult)")
+        try await expectEvalRefuses(
+            "who owns mobile\tmobile-ownership\tx\tno-such-topic\n",
+            with: "bad.tsv:1: unknown second label 'no-such-topic'", in: sandbox)
     }
 
     @Test("kb eval --patterns lists the patterns that decided answers wrongly at least as often as rightly")

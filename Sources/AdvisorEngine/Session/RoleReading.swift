@@ -53,6 +53,14 @@ public struct RoleReading: Sendable, Equatable {
     /// ("as much of the budget as the CIO", "the same budget as the CMO").
     static let comparisonReach = 6
 
+    /// Whether the "as" at `index` of `texts` ends a comparison: "such as", "as well as", or an
+    /// "as" or "same" within ``comparisonReach`` words before it.
+    static func isComparison(before index: Int, in texts: [String]) -> Bool {
+        if index >= 1, ["such", "well"].contains(texts[index - 1]) { return true }
+        let window = texts[max(0, index - comparisonReach)..<max(0, index)]
+        return window.contains("as") || window.contains("same")
+    }
+
     /// Surfaces of a role's title (a person), as opposed to its department ("marketing", "IT").
     package static let titles: Set<String> = [
         "cio", "cios", "cmo", "cmos", "chief information officer", "chief information officers",
@@ -154,11 +162,9 @@ public struct RoleReading: Sendable, Equatable {
             // "as the technology changes" is not a statement: a field needs the job ("as head of").
             // "as much budget as the CIO", "the same say as the CMO", "such as the CIO" compare
             // with the role: the second "as" of a comparison states nothing.
-            let compared = texts[max(0, back - Self.comparisonReach)..<max(0, back)]
-            let compares =
-                (beforePrevious.map(["such", "well"].contains) ?? false) || compared.contains("as")
-                || compared.contains("same")
-            if previous == "as", !compares, skippedJob || (!isField && (isTitle || skippedArticle)) {
+            if previous == "as", !Self.isComparison(before: back, in: texts),
+                skippedJob || (!isField && (isTitle || skippedArticle))
+            {
                 // "speaking as the CMO": the verb is part of the statement.
                 let speaking = beforePrevious.map(["speaking", "talking", "writing", "asking"].contains) ?? false
                 state(speaking ? back - 1 : back, "")
