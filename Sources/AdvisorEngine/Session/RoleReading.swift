@@ -91,7 +91,12 @@ public struct RoleReading: Sendable, Equatable {
         "i look after", "im looking after", "i am looking after",
         "as someone who runs", "as someone who leads", "as someone who manages", "as somebody who runs",
         "as somebody who leads", "as one who runs",
+        // "speaking for IT", "on behalf of marketing" ("of" is a modifier).
+        "speaking for", "speaking on behalf", "on behalf", "writing on behalf",
     ]
+    /// Verbs that, after "I" or "we", make "on the IT side" the asker's own side ("I'm on the IT
+    /// side", "we sit on the marketing side").
+    package static let sideVerbs: Set<String> = ["am", "are", "work", "sit"]
     /// The concepts that name a role's field, read only when the asker says it is theirs.
     ///
     /// "I'm in charge of technology", "I head up digital marketing"; elsewhere they are a subject,
@@ -153,6 +158,22 @@ public struct RoleReading: Sendable, Equatable {
             if let start = leadIn(before: index, in: texts) {
                 state(start, "")
                 continue
+            }
+            // "I'm on the IT side", and "From the marketing side, how do we ..." opening the question.
+            if let previous, ["on", "from"].contains(previous), next == "side" {
+                let subject = back >= 2 ? texts[back - 2] : nil
+                if back == 0 {
+                    state(0, " side")
+                    continue
+                }
+                if beforePrevious == "im" {
+                    state(back - 1, " side")
+                    continue
+                }
+                if let beforePrevious, sideVerbs.contains(beforePrevious), subject == "i" || subject == "we" {
+                    state(back - 2, " side")
+                    continue
+                }
             }
             // "CIO here." and "new CMO here -" open a question by saying who writes it.
             if back < 0, isTitle, !skippedArticle, next == "here", Self.opensQuestion(after: index + 1, in: words) {

@@ -42,6 +42,12 @@ struct RoleReadingTests {
             ("CIO here. marketing wants their own app", .cio),
             ("new CMO here - what should I ask the CIO?", .cmo),
             ("I'm looking after IT, who should own the app?", .cio),
+            // Speaking for a side, and being on it.
+            ("speaking for IT, why does marketing buy its own tools?", .cio),
+            ("on behalf of marketing: why is IT so slow?", .cmo),
+            ("I'm on the IT side, what does the CMO want?", .cio),
+            ("from the marketing side, how do we get IT to listen?", .cmo),
+            ("I work on the marketing side and IT never answers", .cmo),
             // The asker's own people in their department: "my IT boss" is not the counterpart.
             ("my IT boss wants me to work more closely with marketing", .cio),
             ("my IT guys are swamped by marketing requests", .cio),
@@ -98,6 +104,10 @@ struct RoleReadingTests {
             "does the CMO get the same budget as the CIO?",
             "other roles such as the CIO",
             "the CMO, as well as the CIO, owns the customer experience",
+            // Somebody's side, not the asker's.
+            "why is everything slow on the IT side?",
+            "the CMO says that on the IT side nothing moves",
+            "is the problem on the marketing side or the IT side?",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
@@ -112,6 +122,7 @@ struct RoleReadingTests {
             ("why is IT so slow im the CMO", ["im", "the"]),
             ("I'm in charge of technology and the CMO", ["i", "am", "in", "charge", "of", "technology"]),
             ("my CMO keeps buying SaaS without asking", []),
+            ("I'm on the IT side, what does the CMO want?", ["i", "am", "on", "the"]),
         ])
     func leadIn(question: String, words: [String]) {
         let routing = TestSupport.advisor().router.route(question)
