@@ -41,6 +41,9 @@ struct KnowledgeBaseTests {
         Broken(
             name: "pattern-all-short", file: "topics/cooking.yaml", line: 10,
             message: "'all' changes nothing on a pattern of under three words"),
+        Broken(
+            name: "pattern-one-word", file: "topics/cooking.yaml", line: 10,
+            message: "pattern 'pinch of it' is read as 'pinch' alone: its other words are stop words"),
     ]
 
     /// `FILE:LINE:COLUMN: message` lines of standard error.

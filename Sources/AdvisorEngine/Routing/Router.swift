@@ -325,6 +325,15 @@ public final class Router {
                     diagnostics.append(Diagnostic(pattern.location, "pattern '\(pattern.value)' has no words to match"))
                     continue
                 }
+                // "see you" is read as "see" alone ("you" is a stop word): the pattern would match
+                // any question with the one word left ("do CMOs see no need for alignment?").
+                if content.count == 1, words.count > 1, !content[0].term.hasPrefix(Normalizer.conceptPrefix) {
+                    diagnostics.append(
+                        Diagnostic(
+                            pattern.location,
+                            "pattern '\(pattern.value)' is read as '\(content[0].surface)' alone: its other words are stop words (write the one word, or make the phrase a concept in concepts.yaml)"
+                        ))
+                }
                 var terms: [Int32] = []
                 for word in chosen {
                     let id = draft.termID(word.term, isStop: word.isStopWord)

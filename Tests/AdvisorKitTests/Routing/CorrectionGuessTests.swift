@@ -66,6 +66,25 @@ struct CorrectionGuessTests {
         #expect(diagnostics.contains { $0.message.contains("'all' changes nothing") && $0.location.line == 7 })
     }
 
+    @Test("a pattern whose other words are stop words is reported: it would match its one word anywhere")
+    func oneWordLeft() {
+        let location = AdvisorKnowledge.SourceLocation(file: "one.yaml", line: 4, column: 5)
+        let patterns = [
+            Pattern("see you", at: location),
+            Pattern("walrus yak", at: AdvisorKnowledge.SourceLocation(file: "one.yaml", line: 5, column: 5)),
+            Pattern("walrus", at: AdvisorKnowledge.SourceLocation(file: "one.yaml", line: 6, column: 5)),
+        ]
+        let topic = Topic(
+            id: "one", title: "one", answer: "Answer.", more: nil, advice: [:], glossary: nil, facts: [],
+            sources: ["syn"], related: [], patterns: patterns, samples: [], location: location)
+        let base = KnowledgeBase(
+            directory: "/one", sources: [Source(id: "syn", seed: "syn.txt", title: "Synthetic")], concepts: [],
+            topics: [topic], fingerprint: "one")
+        let diagnostics = Router(knowledgeBase: base).diagnostics
+        #expect(diagnostics.map(\.location.line) == [4], "\(diagnostics)")
+        #expect(diagnostics.first?.message.contains("is read as 'see' alone") == true)
+    }
+
     @Test("the corrector lists every word as close as the best, preferred first")
     func rivals() {
         var speller = SpellCorrector()
