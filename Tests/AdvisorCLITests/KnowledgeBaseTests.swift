@@ -37,6 +37,9 @@ struct KnowledgeBaseTests {
         Broken(
             name: "concept-name-pattern", file: "topics/cooking.yaml", line: 11,
             message: "'ripe-fruit' names a concept but is not one of its synonyms"),
+        Broken(
+            name: "concept-name-pattern", file: "topics/cooking.yaml", line: 12,
+            message: "'roast-vegetable' names a concept but is not one of its synonyms"),
         Broken(name: "pattern-all", file: "topics/cooking.yaml", line: 10, message: "'all' must be true or false"),
         Broken(
             name: "pattern-all-short", file: "topics/cooking.yaml", line: 10,

@@ -303,15 +303,13 @@ public final class Router {
                 // A concept's name written in a pattern ("blocker", "left-out") is read through the
                 // concept's synonyms: a name that is not one of them, and is not inside a longer
                 // phrase ("launch date"), is read as plain words and matches only those.
+                // Part of it read plainly is enough ("mend-relationship" read as "mend" and the
+                // relationship concept).
                 let names = pattern.value.split(separator: " ").map(String.init).filter(conceptIDs.contains)
-                let plainWords =
-                    names.isEmpty
-                    ? ""
-                    : " "
-                        + words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface).joined(
-                            separator: " ") + " "
-                for name in names {
-                    if plainWords.contains(" " + name.replacingOccurrences(of: "-", with: " ") + " ") {
+                let plainWords = Set(words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface))
+                for name in names where !words.contains(where: { $0.term == Normalizer.conceptPrefix + name }) {
+                    let nameWords = name.split(separator: "-").map(String.init)
+                    if nameWords.contains(where: plainWords.contains) {
                         diagnostics.append(
                             Diagnostic(
                                 pattern.location,
