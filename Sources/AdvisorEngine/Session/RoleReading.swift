@@ -44,6 +44,8 @@ public struct RoleReading: Sendable, Equatable {
         "a", "an", "the", "new", "newly", "recently", "just", "appointed", "hired", "interim", "acting", "current",
         "incoming", "global", "group", "company", "companys", "head", "of", "vp", "svp", "evp", "director",
         "leader", "up", "charge", "in", "at",
+        // "in charge" is one word of the knowledge base's (a concept's phrase).
+        "in charge",
     ]
     /// Verbs whose subject "I" is the role that follows ("I run marketing").
     package static let selfVerbs: Set<String> = [
@@ -72,7 +74,9 @@ public struct RoleReading: Sendable, Equatable {
     ]
     /// Modifiers that say one holds a job ("as head of IT", "as VP of marketing", "in charge of"):
     /// with "as" they state the asker's role, as an article does ("as the CMO").
-    package static let jobWords: Set<String> = ["head", "vp", "svp", "evp", "director", "leader", "charge"]
+    package static let jobWords: Set<String> = [
+        "head", "vp", "svp", "evp", "director", "leader", "charge", "in charge",
+    ]
     /// Verbs that, with "I", say one runs a field ("I run technology"); "I work in technology"
     /// says less, and a field needs more than that to be a role.
     package static let fieldVerbs: Set<String> = ["run", "lead", "head", "manage", "oversee", "direct"]

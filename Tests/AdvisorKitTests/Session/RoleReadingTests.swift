@@ -120,7 +120,8 @@ struct RoleReadingTests {
             ("speaking as the CMO, I think IT is too slow", ["speaking", "as", "the"]),
             ("I'm the CIO, how do we split the budget?", ["i", "am", "the"]),
             ("why is IT so slow im the CMO", ["im", "the"]),
-            ("I'm in charge of technology and the CMO", ["i", "am", "in", "charge", "of", "technology"]),
+            // "in charge" is one word: a phrase of the knowledge base's concepts.
+            ("I'm in charge of technology and the CMO", ["i", "am", "in charge", "of", "technology"]),
             ("my CMO keeps buying SaaS without asking", []),
             ("I'm on the IT side, what does the CMO want?", ["i", "am", "on", "the"]),
         ])
