@@ -65,6 +65,21 @@ struct AskerRoleTests {
         #expect(result.out.components(separatedBy: "Noted: you are").count == 2, "said once")
     }
 
+    @Test("a side stated without the title is noted as that side: 'I'm the CTO' gets a CIO's advice")
+    func sideNoted() async throws {
+        let sandbox = try Sandbox()
+        let cto = try await sandbox.advisor(["ask", "I'm the CTO and our CMO buys software without telling us"])
+        #expect(cto.status == 0, "\(cto)")
+        #expect(cto.out.contains("Noted: you are on IT's side, so advice is framed for a CIO"), "\(cto.out)")
+        #expect(cto.out.contains("Next steps for you as a CIO"), "\(cto.out)")
+        let marketing = try await sandbox.advisor(["ask", "I run marketing and IT keeps blocking our tools"])
+        #expect(
+            marketing.out.contains("Noted: you are on marketing's side, so advice is framed for a CMO"),
+            "\(marketing.out)")
+        let title = try await sandbox.advisor(["ask", "I'm the CMO, IT keeps blocking our tools"])
+        #expect(title.out.contains("Noted: you are a CMO"), "\(title.out)")
+    }
+
     @Test("/expect ... as ROLE fails with FILE:LINE: expected TOPIC as ROLE, got ...")
     func expectRoleFails() async throws {
         let sandbox = try Sandbox()

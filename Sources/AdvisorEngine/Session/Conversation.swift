@@ -166,8 +166,12 @@ public final class Conversation {
             asker,
             origin: evidence == .statement
                 ? .statement(phrase: phrase, turn: turn) : .possessive(phrase: phrase, turn: turn))
-        return "Noted: you are \(asker.article), so advice is framed for \(asker.article) from now on "
-            + "(/role changes it)."
+        // "I'm the CTO", "I run marketing": a side, not the title itself, was stated.
+        let roleWord = phrase.split(separator: " ").last.map(String.init) ?? ""
+        let who =
+            evidence == .statement && !RoleReading.titles.contains(roleWord)
+            ? "on \(asker == .cio ? "IT" : "marketing")'s side" : asker.article
+        return "Noted: you are \(who), so advice is framed for \(asker.article) from now on (/role changes it)."
     }
 
     package func setShown(_ answer: Answer) {
