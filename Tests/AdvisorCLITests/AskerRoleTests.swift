@@ -76,8 +76,10 @@ struct AskerRoleTests {
         #expect(
             marketing.out.contains("Noted: you are on marketing's side, so advice is framed for a CMO"),
             "\(marketing.out)")
-        let title = try await sandbox.advisor(["ask", "I'm the CMO, IT keeps blocking our tools"])
-        #expect(title.out.contains("Noted: you are a CMO"), "\(title.out)")
+        for question in ["I'm the CMO, IT keeps blocking our tools", "CMO here. IT keeps blocking our tools"] {
+            let title = try await sandbox.advisor(["ask", question])
+            #expect(title.out.contains("Noted: you are a CMO"), "\(question): \(title.out)")
+        }
     }
 
     @Test("/expect ... as ROLE fails with FILE:LINE: expected TOPIC as ROLE, got ...")
