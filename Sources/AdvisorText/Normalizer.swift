@@ -22,7 +22,10 @@ public struct NormalizedWord: Sendable, Equatable {
 /// and they are read as words of their own.
 package struct ConceptPhrase: Sendable {
     package var stems: [String]
-    package var caseSensitive: Bool
+    /// For each stem, whether its word was written in capitals ("IT" in "without IT"): then it
+    /// matches only a word typed in capitals, so "without it turning into a turf war" is not
+    /// "without IT".
+    package var capitals: [Bool]
     package var concept: String
     /// How many stems come before the gap; 0 when the phrase has none.
     package var gapAfter: Int
@@ -33,9 +36,9 @@ package struct ConceptPhrase: Sendable {
     package static let gapMarker = "..."
 
     /// Every stored property, as the memberwise initialiser takes them.
-    package init(stems: [String], caseSensitive: Bool, concept: String, gapAfter: Int = 0) {
+    package init(stems: [String], capitals: [Bool], concept: String, gapAfter: Int = 0) {
         self.stems = stems
-        self.caseSensitive = caseSensitive
+        self.capitals = capitals
         self.concept = concept
         self.gapAfter = gapAfter
     }
@@ -103,11 +106,10 @@ public final class Normalizer {
                 let head = Tokenizer.tokenize(parts?.head ?? synonym)
                 let tokens = head + (parts.map { Tokenizer.tokenize($0.tail) } ?? [])
                 guard let first = tokens.first else { continue }
-                let caseSensitive = isAllCapitals(synonym)
                 let stems = tokens.map { stem($0.text) }
                 let gapAfter = parts != nil && head.count < tokens.count ? head.count : 0
                 let phrase = ConceptPhrase(
-                    stems: stems, caseSensitive: caseSensitive, concept: concept.id, gapAfter: gapAfter)
+                    stems: stems, capitals: tokens.map(\.isCapitalized), concept: concept.id, gapAfter: gapAfter)
                 phrases[stem(first.text), default: []].append(phrase)
                 for (token, stem) in zip(tokens, stems) {
                     knownStems.insert(stem)
@@ -267,7 +269,7 @@ public final class Normalizer {
             for offset in range {
                 let position = start + offset - range.lowerBound
                 if stems[position] != phrase.stems[offset]
-                    || (phrase.caseSensitive && !tokens[position].isCapitalized)
+                    || (phrase.capitals[offset] && !tokens[position].isCapitalized)
                 {
                     return false
                 }

@@ -251,15 +251,16 @@ extension Router.FramePhrase: CacheCodable {
 extension ConceptPhrase: CacheCodable {
     func encode(to coder: inout CacheEncoder) {
         coder.encode(stems)
-        coder.bytes.write(caseSensitive)
+        for capital in capitals { coder.bytes.write(capital) }
         coder.bytes.write(concept)
         coder.bytes.write(gapAfter)
     }
 
     init(from coder: inout CacheDecoder) throws(BinaryReader.Damaged) {
-        self.init(
-            stems: try coder.strings(), caseSensitive: try coder.bytes.bool(), concept: try coder.bytes.string(),
-            gapAfter: try coder.bytes.int())
+        let stems = try coder.strings()
+        var capitals: [Bool] = []
+        for _ in stems { capitals.append(try coder.bytes.bool()) }
+        self.init(stems: stems, capitals: capitals, concept: try coder.bytes.string(), gapAfter: try coder.bytes.int())
         guard (0..<stems.count).contains(gapAfter) else { throw BinaryReader.Damaged() }
     }
 }

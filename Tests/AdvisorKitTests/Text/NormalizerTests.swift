@@ -38,11 +38,22 @@ struct NormalizerTests {
         let before = normalizer.normalize("shadow IT again", correctTypos: true).map(\.term)
         #expect(!before.contains("@shadow-it"))
         normalizer.phrases[normalizer.stem("shadow"), default: []].append(
-            ConceptPhrase(stems: ["shadow", "it"], caseSensitive: false, concept: "shadow-it"))
+            ConceptPhrase(stems: ["shadow", "it"], capitals: [false, false], concept: "shadow-it"))
         let after = normalizer.normalize("shadow IT again", correctTypos: true).map(\.term)
         #expect(after.first == "@shadow-it")
         #expect(normalizer.normalize("the shadow", correctTypos: true).last?.isStopWord == false)
         #expect(normalizer.normalize("the shadow", correctTypos: true).first?.isStopWord == true)
+    }
+
+    @Test("a word in capitals inside a phrase matches only in capitals: 'without IT', not 'without it'")
+    func capitalsInsidePhrase() {
+        let normalizer = Normalizer(concepts: [
+            (id: "unannounced", synonyms: ["without IT", "without telling"]), (id: "cio", synonyms: ["IT"]),
+        ])
+        let terms = { (text: String) in normalizer.normalize(text, correctTypos: false).map(\.term) }
+        #expect(terms("they built a chatbot without IT").contains("@unannounced"))
+        #expect(!terms("how do i handle this without it turning into a turf war?").contains("@unannounced"))
+        #expect(terms("they did it WITHOUT TELLING anyone").contains("@unannounced"), "lowercase words match any case")
     }
 
     @Test("a multi-word synonym becomes one concept term")
