@@ -51,13 +51,13 @@ struct ScriptCorpusTests {
     /// (Tests/Routing/situational) must not route worse than before.
     ///
     /// Floors just below what they reached at the end of round 16 (real questions: dev 69.9%,
-    /// held-out 52.9%; situational: dev 84.4%, held-out 72.7%), so a change that makes either
+    /// held-out 52.9%; situational: dev 84.1%, held-out 75.5%), so a change that makes either
     /// kind of question worse fails. The figures themselves are in README.
     @Test(
         "the real-question and situational corpora route at least as well as recorded",
         arguments: [
             ("corpus/dev.tsv", 0.69), ("corpus/heldout.tsv", 0.52), ("situational/dev.tsv", 0.83),
-            ("situational/heldout.tsv", 0.71),
+            ("situational/heldout.tsv", 0.74),
         ])
     func corpusFloor(file: String, floor: Double) async throws {
         guard let root = AdvisorProcess.packageRoot else { return }
