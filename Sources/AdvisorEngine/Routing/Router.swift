@@ -306,7 +306,9 @@ public final class Router {
                 // Part of it read plainly is enough ("mend-relationship" read as "mend" and the
                 // relationship concept).
                 let names = pattern.value.split(separator: " ").map(String.init).filter(conceptIDs.contains)
-                let plainWords = Set(words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface))
+                let plainWords =
+                    names.isEmpty
+                    ? [] : Set(words.filter { !$0.term.hasPrefix(Normalizer.conceptPrefix) }.map(\.surface))
                 for name in names where !words.contains(where: { $0.term == Normalizer.conceptPrefix + name }) {
                     let nameWords = name.split(separator: "-").map(String.init)
                     if nameWords.contains(where: plainWords.contains) {

@@ -166,11 +166,10 @@ public final class Conversation {
             asker,
             origin: evidence == .statement
                 ? .statement(phrase: phrase, turn: turn) : .possessive(phrase: phrase, turn: turn))
-        // "I'm the CTO", "I run marketing": a side, not the title itself ("CIO here", "as the
-        // chief marketing officer"), was stated.
-        let namesTitle = RoleReading.titles.contains { (" " + phrase + " ").contains(" " + $0 + " ") }
+        // "I'm the CTO", "I run marketing": a side, not the title itself, was stated.
         let who =
-            evidence == .statement && !namesTitle ? "on \(asker == .cio ? "IT" : "marketing")'s side" : asker.article
+            evidence == .statement && !reading.askerNamedTitle
+            ? "on \(asker == .cio ? "IT" : "marketing")'s side" : asker.article
         return "Noted: you are \(who), so advice is framed for \(asker.article) from now on (/role changes it)."
     }
 

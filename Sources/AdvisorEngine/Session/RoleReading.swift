@@ -22,6 +22,9 @@ public struct RoleReading: Sendable, Equatable {
     public var askerEvidence: AskerEvidence?
     /// The words that said so, as typed (folded): "i am the cio", "my cmo".
     public var askerPhrase: String?
+    /// Whether the statement named the role's title ("I'm the CIO", "CMO here"), not only its
+    /// side ("I'm the CTO", "I run marketing", "my team in IT").
+    public var askerNamedTitle = false
     /// Where, in the normalised question, the words that state who asks lie.
     ///
     /// "i", "am", "responsible", "for" in "I'm responsible for IT" (the role's own word is left
@@ -112,7 +115,7 @@ public struct RoleReading: Sendable, Equatable {
     /// Reads the roles of a normalised question.
     public static func read(_ words: [NormalizedWord]) -> RoleReading {
         var reading = RoleReading()
-        var statements: [(Role, String, Range<Int>)] = []
+        var statements: [(role: Role, phrase: String, leadIn: Range<Int>, isTitle: Bool)] = []
         var possessives: [(Role, String)] = []
         var explicitAbout: Role?
         var mentioned: Set<Role> = []
@@ -143,7 +146,7 @@ public struct RoleReading: Sendable, Equatable {
             // about); a role's word is not content anyway.
             let state = { (from: Int, suffix: String) in
                 reading.namesRole = true
-                statements.append((role, phrase(from) + suffix, max(0, from)..<(isField ? index + 1 : index)))
+                statements.append((role, phrase(from) + suffix, max(0, from)..<(isField ? index + 1 : index), isTitle))
             }
 
             // "I'm the CIO", "I run marketing", and "I head up marketing" (where "head" is also a
@@ -163,21 +166,9 @@ public struct RoleReading: Sendable, Equatable {
                 state(start, "")
                 continue
             }
-            // "I'm on the IT side", and "From the marketing side, how do we ..." opening the question.
-            if let previous, ["on", "from"].contains(previous), next == "side" {
-                let subject = back >= 2 ? texts[back - 2] : nil
-                if back == 0 {
-                    state(0, " side")
-                    continue
-                }
-                if beforePrevious == "im" {
-                    state(back - 1, " side")
-                    continue
-                }
-                if let beforePrevious, sideVerbs.contains(beforePrevious), subject == "i" || subject == "we" {
-                    state(back - 2, " side")
-                    continue
-                }
+            if next == "side", let start = Self.sideStatementStart(before: back, in: texts) {
+                state(start, " side")
+                continue
             }
             // "CIO here." and "new CMO here -" open a question by saying who writes it.
             if back < 0, isTitle, !skippedArticle, next == "here", Self.opensQuestion(after: index + 1, in: words) {
@@ -225,13 +216,14 @@ public struct RoleReading: Sendable, Equatable {
             }
             mentioned.insert(role)
         }
-        let stated = Set(statements.map(\.0))
+        let stated = Set(statements.map(\.role))
         let inferred = Set(possessives.map(\.0))
         if stated.count == 1, let first = statements.first {
-            reading.asker = first.0
+            reading.asker = first.role
             reading.askerEvidence = .statement
-            reading.askerPhrase = first.1
-            reading.askerLeadIn = first.2
+            reading.askerPhrase = first.phrase
+            reading.askerLeadIn = first.leadIn
+            reading.askerNamedTitle = first.isTitle
         } else if stated.isEmpty, inferred.count == 1, let first = possessives.first,
             !mentionedTitles.contains(first.0)  // "our CIO and CMO": a third party speaks
         {
@@ -246,6 +238,17 @@ public struct RoleReading: Sendable, Equatable {
             reading.about = mentioned.first
         }
         return reading
+    }
+
+    /// Where a statement of one's side starts when the word at `back` ("on", "from") opens "on
+    /// the IT side": "I'm on the IT side", "we sit on the marketing side", or "From the marketing
+    /// side, how do we ..." opening the question; nil when the side is somebody else's.
+    private static func sideStatementStart(before back: Int, in texts: [String]) -> Int? {
+        guard back >= 0, ["on", "from"].contains(texts[back]) else { return nil }
+        if back == 0 { return 0 }
+        if texts[back - 1] == "im" { return back - 1 }
+        if back >= 2, sideVerbs.contains(texts[back - 1]), ["i", "we"].contains(texts[back - 2]) { return back - 2 }
+        return nil
     }
 
     /// Whether what follows "CIO here" starts the question.

@@ -13,76 +13,7 @@ struct CorrectionGuessTests {
     /// One-pattern topics from `patterns` (topic id to pattern).
     static func router(_ patterns: [(String, String)]) -> Router {
         let location = AdvisorKnowledge.SourceLocation(file: "guess.yaml", line: 1, column: 1)
-        let topics = patterns.map { id, pattern in
-            Topic(
-                id: id, title: id, answer: "Answer of \(id).", more: nil, advice: [:], glossary: nil, facts: [],
-                sources: ["syn"], related: [], patterns: [Pattern(pattern, at: location)], samples: [],
-                location: location)
-        }
-        let base = KnowledgeBase(
-            directory: "/guess", sources: [Source(id: "syn", seed: "syn.txt", title: "Synthetic")], concepts: [],
-            topics: topics, fingerprint: "guess")
-        return Router(knowledgeBase: base)
-    }
-
-    @Test("a pattern of three words matches with one missing, unless it requires all")
-    func requiresAll() {
-        let location = AdvisorKnowledge.SourceLocation(file: "all.yaml", line: 1, column: 1)
-        let topics = [("loose", false), ("strict", true)].map { id, all in
-            Topic(
-                id: id, title: id, answer: "Answer of \(id).", more: nil, advice: [:], glossary: nil, facts: [],
-                sources: ["syn"], related: [],
-                patterns: [
-                    Pattern(id == "loose" ? "zebra yak quokka" : "walrus yak quokka", requiresAll: all, at: location)
-                ],
-                samples: [], location: location)
-        }
-        let base = KnowledgeBase(
-            directory: "/all", sources: [Source(id: "syn", seed: "syn.txt", title: "Synthetic")], concepts: [],
-            topics: topics, fingerprint: "all")
-        let router = Router(knowledgeBase: base)
-        #expect(router.diagnostics.isEmpty, "\(router.diagnostics)")
-        // Two of three words: the loose pattern matches at a discount, the strict one not at all
-        // (its topic may still be found by retrieval over its text, with no rule behind it).
-        #expect(router.route("zebra yak").matchedRules == ["zebra yak quokka"])
-        #expect(router.route("walrus yak").matchedRules.isEmpty)
-        #expect(router.route("walrus yak quokka").matchedRules == ["walrus yak quokka"])
-        // Every word: both match.
-        #expect(router.route("walrus yak quokka").topic == "strict")
-        #expect(router.route("zebra yak quokka").topic == "loose")
-    }
-
-    @Test("'all' on a pattern of under three words is reported: it changes nothing")
-    func requiresAllNeedsThreeWords() {
-        let location = AdvisorKnowledge.SourceLocation(file: "all.yaml", line: 7, column: 5)
-        let topic = Topic(
-            id: "short", title: "short", answer: "Answer.", more: nil, advice: [:], glossary: nil, facts: [],
-            sources: ["syn"], related: [], patterns: [Pattern("walrus yak", requiresAll: true, at: location)],
-            samples: [], location: location)
-        let base = KnowledgeBase(
-            directory: "/all", sources: [Source(id: "syn", seed: "syn.txt", title: "Synthetic")], concepts: [],
-            topics: [topic], fingerprint: "short")
-        let diagnostics = Router(knowledgeBase: base).diagnostics
-        #expect(diagnostics.contains { $0.message.contains("'all' changes nothing") && $0.location.line == 7 })
-    }
-
-    @Test("a pattern whose other words are stop words is reported: it would match its one word anywhere")
-    func oneWordLeft() {
-        let location = AdvisorKnowledge.SourceLocation(file: "one.yaml", line: 4, column: 5)
-        let patterns = [
-            Pattern("see you", at: location),
-            Pattern("walrus yak", at: AdvisorKnowledge.SourceLocation(file: "one.yaml", line: 5, column: 5)),
-            Pattern("walrus", at: AdvisorKnowledge.SourceLocation(file: "one.yaml", line: 6, column: 5)),
-        ]
-        let topic = Topic(
-            id: "one", title: "one", answer: "Answer.", more: nil, advice: [:], glossary: nil, facts: [],
-            sources: ["syn"], related: [], patterns: patterns, samples: [], location: location)
-        let base = KnowledgeBase(
-            directory: "/one", sources: [Source(id: "syn", seed: "syn.txt", title: "Synthetic")], concepts: [],
-            topics: [topic], fingerprint: "one")
-        let diagnostics = Router(knowledgeBase: base).diagnostics
-        #expect(diagnostics.map(\.location.line) == [4], "\(diagnostics)")
-        #expect(diagnostics.first?.message.contains("is read as 'see' alone") == true)
+        return SyntheticRouter.make(patterns.map { id, pattern in (id, [Pattern(pattern, at: location)]) })
     }
 
     @Test("the corrector lists every word as close as the best, preferred first")
