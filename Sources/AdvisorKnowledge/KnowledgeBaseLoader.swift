@@ -324,7 +324,7 @@ public enum KnowledgeBaseLoader {
         return result
     }
 
-    /// `replies`: a list of `{when: [WORDS], answer: TEXT}`.
+    /// `replies`: a list of `{when: [WORDS], concepts: [IDS], answer: TEXT}` (either list may be left out, not both).
     static func readReplies(_ doc: YAMLDocument, _ node: Node) throws(Diagnostic) -> [Reply] {
         guard case let .sequence(items) = node else {
             throw Diagnostic(doc.location(of: node), "'replies' must be a list")
@@ -332,20 +332,22 @@ public enum KnowledgeBaseLoader {
         var replies: [Reply] = []
         for item in items {
             var when: [String] = []
+            var concepts: [String] = []
             var answer: String?
             for (key, keyNode, value) in try doc.mapping(item, what: "a reply") {
                 switch key {
                 case "when": when = try doc.strings(value, what: "a reply's 'when'").map(\.value)
+                case "concepts": concepts = try doc.strings(value, what: "a reply's 'concepts'").map(\.value)
                 case "answer": answer = try doc.requiredString(value, what: "a reply's answer")
                 default:
                     throw Diagnostic(
-                        doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, answer)")
+                        doc.location(of: keyNode), "unknown key '\(key)' in a reply (expected when, concepts, answer)")
                 }
             }
-            guard let answer, !when.isEmpty else {
-                throw Diagnostic(doc.location(of: item), "a reply needs 'when' words and an 'answer'")
+            guard let answer, !(when.isEmpty && concepts.isEmpty) else {
+                throw Diagnostic(doc.location(of: item), "a reply needs 'when' words or 'concepts', and an 'answer'")
             }
-            replies.append(Reply(when: when, answer: answer, location: doc.location(of: item)))
+            replies.append(Reply(when: when, concepts: concepts, answer: answer, location: doc.location(of: item)))
         }
         return replies
     }

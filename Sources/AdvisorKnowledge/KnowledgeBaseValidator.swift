@@ -121,6 +121,12 @@ public enum KnowledgeBaseValidator {
                             "topic '\(topic.id)' has a marker [\(marker)] of a source missing from its sources"))
                 }
             }
+            for reply in topic.replies {
+                for concept in reply.concepts where !conceptIDs.contains(concept) {
+                    problems.append(
+                        Diagnostic(reply.location, "a reply of '\(topic.id)' names unknown concept '\(concept)'"))
+                }
+            }
             if TopicKind(topicID: topic.id) != .fallback, topic.patterns.isEmpty {
                 problems.append(
                     Diagnostic(topic.location, "topic '\(topic.id)' has no patterns: no question can reach it"))

@@ -82,19 +82,24 @@ public struct NextStep: Sendable, Equatable {
     }
 }
 
-/// A reply of a topic for questions holding one of some words ("thanks", "bye"),
-/// instead of the topic's answer.
+/// A reply of a topic for questions holding one of some words ("thanks", "bye"), or one of
+/// some concepts as the router reads them, instead of the topic's answer.
 public struct Reply: Sendable, Equatable {
     /// Words or phrases of the question that select this reply, as written.
     public var when: [String]
+    /// Concepts of `concepts.yaml` that select this reply when the router reads one in the
+    /// question, in any of its synonyms, stems or separable forms ("where should the web
+    /// report" holds `report-to`).
+    public var concepts: [String]
     /// The text given instead of the topic's answer.
     public var answer: String
     /// Where the reply starts in its topic file.
     public var location: SourceLocation
 
     /// Every stored property, as the memberwise initialiser takes them.
-    package init(when: [String], answer: String, location: SourceLocation) {
+    package init(when: [String], concepts: [String] = [], answer: String, location: SourceLocation) {
         self.when = when
+        self.concepts = concepts
         self.answer = answer
         self.location = location
     }

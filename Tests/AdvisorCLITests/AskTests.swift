@@ -184,6 +184,40 @@ struct AskTests {
         #expect(CacheFile.files(in: sandbox.path("cache")).count == 1)
     }
 
+    @Test("an out-of-scope reply is chosen by a concept the router reads, in any of its words or a typo of one")
+    func replyByConcept() async throws {
+        let sandbox = try Sandbox()
+        let fixture = try #require(AdvisorProcess.fixture("KB/minimal"))
+        let questions = [
+            "my lettuce is full of slugs, what now?", "how do I get rid of aphdis?", "How do I knit a scarf?",
+        ]
+        var answers: [[String: Any]] = []
+        for question in questions {
+            let result = try await sandbox.advisor(["ask", "--json", "--kb", fixture.path, question])
+            #expect(result.status == 0, "\(result)")
+            answers.append(try JSON.object(result.out))
+        }
+        for answer in answers {
+            #expect(answer["topic"] as? String == "none", "\(answer)")
+        }
+        let pests = "Pests are outside this test knowledge base"
+        #expect((answers[0]["answer"] as? String)?.contains(pests) == true, "a synonym of the concept: \(answers[0])")
+        #expect((answers[1]["answer"] as? String)?.contains(pests) == true, "a corrected typo: \(answers[1])")
+        #expect((answers[2]["answer"] as? String)?.contains("only knows about gardening") == true, "\(answers[2])")
+    }
+
+    @Test("the shipped knowledge base answers a reporting-line question with that area's reply, however it is put")
+    func reportingLineReply() async throws {
+        let sandbox = try Sandbox()
+        for question in ["Should the CIO report to the CMO?", "Where should the web report - IT or Marketing?"] {
+            let result = try await sandbox.advisor(["ask", "--json", question])
+            #expect(result.status == 0, "\(result)")
+            let answer = try JSON.object(result.out)
+            #expect(answer["topic"] as? String == "none", "\(answer)")
+            #expect((answer["answer"] as? String)?.hasPrefix("Reporting lines are outside") == true, "\(answer)")
+        }
+    }
+
     @Test("ADVISOR_KB is honoured, --kb wins over it")
     func environmentKnowledgeBase() async throws {
         let sandbox = try Sandbox()

@@ -47,6 +47,12 @@ struct KnowledgeBaseTests {
         Broken(
             name: "pattern-one-word", file: "topics/cooking.yaml", line: 10,
             message: "pattern 'pinch of it' is read as 'pinch' alone: its other words are stop words"),
+        Broken(
+            name: "reply-unknown-concept", file: "topics/none.yaml", line: 8,
+            message: "a reply of 'none' names unknown concept 'weather'"),
+        Broken(
+            name: "reply-without-words", file: "topics/none.yaml", line: 8,
+            message: "a reply needs 'when' words or 'concepts', and an 'answer'"),
     ]
 
     /// `FILE:LINE:COLUMN: message` lines of standard error.

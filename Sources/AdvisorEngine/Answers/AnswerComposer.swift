@@ -103,7 +103,7 @@ public struct AnswerComposer: Sendable {
         if TopicKind(topicID: topic.id) == .fallback {
             let suggestions = nearestTopics(routing)
             if !suggestions.isEmpty { related = suggestions }
-            lines.append(reply(of: topic, to: request.question) ?? topic.answer)
+            lines.append(reply(of: topic, to: request.question, words: routing.words) ?? topic.answer)
             // A match that rested on corrections alone was too much of a guess to answer: say
             // what the words were read as, so the asker can confirm it in one step.
             if routing.restsOnCorrections, let nearest = suggestions.first {
@@ -113,7 +113,7 @@ public struct AnswerComposer: Sendable {
             if !suggestions.isEmpty {
                 lines.append("Nearest topics: " + suggestions.joined(separator: ", ") + " (/topic ID shows one).")
             }
-        } else if let reply = reply(of: topic, to: request.question) {
+        } else if let reply = reply(of: topic, to: request.question, words: routing.words) {
             lines.append(reply)  // "thanks", "bye": the reply that fits the words
         } else {
             switch request.mode {
@@ -266,16 +266,19 @@ public struct AnswerComposer: Sendable {
         return topic.facts.map { "- \($0.text) \(citations.marker(for: $0.source))" }
     }
 
-    /// The reply of a topic whose `when` words the question holds.
-    package func reply(of topic: Topic, to question: String?) -> String? {
+    /// The first reply of a topic whose `when` words the question holds as typed, or one of
+    /// whose `concepts` the router read among the question's `words`.
+    package func reply(of topic: Topic, to question: String?, words: [NormalizedWord] = []) -> String? {
         guard let question, !topic.replies.isEmpty else { return nil }
-        let words = Tokenizer.tokenize(question).map(\.text)
-        let joined = " " + words.joined(separator: " ") + " "
+        let typed = Tokenizer.tokenize(question).map(\.text)
+        let joined = " " + typed.joined(separator: " ") + " "
+        let read = Set(words.map(\.term).filter { $0.hasPrefix(Normalizer.conceptPrefix) })
         return topic.replies.first { reply in
-            reply.when.contains { phrase in
-                let folded = Tokenizer.tokenize(phrase).map(\.text).joined(separator: " ")
-                return !folded.isEmpty && joined.contains(" \(folded) ")
-            }
+            reply.concepts.contains { read.contains(Normalizer.conceptPrefix + $0) }
+                || reply.when.contains { phrase in
+                    let folded = Tokenizer.tokenize(phrase).map(\.text).joined(separator: " ")
+                    return !folded.isEmpty && joined.contains(" \(folded) ")
+                }
         }?.answer
     }
 

@@ -120,12 +120,15 @@ extension NextStep: CacheCodable {
 extension Reply: CacheCodable {
     func encode(to coder: inout CacheEncoder) {
         coder.encode(when)
+        coder.encode(concepts)
         coder.bytes.write(answer)
         coder.encode(location)
     }
 
     init(from coder: inout CacheDecoder) throws(BinaryReader.Damaged) {
-        self.init(when: try coder.strings(), answer: try coder.bytes.string(), location: try coder.decode())
+        self.init(
+            when: try coder.strings(), concepts: try coder.strings(), answer: try coder.bytes.string(),
+            location: try coder.decode())
     }
 }
 
