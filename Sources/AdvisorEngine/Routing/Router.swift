@@ -715,12 +715,16 @@ public final class Router {
         }
         // Frames: "who owns ...", "... IT or marketing?" lean to their topics; the other words
         // choose among them, and alone the frame leans to its first.
-        // A frame points at a glossary topic only when the question holds its word.
+        // A frame points at a glossary topic only when the question holds its word, and then
+        // at it alone: "what does IT mean when they say platform? i keep getting confused" asks
+        // what the word means, not about misunderstandings in general.
         for frame in frames {
-            let pointed = frame.topics.filter { topic in
+            var pointed = frame.topics.filter { topic in
                 (scores[topic] != nil || textScores[topic] != nil)
                     && (glossaryTerms[topic] == nil || mentioned.contains(topic))
             }
+            let glossaryPointed = pointed.filter { glossaryTerms[$0] != nil }
+            if !glossaryPointed.isEmpty { pointed = glossaryPointed }
             if pointed.isEmpty, !frame.leansAlone { continue }
             for topic in pointed.isEmpty ? Array(frame.topics.prefix(1)) : pointed {
                 scores[topic, default: TopicScore()].frameScore += pointed.isEmpty ? Self.frameBase : Self.frameBonus

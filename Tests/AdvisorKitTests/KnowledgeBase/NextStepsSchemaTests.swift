@@ -126,6 +126,70 @@ struct NextStepsSchemaTests {
         #expect(routing.evidence.contains("frame 'who-owns'"))
     }
 
+    @Test("a frame pointing at a glossary topic whose word the question holds adds to it alone")
+    func frameFavoursTheGlossaryWord() throws {
+        let folder = try TestSupport.copyFixture("valid")
+        defer { folder.remove() }
+        try folder.write(
+            "concepts.yaml",
+            """
+            concepts:
+              cio: [cio, IT]
+              cmo: [cmo, marketing]
+            frames:
+              meaning:
+                when: [mean when they say]
+                topics: [beta, term-widget]
+
+            """)
+        try folder.write(
+            "topics/beta.yaml",
+            """
+            id: beta
+            title: Misunderstandings
+            answer: Beta answers questions about confusion.
+            sources: ["s1"]
+            patterns:
+              - confused
+            samples:
+              - why am i so confused?
+
+            """)
+        try folder.write(
+            "topics/term-widget.yaml",
+            """
+            id: term-widget
+            title: What "widget" means
+            answer: A widget is a small tool.
+            sources: ["s1"]
+            glossary:
+              term: widget
+              cio: a component
+              cmo: a feature
+            patterns:
+              - widget
+            samples:
+              - what is a widget?
+
+            """)
+        let (base, problems) = KnowledgeBaseLoader.load(directory: folder.path)
+        #expect(problems.isEmpty, "\(problems)")
+        let router = Router(knowledgeBase: base)
+        func score(_ topic: String, _ question: String) -> Double? {
+            router.route(question).candidates.first { $0.topic == topic }?.score
+        }
+        let framed = "what does IT mean when they say widget? i keep getting confused"
+        let plain = "they say widget? i keep getting confused"
+        let routing = router.route(framed)
+        #expect(routing.candidates.first?.topic == "term-widget", "\(routing.candidates)")
+        #expect(routing.evidence.contains("frame 'meaning'"), "\(routing.evidence)")
+        #expect(score("beta", framed) == score("beta", plain), "the frame adds nothing to beta beside the word")
+        let misread = "what does IT mean when they say that? i keep getting confused"
+        let withoutWord = router.route(misread)
+        #expect(withoutWord.candidates.first?.topic == "beta", "\(withoutWord.candidates)")
+        #expect(withoutWord.evidence.contains("frame 'meaning'"), "without the word, the frame adds to beta")
+    }
+
     @Test("a frame with leans_alone: false adds nothing when no other word points at its topics")
     func frameThatDoesNotLeanAlone() throws {
         let concepts = """
