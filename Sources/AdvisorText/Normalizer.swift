@@ -86,15 +86,46 @@ public final class Normalizer {
     /// How `word`, typed in a question and not a name, is read: remembered after the first time.
     private func reading(of word: String) -> Reading {
         if let known = readings[word] { return known }
-        let isStopWord = StopWords.english.contains(word)
-        let correction = isStopWord || isKnown(word) ? nil : cachedCorrection(for: word)
-        let stem = stem(correction?.word ?? word)
+        // Letters drawn out for emphasis ("soooo slowwww") are read as the word meant: a
+        // correction that is no guess, or, for a stop word, simply that stop word.
+        let meant = Self.undrawn(word).first { StopWords.english.contains($0) || isKnown($0) }
+        let base = meant ?? word
+        let isStopWord = StopWords.english.contains(base)
+        var correction = isStopWord || isKnown(base) ? nil : cachedCorrection(for: base)
+        if correction == nil, !isStopWord, let meant { correction = Correction(word: meant, isGuess: false) }
+        let stem = stem(correction?.word ?? base)
         let reading = Reading(
             isStopWord: isStopWord, correction: correction, stem: stem, startsPhrase: phrases[stem] != nil)
         if readings.count > 50_000 { readings.removeAll(keepingCapacity: true) }
         readings[word] = reading
         return reading
     }
+    /// A word with a letter drawn out (three or more in a row: "slowwww") with each such run
+    /// kept to two letters, then to one ("sloww", "slow"); none for a word without one.
+    static func undrawn(_ word: String) -> [String] {
+        var hasRun = false
+        var previous: Character?
+        var count = 0
+        for character in word {
+            count = character == previous ? count + 1 : 1
+            previous = character
+            if count >= 3, character.isLetter { hasRun = true }
+        }
+        guard hasRun else { return [] }
+        func squeezed(keeping limit: Int) -> String {
+            var result = ""
+            var last: Character?
+            var run = 0
+            for character in word {
+                run = character == last ? run + 1 : 1
+                last = character
+                if run <= limit || !character.isLetter { result.append(character) }
+            }
+            return result
+        }
+        return [squeezed(keeping: 2), squeezed(keeping: 1)]
+    }
+
     /// The prefix that marks a concept term.
     public static let conceptPrefix = "@"
 

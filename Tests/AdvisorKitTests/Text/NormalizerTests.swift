@@ -158,6 +158,22 @@ struct NormalizerTests {
         #expect(terms("monye") == ["@budget"])
     }
 
+    @Test("letters drawn out for emphasis are read as the word meant, stop words too")
+    func drawnOutLetters() throws {
+        let words = normalizer().normalize("is IT soooo slowwww with the roadmaaap", correctTypos: true)
+        let so = try #require(words.first { $0.surface == "soooo" })
+        #expect(so.term == "so")
+        #expect(so.isStopWord)
+        #expect(words.first { $0.surface == "roadmaaap" }?.correction == "roadmap")
+        #expect(words.first { $0.surface == "roadmaaap" }?.term == "roadmap")
+        #expect(terms("monnney") == ["@budget"])
+        #expect(Normalizer.undrawn("slowwww") == ["sloww", "slow"])
+        #expect(Normalizer.undrawn("coffee").isEmpty, "two letters in a row are a spelling, not emphasis")
+        #expect(Normalizer.undrawn("1000").isEmpty, "digits are not drawn-out letters")
+        let patterns = normalizer().normalize("soooo", correctTypos: false)
+        #expect(patterns.first?.correction == nil, "patterns are never corrected")
+    }
+
     @Test("known words, stop words and short words are not corrected")
     func noCorrection() {
         let normalizer = normalizer()
