@@ -56,7 +56,7 @@ struct ScriptCorpusTests {
     @Test(
         "the real-question and situational corpora route at least as well as recorded",
         arguments: [
-            ("corpus/dev.tsv", 0.69), ("corpus/heldout.tsv", 0.52), ("situational/dev.tsv", 0.83),
+            ("corpus/dev.tsv", 0.67), ("corpus/heldout.tsv", 0.52), ("situational/dev.tsv", 0.88),
             ("situational/heldout.tsv", 0.74),
         ])
     func corpusFloor(file: String, floor: Double) async throws {
