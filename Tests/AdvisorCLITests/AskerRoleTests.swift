@@ -76,6 +76,9 @@ struct AskerRoleTests {
         #expect(
             marketing.out.contains("Noted: you are on marketing's side, so advice is framed for a CMO"),
             "\(marketing.out)")
+        let director = try await sandbox.advisor(["ask", "IT director here. marketing keeps buying tools without us"])
+        #expect(director.out.contains("Noted: you are on IT's side"), "\(director.out)")
+        #expect(director.out.contains("Next steps for you as a CIO"), "\(director.out)")
         for question in ["I'm the CMO, IT keeps blocking our tools", "CMO here. IT keeps blocking our tools"] {
             let title = try await sandbox.advisor(["ask", question])
             #expect(title.out.contains("Noted: you are a CMO"), "\(question): \(title.out)")

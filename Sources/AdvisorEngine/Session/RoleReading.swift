@@ -49,7 +49,17 @@ public struct RoleReading: Sendable, Equatable {
         "leader", "up", "charge", "in", "at",
         // "in charge" is one word of the knowledge base's (a concept's phrase).
         "in charge",
+        // A part of the field one runs ("I run growth marketing", "I lead customer marketing").
+        "growth", "customer", "brand", "product", "performance", "lifecycle", "field", "enterprise", "corporate",
     ]
+    /// Job words after a role or its field that make the two a title ("IT director here", "marketing
+    /// lead here", "as the tech lead").
+    package static let trailingJobWords: Set<String> = [
+        "director", "head", "lead", "chief", "vp", "exec", "executive", "leader", "manager", "boss",
+    ]
+    /// Words after a title that close a self-introduction opening the question ("IT director
+    /// here", "marketing director speaking").
+    package static let introductions: Set<String> = ["here", "speaking"]
     /// Verbs whose subject "I" is the role that follows ("I run marketing").
     package static let selfVerbs: Set<String> = [
         "am", "run", "lead", "head", "manage", "oversee", "direct", "work", "was", "became", "joined", "represent",
@@ -170,16 +180,38 @@ public struct RoleReading: Sendable, Equatable {
                 state(start, " side")
                 continue
             }
-            // "CIO here." and "new CMO here -" open a question by saying who writes it.
-            if back < 0, isTitle, !skippedArticle, next == "here", Self.opensQuestion(after: index + 1, in: words) {
-                state(0, " here")
+            // "CIO here." and "new CMO here -" open a question by saying who writes it, as do "IT
+            // director here", "marketing lead speaking", "head of technology here" and "IT side
+            // here": a title, or a side with its job or "side", then "here".
+            if back < 0, !skippedArticle, let opening = Self.introduction(after: index, in: texts),
+                isTitle || opening.jobNamed || skippedJob || opening.side,
+                Self.opensQuestion(after: opening.end, in: words)
+            {
+                state(0, " " + texts[(index + 1)...opening.end].joined(separator: " "))
+                continue
+            }
+            // "IT head: should ...", "marketing lead - my opposite number ...": a side and its job
+            // opening the question, with no "here", when a question's own first word follows.
+            if back < 0, !skippedArticle, let next, trailingJobWords.contains(next), index + 2 < texts.count,
+                Self.questionStarts.contains(texts[index + 2])
+            {
+                state(0, " " + next)
+                continue
+            }
+            // "CMO of a travel company." and "CIO at a hospital group, ..." open a question too.
+            if back < 0, isTitle, let next, ["of", "at"].contains(next), index + 2 < texts.count,
+                ["a", "an"].contains(texts[index + 2])
+            {
+                state(0, " " + next)
                 continue
             }
             // "as the technology changes" is not a statement: a field needs the job ("as head of").
             // "as much budget as the CIO", "the same say as the CMO", "such as the CIO" compare
             // with the role: the second "as" of a comparison states nothing.
+            // "as the tech lead": a job word after the field names the job too.
+            let jobFollows = next.map(trailingJobWords.contains) ?? false
             if previous == "as", !Self.isComparison(before: back, in: texts),
-                skippedJob || (!isField && (isTitle || skippedArticle))
+                skippedJob || (skippedArticle && jobFollows) || (!isField && (isTitle || skippedArticle))
             {
                 // "speaking as the CMO": the verb is part of the statement.
                 let speaking = beforePrevious.map(["speaking", "talking", "writing", "asking"].contains) ?? false
@@ -251,6 +283,34 @@ public struct RoleReading: Sendable, Equatable {
         return nil
     }
 
+    /// Where a self-introduction after the role at `index` ends ("here" in "IT director here",
+    /// "speaking" in "marketing director speaking", "here" in "IT side here"), and whether a job
+    /// word or "side" came between; nil when the role is not followed by one.
+    private static func introduction(after index: Int, in texts: [String]) -> (
+        end: Int, jobNamed: Bool, side: Bool
+    )? {
+        var position = index + 1
+        var jobNamed = false
+        var side = false
+        if position < texts.count, trailingJobWords.contains(texts[position]) {
+            jobNamed = true
+            position += 1
+        } else if position < texts.count, texts[position] == "side" {
+            side = true
+            position += 1
+        }
+        guard position < texts.count, introductions.contains(texts[position]) else { return nil }
+        return (position, jobNamed, side)
+    }
+
+    /// Words that start a question's own sentence after a self-introduction with no "here"
+    /// ("IT head: should ...", "marketing exec - the tech folks ..."); "is" and "are" are not
+    /// among them ("IT head is leaving" speaks of that head).
+    package static let questionStarts: Set<String> = [
+        "how", "what", "why", "who", "when", "where", "which", "should", "can", "could", "would", "do", "i", "im",
+        "we", "our", "my", "the", "every", "quick", "any",
+    ]
+
     /// Whether what follows "CIO here" starts the question.
     ///
     /// "CIO here. How do I ...", "CMO here, marketing wants ..." do; "CIO here keeps blocking ..."
@@ -258,11 +318,14 @@ public struct RoleReading: Sendable, Equatable {
     private static func opensQuestion(after position: Int, in words: [NormalizedWord]) -> Bool {
         guard position + 1 < words.count else { return true }
         let word = words[position + 1]
+        // A phrase of the knowledge base ("what does the company gain") opens with its first word.
+        let first = word.surface.split(separator: " ").first.map(String.init) ?? word.surface
         return role(of: word) != nil
             || [
                 "how", "what", "why", "who", "when", "where", "which", "should", "can", "could", "would", "do", "i",
-                "im", "we", "our", "my", "any", "quick", "question", "so", "and", "new", "just",
-            ].contains(word.surface)
+                "im", "we", "our", "my", "any", "quick", "question", "so", "and", "new", "just", "is", "are", "does",
+                "did", "will", "need", "thoughts", "help", "advice", "the", "every", "one", "at",
+            ].contains(first)
     }
 
     /// Where a lead-in ending just before `index` starts ("im responsible for" before "IT"),

@@ -54,6 +54,21 @@ struct RoleReadingTests {
             // A statement beside a comparison with the counterpart.
             ("As CIO, why does marketing get as much budget as I do?", .cio),
             ("as the CMO, should I get as much say as the CIO?", .cmo),
+            // A side with its job introducing the asker (round 17's situational questions).
+            ("IT director here, quick one: platform means something diff to the creatives, right?", .cio),
+            ("Marketing chief here - what share of CIOs versus CMOs claim they own mobile?", .cmo),
+            ("marketing director speaking. the engineers and my team mean different things", .cmo),
+            ("Head of technology here. Does sloppy vocabulary cost the company money?", .cio),
+            ("IT side here. is arguing with marketing normal?", .cio),
+            ("IT head: should the marketing tech team report into my org?", .cio),
+            ("marketing vp. our launches flop when IT isn't part of the planning", .cmo),
+            ("As the tech lead, how do I explain omnichannel to my team?", .cio),
+            ("CMO of a travel company. What does IT mean by platform?", .cmo),
+            ("New CIO at a regional hospital group, first week in", .cio),
+            ("CMO here - is it a problem if I outsource our analytics?", .cmo),
+            ("CMO here. what does the company gain when my counterpart and I work together?", .cmo),
+            ("i run growth marketing, what does the other side think a digital product is?", .cmo),
+            ("I lead customer marketing. does IT mean something different by omnichannel?", .cmo),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -108,6 +123,12 @@ struct RoleReadingTests {
             "why is everything slow on the IT side?",
             "the CMO says that on the IT side nothing moves",
             "is the problem on the marketing side or the IT side?",
+            // A job after a side, or a title with "at", that is not an introduction.
+            "IT head is leaving, who owns mobile now?",
+            "the IT director here keeps blocking our tools",
+            "marketing lead generation is down, is IT to blame?",
+            "CIO at our company says no to every tool",
+            "IT here is a mess, how do we work with marketing?",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
