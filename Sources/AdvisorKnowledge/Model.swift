@@ -8,6 +8,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var displayName: String { rawValue.uppercased() }
     /// "a CIO" or "a CMO".
     public var article: String { "a " + displayName }
+    /// The role's side by its department's name: "IT" or "marketing".
+    public var department: String { self == .cio ? "IT" : "marketing" }
 }
 
 /// A value read from a file, with where it was read.

@@ -103,27 +103,20 @@ public final class Normalizer {
     /// A word with a letter drawn out (three or more in a row: "slowwww") with each such run
     /// kept to two letters, then to one ("sloww", "slow"); none for a word without one.
     static func undrawn(_ word: String) -> [String] {
-        var hasRun = false
-        var previous: Character?
-        var count = 0
+        var keptTwo = ""
+        var keptOne = ""
+        var drawn = false
+        var last: Character?
+        var run = 0
         for character in word {
-            count = character == previous ? count + 1 : 1
-            previous = character
-            if count >= 3, character.isLetter { hasRun = true }
+            run = character == last ? run + 1 : 1
+            last = character
+            let isLetter = character.isLetter
+            if run >= 3, isLetter { drawn = true }
+            if run <= 2 || !isLetter { keptTwo.append(character) }
+            if run == 1 || !isLetter { keptOne.append(character) }
         }
-        guard hasRun else { return [] }
-        func squeezed(keeping limit: Int) -> String {
-            var result = ""
-            var last: Character?
-            var run = 0
-            for character in word {
-                run = character == last ? run + 1 : 1
-                last = character
-                if run <= limit || !character.isLetter { result.append(character) }
-            }
-            return result
-        }
-        return [squeezed(keeping: 2), squeezed(keeping: 1)]
+        return drawn ? [keptTwo, keptOne] : []
     }
 
     /// The prefix that marks a concept term.

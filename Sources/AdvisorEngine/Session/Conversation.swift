@@ -169,7 +169,7 @@ public final class Conversation {
         // "I'm the CTO", "I run marketing": a side, not the title itself, was stated.
         let who =
             evidence == .statement && !reading.askerNamedTitle
-            ? "on \(asker == .cio ? "IT" : "marketing")'s side" : asker.article
+            ? "on \(asker.department)'s side" : asker.article
         return "Noted: you are \(who), so advice is framed for \(asker.article) from now on (/role changes it)."
     }
 

@@ -185,7 +185,7 @@ public struct RoleReading: Sendable, Equatable {
             // here": a title, or a side with its job or "side", then "here".
             if back < 0, !skippedArticle, let opening = Self.introduction(after: index, in: texts),
                 isTitle || opening.jobNamed || skippedJob || opening.side,
-                Self.opensQuestion(after: opening.end, in: words)
+                Self.startsQuestion(at: opening.end + 1, in: words, with: introductionFollowers, orRole: true)
             {
                 state(0, " " + texts[(index + 1)...opening.end].joined(separator: " "))
                 continue
@@ -193,7 +193,7 @@ public struct RoleReading: Sendable, Equatable {
             // "IT head: should ...", "marketing lead - my opposite number ...": a side and its job
             // opening the question, with no "here", when a question's own first word follows.
             if back < 0, !skippedArticle, let next, trailingJobWords.contains(next), index + 2 < texts.count,
-                Self.questionStarts.contains(texts[index + 2])
+                Self.startsQuestion(at: index + 2, in: words, with: questionStarts, orRole: false)
             {
                 state(0, " " + next)
                 continue
@@ -310,22 +310,25 @@ public struct RoleReading: Sendable, Equatable {
         "how", "what", "why", "who", "when", "where", "which", "should", "can", "could", "would", "do", "i", "im",
         "we", "our", "my", "the", "every", "quick", "any",
     ]
-
-    /// Whether what follows "CIO here" starts the question.
+    /// Words that start the question after "CIO here" and the like.
     ///
-    /// "CIO here. How do I ...", "CMO here, marketing wants ..." do; "CIO here keeps blocking ..."
-    /// goes on about that CIO.
-    private static func opensQuestion(after position: Int, in words: [NormalizedWord]) -> Bool {
-        guard position + 1 < words.count else { return true }
-        let word = words[position + 1]
-        // A phrase of the knowledge base ("what does the company gain") opens with its first word.
+    /// The question's own first words, and more, since "here" already closed the introduction
+    /// ("CMO here: is the survey credible?"); "CIO here keeps blocking ..." goes on about that CIO.
+    package static let introductionFollowers: Set<String> = questionStarts.union([
+        "question", "so", "and", "new", "just", "is", "are", "does", "did", "will", "need", "thoughts", "help",
+        "advice", "one", "at",
+    ])
+
+    /// Whether the word at `position` starts the question: one of `starters` (a phrase of the
+    /// knowledge base, "what does the company gain", by its first word), a role when `orRole` ("CIO
+    /// here: marketing wants ..."; but "marketing lead IT projects" goes on about them), or the end.
+    private static func startsQuestion(
+        at position: Int, in words: [NormalizedWord], with starters: Set<String>, orRole: Bool
+    ) -> Bool {
+        guard position < words.count else { return true }
+        let word = words[position]
         let first = word.surface.split(separator: " ").first.map(String.init) ?? word.surface
-        return role(of: word) != nil
-            || [
-                "how", "what", "why", "who", "when", "where", "which", "should", "can", "could", "would", "do", "i",
-                "im", "we", "our", "my", "any", "quick", "question", "so", "and", "new", "just", "is", "are", "does",
-                "did", "will", "need", "thoughts", "help", "advice", "the", "every", "one", "at",
-            ].contains(first)
+        return (orRole && role(of: word) != nil) || starters.contains(first)
     }
 
     /// Where a lead-in ending just before `index` starts ("im responsible for" before "IT"),
