@@ -85,6 +85,20 @@ struct AskerRoleTests {
         }
     }
 
+    @Test("'my CTO' makes the asker a CMO; 'my IT director' could be either side's, so no role is noted")
+    func personOnASide() async throws {
+        let sandbox = try Sandbox()
+        let cto = try await sandbox.advisor(["ask", "--json", "My CTO says marketing tools are a nice-to-have"])
+        let answer = try JSON.object(cto.out)
+        #expect(answer["role"] as? String == "cmo", "\(cto.out)")
+        let director = try await sandbox.advisor([
+            "ask", "--json", "when my IT director says his team is agile, what does he mean?",
+        ])
+        let unread = try JSON.object(director.out)
+        #expect(unread["role"] is NSNull, "\(director.out)")
+        #expect(unread["notice"] == nil || unread["notice"] is NSNull, "\(director.out)")
+    }
+
     @Test("/expect ... as ROLE fails with FILE:LINE: expected TOPIC as ROLE, got ...")
     func expectRoleFails() async throws {
         let sandbox = try Sandbox()

@@ -81,6 +81,12 @@ public struct RoleReading: Sendable, Equatable {
         "cio", "cios", "cmo", "cmos", "chief information officer", "chief information officers",
         "chief marketing officer", "chief marketing officers",
     ]
+    /// Surfaces of a person on one side who is not its chief: "my CTO" and "our head of
+    /// communications" name the asker's counterpart, as "my CIO" does.
+    package static let otherPersons: Set<String> = [
+        "cto", "ctos", "chief technology officer", "chief technology officers", "communications director",
+        "director of communications", "head of communications",
+    ]
     /// Words after "my" that make "my team in IT" a statement of the asker's department.
     package static let ownGroups: Set<String> = [
         "team", "teams", "department", "group", "org", "organisation", "organization", "people", "staff", "side",
@@ -137,6 +143,7 @@ public struct RoleReading: Sendable, Equatable {
             let isField = named == nil  // "technology": a role only in the asker's own statement
             if !isField { reading.namesRole = true }
             let isTitle = titles.contains(word.correction ?? word.surface)
+            let isPerson = isTitle || otherPersons.contains(word.correction ?? word.surface)
             // The words before the role, skipping modifiers.
             var back = index - 1
             var skippedArticle = false
@@ -184,7 +191,7 @@ public struct RoleReading: Sendable, Equatable {
             // director here", "marketing lead speaking", "head of technology here" and "IT side
             // here": a title, or a side with its job or "side", then "here".
             if back < 0, !skippedArticle, let opening = Self.introduction(after: index, in: texts),
-                isTitle || opening.jobNamed || skippedJob || opening.side,
+                isPerson || opening.jobNamed || skippedJob || opening.side,
                 Self.startsQuestion(at: opening.end + 1, in: words, with: introductionFollowers, orRole: true)
             {
                 state(0, " " + texts[(index + 1)...opening.end].joined(separator: " "))
@@ -219,16 +226,21 @@ public struct RoleReading: Sendable, Equatable {
                 continue
             }
             if isField { continue }
-            if previous == "my", !isTitle, let next, counterpartWords.contains(next) {
+            if previous == "my", !isPerson, let next, counterpartWords.contains(next) {
                 possessives.append((role.counterpart, phrase(back) + " " + next))  // "my marketing counterpart"
                 mentioned.insert(role)
                 continue
             }
-            if previous == "my", !isTitle {
+            // "my IT director", "my VP of engineering": a person on that side, the asker's report or
+            // their counterpart; either may say it, so it tells nobody's role.
+            let namesJob = skippedJob || (next.map { trailingJobWords.contains($0) && $0 != "boss" } ?? false)
+            if previous == "my", !isPerson, !namesJob {
                 state(back, "")  // "my marketing team", "my IT budget"
                 continue
             }
-            if let previous, ["we", "us"].contains(previous) {
+            // "we in IT", "us marketers"; not "we just hired a marketing ops director".
+            let skipped = texts[(back + 1)..<index]
+            if let previous, ["we", "us"].contains(previous), skipped.allSatisfy(["in", "at", "the"].contains) {
                 state(back, "")
                 continue
             }
@@ -236,12 +248,12 @@ public struct RoleReading: Sendable, Equatable {
                 state(back - 1, "")  // "my team in IT"
                 continue
             }
-            if isTitle, previous == "my" || previous == "our" {
+            if isPerson, previous == "my" || previous == "our" {
                 possessives.append((role.counterpart, phrase(back)))
                 mentioned.insert(role)
                 continue
             }
-            if isTitle { mentionedTitles.insert(role) }
+            if isPerson { mentionedTitles.insert(role) }
             // The role the question is about.
             if let previous, ["to", "for", "from"].contains(previous) {
                 explicitAbout = role

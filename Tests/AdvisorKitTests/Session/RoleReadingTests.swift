@@ -69,6 +69,8 @@ struct RoleReadingTests {
             ("CMO here. what does the company gain when my counterpart and I work together?", .cmo),
             ("i run growth marketing, what does the other side think a digital product is?", .cmo),
             ("I lead customer marketing. does IT mean something different by omnichannel?", .cmo),
+            // A CTO introducing themselves is on IT's side.
+            ("CTO here. what does marketing mean by platform?", .cio),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -87,6 +89,9 @@ struct RoleReadingTests {
             // A person in the other department: "my marketing counterpart" is not the asker's team.
             ("my marketing counterpart wants her own developers", .cio),
             ("my IT counterpart never listens to us", .cmo),
+            // A CTO is a person on IT's side, as the CIO is (round 18's situational questions).
+            ("My CTO cited a survey of 400 execs. What three steps did it recommend?", .cmo),
+            ("Our CTO wants a fixed go-live date for the omnichannel experience", .cmo),
         ])
     func possessive(question: String, asker: Role) {
         let reading = read(question)
@@ -129,6 +134,13 @@ struct RoleReadingTests {
             "marketing lead generation is down, is IT to blame?",
             "CIO at our company says no to every tool",
             "IT here is a mess, how do we work with marketing?",
+            // A person of a side's with their job: the asker's report or their counterpart.
+            "platform means different things to me and my IT lead, right?",
+            "when my IT director says his team is agile, why do deadlines keep slipping?",
+            "My VP of engineering said our brief was unbuildable as written",
+            "my marketing manager wants to buy HubSpot without asking",
+            // "we" with more than "in" or "the" before the side is not "we in IT".
+            "we just hired a marketing ops director who thinks she runs all martech integration",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
