@@ -126,7 +126,7 @@ struct NextStepsSchemaTests {
         #expect(routing.evidence.contains("frame 'who-owns'"))
     }
 
-    @Test("a frame pointing at a glossary topic whose word the question holds adds to it alone")
+    @Test("a frame pointing at a glossary topic whose word the question holds adds to it alone, and more")
     func frameFavoursTheGlossaryWord() throws {
         let folder = try TestSupport.copyFixture("valid")
         defer { folder.remove() }
@@ -184,6 +184,11 @@ struct NextStepsSchemaTests {
         #expect(routing.candidates.first?.topic == "term-widget", "\(routing.candidates)")
         #expect(routing.evidence.contains("frame 'meaning'"), "\(routing.evidence)")
         #expect(score("beta", framed) == score("beta", plain), "the frame adds nothing to beta beside the word")
+        // It adds more than a frame adds elsewhere: the question is about the word, however much
+        // else it says.
+        let added = routing.evidenceParts.first { $0.name == "frame 'meaning'" }?.value
+        #expect(added == Router.glossaryFrameBonus, "\(routing.evidenceParts)")
+        #expect(Router.glossaryFrameBonus > Router.frameBonus)
         let misread = "what does IT mean when they say that? i keep getting confused"
         let withoutWord = router.route(misread)
         #expect(withoutWord.candidates.first?.topic == "beta", "\(withoutWord.candidates)")
