@@ -158,9 +158,10 @@ public final class Router {
     package static let frameBonus = 1.0
     /// What a frame adds to its first topic when the other words point at none of its topics.
     package static let frameBase = 1.6
-    /// What a frame adds to a glossary topic whose word the question holds: "what does agile mean
-    /// to them?" asks about the word however much else the question says ("IT won't give me a
-    /// delivery date because we're agile"). Twice ``frameBonus``: on the dev rows of round 18 it
+    /// What a frame adds to a glossary topic whose word the question holds.
+    ///
+    /// "what does agile mean to them?" asks about the word however much else the question says
+    /// ("IT won't give me a delivery date because we're agile"). Twice ``frameBonus``: on the dev rows of round 18 it
     /// turned 10 questions right and none wrong (1.5 turned 7 right, 3 turned 11 right).
     package static let glossaryFrameBonus = 2.0
 
