@@ -158,11 +158,12 @@ public final class Router {
     package static let frameBonus = 1.0
     /// What a frame adds to its first topic when the other words point at none of its topics.
     package static let frameBase = 1.6
-    /// What a frame adds to a glossary topic whose word the question holds.
+    /// What a frame adds to a glossary topic whose word the question holds, when none of the
+    /// frame's other topics has evidence.
     ///
     /// "what does agile mean to them?" asks about the word however much else the question says
-    /// ("IT won't give me a delivery date because we're agile"). Twice ``frameBonus``: on the dev rows of round 18 it
-    /// turned 10 questions right and none wrong (1.5 turned 7 right, 3 turned 11 right).
+    /// ("IT won't give me a delivery date because we're agile"). Twice ``frameBonus``: on the dev
+    /// rows of round 18 it turned 8 questions right and none wrong.
     package static let glossaryFrameBonus = 2.0
 
     /// Concept terms that frame a question rather than say what it is about (the roles,
@@ -730,12 +731,15 @@ public final class Router {
                     && (glossaryTerms[topic] == nil || mentioned.contains(topic))
             }
             let glossaryPointed = pointed.filter { glossaryTerms[$0] != nil }
+            // Only the word's topics pointed at: the frame asks about the word. Another of its
+            // topics with evidence ("what's the deadline for our omnichannel rollout?" points at the
+            // roadmap too) leaves the frame's usual weight.
+            let onlyTheWord = !glossaryPointed.isEmpty && glossaryPointed.count == pointed.count
             if !glossaryPointed.isEmpty { pointed = glossaryPointed }
             if pointed.isEmpty, !frame.leansAlone { continue }
             for topic in pointed.isEmpty ? Array(frame.topics.prefix(1)) : pointed {
                 scores[topic, default: TopicScore()].frameScore +=
-                    pointed.isEmpty
-                    ? Self.frameBase : (glossaryPointed.isEmpty ? Self.frameBonus : Self.glossaryFrameBonus)
+                    pointed.isEmpty ? Self.frameBase : (onlyTheWord ? Self.glossaryFrameBonus : Self.frameBonus)
                 scores[topic, default: TopicScore()].frames.append(frame.name)
             }
         }

@@ -184,10 +184,13 @@ struct NextStepsSchemaTests {
         #expect(routing.candidates.first?.topic == "term-widget", "\(routing.candidates)")
         #expect(routing.evidence.contains("frame 'meaning'"), "\(routing.evidence)")
         #expect(score("beta", framed) == score("beta", plain), "the frame adds nothing to beta beside the word")
-        // It adds more than a frame adds elsewhere: the question is about the word, however much
-        // else it says.
-        let added = routing.evidenceParts.first { $0.name == "frame 'meaning'" }?.value
-        #expect(added == Router.glossaryFrameBonus, "\(routing.evidenceParts)")
+        // Beside a word of its other topic the frame adds its usual weight; with only the word's
+        // topic to point at it adds more: the question is about the word, however much else it says.
+        let usual = routing.evidenceParts.first { $0.name == "frame 'meaning'" }?.value
+        #expect(usual == Router.frameBonus, "\(routing.evidenceParts)")
+        let onlyTheWord = router.route("what does IT mean when they say widget?")
+        let added = onlyTheWord.evidenceParts.first { $0.name == "frame 'meaning'" }?.value
+        #expect(added == Router.glossaryFrameBonus, "\(onlyTheWord.evidenceParts)")
         #expect(Router.glossaryFrameBonus > Router.frameBonus)
         let misread = "what does IT mean when they say that? i keep getting confused"
         let withoutWord = router.route(misread)
