@@ -81,8 +81,8 @@ public struct RoleReading: Sendable, Equatable {
         "cio", "cios", "cmo", "cmos", "chief information officer", "chief information officers",
         "chief marketing officer", "chief marketing officers",
     ]
-    /// Surfaces of a person on one side who is not its chief: "my CTO" and "our head of
-    /// communications" name the asker's counterpart, as "my CIO" does.
+    /// Surfaces of a person on one side other than the CIO or CMO themselves: "my CTO" and "our
+    /// head of communications" name the asker's counterpart, as "my CIO" does.
     package static let otherPersons: Set<String> = [
         "cto", "ctos", "chief technology officer", "chief technology officers", "communications director",
         "director of communications", "head of communications",
