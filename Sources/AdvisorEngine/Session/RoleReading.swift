@@ -82,10 +82,12 @@ public struct RoleReading: Sendable, Equatable {
         "chief marketing officer", "chief marketing officers",
     ]
     /// Surfaces of a person on one side other than the CIO or CMO themselves: "my CTO" and "our
-    /// head of communications" name the asker's counterpart, as "my CIO" does.
+    /// head of growth" name the asker's counterpart, as "my CIO" does, and "Head of growth here"
+    /// introduces the asker.
     package static let otherPersons: Set<String> = [
         "cto", "ctos", "chief technology officer", "chief technology officers", "communications director",
-        "director of communications", "head of communications",
+        "director of communications", "head of communications", "head of growth", "head of brand", "brand lead",
+        "brand director",
     ]
     /// Words after "my" that make "my team in IT" a statement of the asker's department.
     package static let ownGroups: Set<String> = [
@@ -205,8 +207,9 @@ public struct RoleReading: Sendable, Equatable {
                 state(0, " " + next)
                 continue
             }
-            // "CMO of a travel company." and "CIO at a hospital group, ..." open a question too.
-            if back < 0, isTitle, let next, ["of", "at"].contains(next), index + 2 < texts.count,
+            // "CMO of a travel company.", "CIO at a hospital group, ..." and "Head of IT at a district
+            // council." open a question too.
+            if back < 0, isPerson || skippedJob, let next, ["of", "at"].contains(next), index + 2 < texts.count,
                 ["a", "an"].contains(texts[index + 2])
             {
                 state(0, " " + next)

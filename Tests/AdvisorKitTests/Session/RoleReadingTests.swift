@@ -71,6 +71,10 @@ struct RoleReadingTests {
             ("I lead customer marketing. does IT mean something different by omnichannel?", .cmo),
             // A CTO introducing themselves is on IT's side.
             ("CTO here. what does marketing mean by platform?", .cio),
+            // The titles of small and mid-size firms (round 18's situational questions).
+            ("Head of IT at a district council. Where do I even start?", .cio),
+            ("Head of growth at a 30 person SaaS startup. How do I work with IT?", .cmo),
+            ("head of growth here. how common is a weak relationship with IT?", .cmo),
         ])
     func statement(question: String, asker: Role) {
         let reading = read(question)
@@ -92,6 +96,7 @@ struct RoleReadingTests {
             // A CTO is a person on IT's side, as the CIO is (round 18's situational questions).
             ("My CTO cited a survey of 400 execs. What three steps did it recommend?", .cmo),
             ("Our CTO wants a fixed go-live date for the omnichannel experience", .cmo),
+            ("our head of growth wants her own analytics tool", .cio),
         ])
     func possessive(question: String, asker: Role) {
         let reading = read(question)
@@ -141,6 +146,7 @@ struct RoleReadingTests {
             "my marketing manager wants to buy HubSpot without asking",
             // "we" with more than "in" or "the" before the side is not "we in IT".
             "we just hired a marketing ops director who thinks she runs all martech integration",
+            "should we be hiring a head of growth or an agency?",
         ])
     func mentionOnly(question: String) {
         #expect(read(question).asker == nil, "\(question)")
