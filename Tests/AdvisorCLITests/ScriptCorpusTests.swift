@@ -51,13 +51,13 @@ struct ScriptCorpusTests {
     /// (Tests/Routing/situational) must not route worse than before.
     ///
     /// Floors just below what they reached at the end of round 18 (real questions: dev 67.4%,
-    /// held-out 53.7%; situational: dev 92.4%, held-out 84.5%), so a change that makes either
+    /// held-out 53.7%; situational: dev 92.9%, held-out 85.4%), so a change that makes either
     /// kind of question worse fails. The figures themselves are in README.
     @Test(
         "the real-question and situational corpora route at least as well as recorded",
         arguments: [
             ("corpus/dev.tsv", 0.67), ("corpus/heldout.tsv", 0.53), ("situational/dev.tsv", 0.92),
-            ("situational/heldout.tsv", 0.84),
+            ("situational/heldout.tsv", 0.85),
         ])
     func corpusFloor(file: String, floor: Double) async throws {
         guard let root = AdvisorProcess.packageRoot else { return }
