@@ -57,6 +57,12 @@ public struct RoleReading: Sendable, Equatable {
     package static let trailingJobWords: Set<String> = [
         "director", "head", "lead", "chief", "vp", "exec", "executive", "leader", "manager", "boss",
     ]
+    /// Job words after "my" and a side that name a person of that side who may be the asker's
+    /// report or their counterpart ("my IT director", "my marketing manager"): all but "boss", since
+    /// "my IT boss" is the asker's own side.
+    package static let personJobWords = trailingJobWords.subtracting(["boss"])
+    /// Words that may stand between "we" or "us" and a side it states ("we in IT", "us at marketing").
+    package static let sideGlue: Set<String> = ["in", "at", "the"]
     /// Words after a title that close a self-introduction opening the question ("IT director
     /// here", "marketing director speaking").
     package static let introductions: Set<String> = ["here", "speaking"]
@@ -144,8 +150,9 @@ public struct RoleReading: Sendable, Equatable {
             guard let role = named ?? statedFields[word.term] else { continue }
             let isField = named == nil  // "technology": a role only in the asker's own statement
             if !isField { reading.namesRole = true }
-            let isTitle = titles.contains(word.correction ?? word.surface)
-            let isPerson = isTitle || otherPersons.contains(word.correction ?? word.surface)
+            let typed = word.correction ?? word.surface
+            let isTitle = titles.contains(typed)
+            let isPerson = isTitle || otherPersons.contains(typed)
             // The words before the role, skipping modifiers.
             var back = index - 1
             var skippedArticle = false
@@ -236,14 +243,14 @@ public struct RoleReading: Sendable, Equatable {
             }
             // "my IT director", "my VP of engineering": a person on that side, the asker's report or
             // their counterpart; either may say it, so it tells nobody's role.
-            let namesJob = skippedJob || (next.map { trailingJobWords.contains($0) && $0 != "boss" } ?? false)
+            let namesJob = skippedJob || (next.map(personJobWords.contains) ?? false)
             if previous == "my", !isPerson, !namesJob {
                 state(back, "")  // "my marketing team", "my IT budget"
                 continue
             }
             // "we in IT", "us marketers"; not "we just hired a marketing ops director".
             let skipped = texts[(back + 1)..<index]
-            if let previous, ["we", "us"].contains(previous), skipped.allSatisfy(["in", "at", "the"].contains) {
+            if let previous, ["we", "us"].contains(previous), skipped.allSatisfy(sideGlue.contains) {
                 state(back, "")
                 continue
             }
