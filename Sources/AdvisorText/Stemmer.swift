@@ -21,7 +21,8 @@ public final class Stemmer {
     /// Porter2 gives "response" the stem of "responsibilities", "productivity" that of
     /// "product", "executive" that of "execution", "experiment" that of "experience",
     /// "technologist" that of "technology", "accountability" that of "accounts", "engine" that
-    /// of "engineering", "literally" that of "literate" and "personalized" that of "personal", so
+    /// of "engineering", "literally" that of "literate", "personalized" that of "personal" and
+    /// "conversion" that of "conversation", so
     /// "what is the best response?" read as a question about responsibilities (roles) and "do
     /// office IT restrictions hurt productivity?" as one about digital products. Each group
     /// here keeps one stem of its own; the words it was conflated with keep theirs.
@@ -37,6 +38,7 @@ public final class Stemmer {
         "literally": "literally",
         "personalized": "personaliz", "personalised": "personaliz", "personalization": "personaliz",
         "personalisation": "personaliz", "personalize": "personaliz", "personalise": "personaliz",
+        "conversion": "conversion", "conversions": "conversion",
     ]
 
     /// The stem of a lower-case word ("platforms" gives "platform").

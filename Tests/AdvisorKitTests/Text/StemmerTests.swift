@@ -45,6 +45,8 @@ struct StemmerTests {
             ("engine", "engineering"),
             ("literally", "literate"),
             ("personalized", "personal"),
+            ("conversion", "conversation"),
+            ("conversions", "conversations"),
         ])
     func keepsApart(word: String, other: String) {
         let stemmer = Stemmer()
@@ -60,6 +62,8 @@ struct StemmerTests {
         #expect(stemmer.stem("responses") == stemmer.stem("response"))
         #expect(stemmer.stem("executives") == stemmer.stem("executive"))
         #expect(stemmer.stem("productive") == stemmer.stem("productivity"))
+        #expect(stemmer.stem("conversions") == stemmer.stem("conversion"))
+        #expect(stemmer.stem("conversations") == stemmer.stem("conversation"))
     }
 
     @Test("the empty string stems to itself")
