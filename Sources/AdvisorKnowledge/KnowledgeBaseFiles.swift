@@ -27,6 +27,8 @@ package struct KnowledgeBaseFiles {
     package let manifest: File?
     /// `dictionary.txt`; nil when there is none.
     package let dictionary: File?
+    /// `examples.tsv`; nil when there is none.
+    package let examples: File?
     /// The topic files, sorted by name, at most `KnowledgeBaseLoader.maximumTopicFiles`.
     package let topics: [File]
     /// How many topic files the folder holds (more than `topics` when over the limit); nil
@@ -77,7 +79,8 @@ package struct KnowledgeBaseFiles {
             directory: directory, isDirectory: exists && isDirectory.boolValue,
             sources: file(KnowledgeBaseLoader.sourcesFile), concepts: file(KnowledgeBaseLoader.conceptsFile),
             manifest: optional(KnowledgeBaseValidator.manifestFile),
-            dictionary: optional(KnowledgeBaseLoader.dictionaryFile), topics: Array(topics),
+            dictionary: optional(KnowledgeBaseLoader.dictionaryFile),
+            examples: optional(KnowledgeBaseLoader.examplesFile), topics: Array(topics),
             topicFileCount: names?.count)
         return files
     }
@@ -151,7 +154,8 @@ package struct KnowledgeBaseFiles {
         guard add(KnowledgeBaseLoader.sourcesFile, optional: false),
             add(KnowledgeBaseLoader.conceptsFile, optional: false),
             add(KnowledgeBaseValidator.manifestFile, optional: true),
-            add(KnowledgeBaseLoader.dictionaryFile, optional: true)
+            add(KnowledgeBaseLoader.dictionaryFile, optional: true),
+            add(KnowledgeBaseLoader.examplesFile, optional: true)
         else { return nil }
         add(names.count)
         for name in names {
@@ -163,7 +167,7 @@ package struct KnowledgeBaseFiles {
 
     private init(
         directory: String, isDirectory: Bool, sources: File, concepts: File, manifest: File?, dictionary: File?,
-        topics: [File], topicFileCount: Int?
+        examples: File?, topics: [File], topicFileCount: Int?
     ) {
         self.directory = directory
         self.isDirectory = isDirectory
@@ -171,6 +175,7 @@ package struct KnowledgeBaseFiles {
         self.concepts = concepts
         self.manifest = manifest
         self.dictionary = dictionary
+        self.examples = examples
         self.topics = topics
         self.topicFileCount = topicFileCount
 
@@ -201,6 +206,7 @@ package struct KnowledgeBaseFiles {
         hasher.combine(UInt64(topicFileCount ?? 0))
         for topic in topics { add(topic.name, topic) }
         add(KnowledgeBaseLoader.dictionaryFile, dictionary)
+        add(KnowledgeBaseLoader.examplesFile, examples)
         fingerprint = hasher.hexDigest
         isComplete = complete && (topicFileCount ?? 0) <= KnowledgeBaseLoader.maximumTopicFiles
     }

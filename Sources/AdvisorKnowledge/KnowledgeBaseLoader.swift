@@ -8,6 +8,12 @@ public enum KnowledgeBaseLoader {
     public static let conceptsFile = "concepts.yaml"
     /// The optional list of real words never corrected as typos.
     public static let dictionaryFile = "dictionary.txt"
+    /// The optional labelled example questions, one per line: QUESTION<TAB>TOPIC<TAB>SOURCE.
+    public static let examplesFile = "examples.tsv"
+    /// The header line `examples.tsv` starts with.
+    public static let examplesHeader = "question\ttopic\tsource"
+    /// The longest example question, in characters (as long as a question the router reads).
+    public static let maximumExampleLength = 2_000
     /// The folder holding one file per topic.
     public static let topicsFolder = "topics"
     /// The most topic files read from one folder.
@@ -73,7 +79,106 @@ public enum KnowledgeBaseLoader {
         var base = KnowledgeBase(
             directory: directory, sources: sources, concepts: concepts, topics: topics, fingerprint: files.fingerprint)
         base.frames = frames
+        if let file = files.examples {
+            let (examples, problems) = readExamples(file, topicIDs: Set(topics.map(\.id)))
+            base.examples = examples
+            diagnostics += problems
+        }
         return (base, diagnostics)
+    }
+
+    // MARK: examples.tsv
+
+    /// `bytes` without the spaces and tabs at either end.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return bytes[bytes.startIndex..<bytes.startIndex] }
+        return bytes[first...last]
+    }
+
+    /// Whether UTF-8 `bytes` hold a control character: C0 (tab included), DEL, or C1 (U+0080 to U+009F).
+    private static func hasControlCharacter(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return true }
+            previous = byte
+        }
+        return false
+    }
+
+    /// Reads `examples.tsv`: the header, then one labelled question per line.
+    ///
+    /// Blank lines are skipped. Each problem is reported at its line (column 1, or the topic's
+    /// column for an unknown topic): a line that is not UTF-8, a missing
+    /// topic column, an empty or overlong question, a control character, a topic the
+    /// knowledge base does not have, a question already on an earlier line.
+    static func readExamples(_ file: KnowledgeBaseFiles.File, topicIDs: Set<String>) -> ([Example], [Diagnostic]) {
+        let data: Data
+        switch file.contents {
+        case .success(let read): data = read
+        case .failure(let failure): return ([], [Diagnostic(SourceLocation(file: file.path), failure.description)])
+        }
+        var examples: [Example] = []
+        var problems: [Diagnostic] = []
+        var firstLine: [String: Int] = [:]
+        // Byte by byte: thousands of lines are read at every compile, and Character-level
+        // string work is what a cold start would spend its time on.
+        let lines = [UInt8](data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (offset, bytes) in lines.enumerated() {
+            let number = offset + 1
+            func problem(_ message: String, column: Int = 1) {
+                problems.append(Diagnostic(SourceLocation(file: file.path, line: number, column: column), message))
+            }
+            var line = bytes[...]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if number == 1 {
+                if !line.elementsEqual(examplesHeader.utf8) {
+                    problem(
+                        "the first line must be the header '\(examplesHeader.replacingOccurrences(of: "\t", with: "<TAB>"))'"
+                    )
+                }
+                continue
+            }
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+            guard fields.count == 2 || fields.count == 3 else {
+                problem(
+                    "expected QUESTION<TAB>TOPIC<TAB>SOURCE, found \(fields.count) field\(fields.count == 1 ? "" : "s")"
+                )
+                continue
+            }
+            guard let question = String(validating: trimmed(fields[0]), as: UTF8.self),
+                let topic = String(validating: trimmed(fields[1]), as: UTF8.self),
+                let source = fields.count == 3 ? String(validating: fields[2], as: UTF8.self) : ""
+            else {
+                problem("not valid UTF-8")
+                continue
+            }
+            if question.isEmpty {
+                problem("the question is empty")
+            } else if question.utf8.count > maximumExampleLength, question.count > maximumExampleLength {
+                problem("the question is longer than \(maximumExampleLength) characters")
+            } else if hasControlCharacter(question.utf8) {
+                problem("the question holds a control character")
+            } else if !topicIDs.contains(topic) {
+                problem(
+                    "unknown topic '\(topic)'", column: (String(validating: fields[0], as: UTF8.self)?.count ?? 0) + 2)
+            } else {
+                var key = question.lowercased()
+                if key.contains("  ") { key = key.split(separator: " ").joined(separator: " ") }
+                if let earlier = firstLine[key] {
+                    problem("the question repeats the example on line \(earlier)")
+                } else {
+                    firstLine[key] = number
+                    examples.append(
+                        Example(
+                            question: question, topic: topic, source: source,
+                            location: SourceLocation(file: file.path, line: number, column: 1)))
+                }
+            }
+        }
+        return (examples, problems)
     }
 
     /// Parses one topic file's bytes as `load` would (for tests and fuzzing).
@@ -87,6 +192,14 @@ public enum KnowledgeBaseLoader {
         } catch {
             return ([], diagnostics + [error])
         }
+    }
+
+    /// Parses the bytes of an `examples.tsv` as `load` would, with `topicIDs` as the knowledge
+    /// base's topics (for tests and fuzzing).
+    public static func parseExamplesFile(_ data: Data, topicIDs: Set<String>) -> ([Example], [Diagnostic]) {
+        readExamples(
+            KnowledgeBaseFiles.File(name: examplesFile, path: examplesFile, contents: .success(data)),
+            topicIDs: topicIDs)
     }
 
     /// The fingerprint `load` would compute: a hash of every file it reads (nil when one of

@@ -250,6 +250,29 @@ public struct Frame: Sendable {
     }
 }
 
+/// A question labelled with the topic it belongs to (a line of `examples.tsv`).
+///
+/// Examples are evidence for retrieval, beside the patterns: a question worded like an
+/// example leans to the example's topic. They are questions people asked, not advice.
+public struct Example: Sendable, Hashable {
+    /// The question, as asked.
+    public var question: String
+    /// The id of the topic it belongs to (`none` for a question out of scope).
+    public var topic: String
+    /// Where the question comes from (an address, or who wrote it).
+    public var source: String
+    /// Its line in `examples.tsv`.
+    public var location: SourceLocation
+
+    /// Makes an example of `question`, labelled `topic`.
+    public init(question: String, topic: String, source: String, location: SourceLocation) {
+        self.question = question
+        self.topic = topic
+        self.source = source
+        self.location = location
+    }
+}
+
 /// The whole knowledge base as read from its folder.
 public struct KnowledgeBase: Sendable {
     /// The folder it was read from.
@@ -262,6 +285,12 @@ public struct KnowledgeBase: Sendable {
     public var topics: TopicList
     /// Ways of putting a question and the topics they lean to (from concepts.yaml).
     public var frames: [Frame] = []
+    /// Labelled example questions (from examples.tsv), in file order.
+    ///
+    /// Read when the knowledge base is loaded from its files; a knowledge base restored from the
+    /// compiled cache leaves it empty, the router's index holding what routing needs of them
+    /// (`Router.exampleCount`, `Router.exampleNumbers(matching:)`).
+    public var examples: [Example] = []
     /// A hash of every file's content: changes whenever the knowledge base does.
     public var fingerprint: String
 

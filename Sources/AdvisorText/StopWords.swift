@@ -18,8 +18,8 @@ public enum StopWords {
         "some", "something", "sort", "such", "tell", "than", "that", "the", "their",
         "theirs", "them", "then", "there", "these", "they", "thing", "things", "this",
         "those", "through", "to", "too", "up", "us", "very", "was", "we", "well",
-        "were", "what", "whats", "when", "where", "which", "while", "who", "whom",
-        "whose", "why", "will", "with", "would", "yeah", "yes", "you", "your", "yours",
+        "were", "what", "whatever", "whats", "when", "whenever", "where", "wherever", "which", "while",
+        "who", "whoever", "whom", "whose", "why", "will", "with", "would", "yeah", "yes", "you", "your", "yours",
         "yourself",
     ]
 

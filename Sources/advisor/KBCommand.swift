@@ -30,7 +30,8 @@ struct KBCommand: ParsableCommand {
             let samples = base.topics.reduce(0) { $0 + $1.samples.count }
             Console.write(
                 TerminalSafe.neutralize(
-                    "ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics (\(directory))",
+                    "ok: \(base.topics.count) topics, \(samples) sample questions routed to their topics, "
+                        + "\(base.examples.count) example questions (\(directory))",
                     keepNewlines: false) + "\n")
         }
     }
@@ -43,7 +44,8 @@ struct KBCommand: ParsableCommand {
                 FILE is tab-separated: QUESTION<tab>TOPIC[<tab>SOURCE[<tab>SECOND]], one per line; TOPIC is \
                 `none` for a question out of scope, and SECOND is an independent second labeller's topic \
                 (then the report adds how often the labellers agree and the accuracy where they do). Each \
-                question is asked on its own, with no role.
+                question is asked on its own, with no role, and as unseen: an example question of the \
+                knowledge base (examples.tsv) identical to it is left out.
                 """)
 
         @OptionGroup var common: KnowledgeBaseOption
@@ -92,6 +94,7 @@ struct KBCommand: ParsableCommand {
                 ("topics", base.topics.count),
                 ("patterns", advisor.router.ruleCount),
                 ("samples", base.topics.reduce(0) { $0 + $1.samples.count }),
+                ("examples", advisor.router.exampleCount),
                 ("facts", base.topics.reduce(0) { $0 + $1.facts.count }),
                 ("concepts", base.concepts.count),
                 ("synonyms", base.concepts.reduce(0) { $0 + $1.synonyms.count }),

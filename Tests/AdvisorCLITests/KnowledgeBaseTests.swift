@@ -53,6 +53,10 @@ struct KnowledgeBaseTests {
         Broken(
             name: "reply-without-words", file: "topics/none.yaml", line: 8,
             message: "a reply needs 'when' words or 'concepts', and an 'answer'"),
+        Broken(name: "example-unknown-topic", file: "examples.tsv", line: 3, message: "unknown topic 'baking'"),
+        Broken(
+            name: "example-fields", file: "examples.tsv", line: 3,
+            message: "expected QUESTION<TAB>TOPIC<TAB>SOURCE, found 1 field"),
     ]
 
     /// `FILE:LINE:COLUMN: message` lines of standard error.

@@ -50,14 +50,17 @@ struct ScriptCorpusTests {
     /// The real-question corpus (Tests/Routing/corpus) and the situational questions
     /// (Tests/Routing/situational) must not route worse than before.
     ///
-    /// Floors just below what they reached at the end of round 18 (real questions: dev 67.4%,
-    /// held-out 53.7%; situational: dev 92.9%, held-out 85.4%), so a change that makes either
-    /// kind of question worse fails. The figures themselves are in README.
+    /// Floors just below what they reached in round 19 (real questions: dev 66.5%, held-out
+    /// 52.8%, lower than round 18's 67.4% and 53.7% because the fifteenth batch joined them at
+    /// 38%; situational: dev 95.8%, held-out 92.0%), so a change that makes either kind of
+    /// question worse fails. `kb eval` asks each question as unseen (its own example left
+    /// out), so the dev figures are not the examples finding themselves. The figures
+    /// themselves are in README.
     @Test(
         "the real-question and situational corpora route at least as well as recorded",
         arguments: [
-            ("corpus/dev.tsv", 0.67), ("corpus/heldout.tsv", 0.53), ("situational/dev.tsv", 0.92),
-            ("situational/heldout.tsv", 0.85),
+            ("corpus/dev.tsv", 0.66), ("corpus/heldout.tsv", 0.52), ("situational/dev.tsv", 0.95),
+            ("situational/heldout.tsv", 0.91),
         ])
     func corpusFloor(file: String, floor: Double) async throws {
         guard let root = AdvisorProcess.packageRoot else { return }

@@ -32,6 +32,8 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var also: String?
     /// Which evidence decided the topic: patterns, retrieval over the topic's text, frames.
     public var evidence: String?
+    /// The example question nearest to this one among the winner's, when examples counted.
+    public var example: String?
 
     /// Makes an explanation without `evidence`, which the composer sets afterwards for a routed question.
     public init(

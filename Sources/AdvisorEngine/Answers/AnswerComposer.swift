@@ -87,6 +87,7 @@ public struct AnswerComposer: Sendable {
             corrections: routing.corrections.map { "\($0.typed) -> \($0.corrected)" }, context: request.context,
             role: request.askerOrigin, about: request.aboutOrigin)
         if request.routed, !routing.evidence.isEmpty { why.evidence = routing.evidence }
+        if request.routed { why.example = routing.nearestExample }
         guard let topic = knowledgeBase.topic(request.topicID) else {
             return Answer(
                 topic: KnowledgeBase.noneTopic, title: "No advice on that", answer: "I have no advice on that.",

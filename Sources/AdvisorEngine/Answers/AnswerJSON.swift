@@ -66,6 +66,7 @@ extension Answer: JSONWritable {
                     if let about = why.about { fields.append(("about", { $0.value(about) })) }
                     if let also = why.also { fields.append(("also", { $0.value(also) })) }
                     if let evidence = why.evidence { fields.append(("evidence", { $0.value(evidence) })) }
+                    if let example = why.example { fields.append(("example", { $0.value(example) })) }
                     w.object(fields)
                 }
             ),

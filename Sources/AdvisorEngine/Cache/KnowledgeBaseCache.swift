@@ -22,7 +22,7 @@ public struct KnowledgeBaseCache: Sendable {
     package static let magic = Array("ADVKBC\u{1}\n".utf8)
     /// Bump whenever the format or what the router compiles changes (and refresh FuzzCache's
     /// seeds: Fuzz/README.md).
-    package static let formatVersion = 16
+    package static let formatVersion = 17
     /// The checksum that ends the file.
     package static let checksumSize = 8
     /// The largest cache file read.

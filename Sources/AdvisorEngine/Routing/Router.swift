@@ -7,7 +7,7 @@ import Foundation
 public struct Candidate: Sendable, Equatable, Codable {
     /// The topic's id.
     public var topic: String
-    /// The topic's combined score (patterns, retrieval, question frames), rounded to two
+    /// The topic's combined score (patterns, retrieval, example questions, question frames), rounded to two
     /// decimals; higher is better, with no fixed upper bound.
     public var score: Double
 }
@@ -46,6 +46,9 @@ public struct Routing: Sendable {
     public var evidenceParts: [(name: String, value: Double)] = []
     /// Whether every word the winner matched was a correction, and a guess (its confidence is then discounted).
     public var restsOnCorrections = false
+    /// The example question nearest to this one among the winner's (see ``Router/exampleShare``),
+    /// when examples counted for it.
+    public var nearestExample: String? = nil
 
     /// A second topic worth a line in the answer, and the words only it explains.
     public struct AlsoCandidate: Sendable, Equatable {
@@ -184,6 +187,14 @@ public final class Router {
     /// The rules a question may match, reused from question to question.
     private var gatheredScratch: [GatheredRule] = []
     private var textScoreScratch: [Int32: Double] = [:]
+    /// The example questions' sums per topic, reused from question to question.
+    private var exampleScoreScratch: [Int32: Double] = [:]
+    /// The example questions' sums per example, reused from question to question.
+    private var exampleTally = TextTally()
+    /// The examples nearest to a question, reused from question to question.
+    private var nearestScratch: [(example: Int32, score: Double)] = []
+    /// Example numbers by their question, case and spaces folded (made when first asked for).
+    private var exampleNumbersByQuestion: [String: [Int32]]?
     /// The retrieval's sums per topic, reused from question to question.
     private var textTally = TextTally()
     private var mark: UInt32 = 0
@@ -192,6 +203,7 @@ public final class Router {
         if mark == UInt32.max {
             mark = 0
             textTally = TextTally()
+            exampleTally = TextTally()
         }
         mark += 1
         return mark
@@ -398,6 +410,7 @@ public final class Router {
         }
         compileFrames(base, into: &draft)
         buildTextIndex(base, into: &draft)
+        buildExampleIndex(base, into: &draft)
         // Each rule is filed under its rarest term, which every full match contains; a
         // rule of three or more terms also under its second rarest, so that it is still
         // found with its rarest word missing, unless that term is so common that filing
@@ -557,9 +570,104 @@ public final class Router {
 
     // MARK: Routing
 
+    // MARK: Example questions
+
+    /// How much the example questions count beside the patterns and the topics' text.
+    ///
+    /// Chosen on the dev rows with each question's own example left out (round 19): at 0.2
+    /// the nearest examples settle near ties and find topics no pattern names, without
+    /// overruling a pattern that matched.
+    package static let exampleShare = 0.2
+    /// How many of the question's words an example must hold to vote: one word in common
+    /// ("between", "budget") is no likeness.
+    package static let exampleMinimumTerms = 2
+    /// How many of the nearest examples vote; each gives its topic its score over this many.
+    package static let nearestExampleCount = 5
+    /// The most examples a term's posting keeps (its strongest), which bounds the cost of a
+    /// question whatever the number of examples.
+    package static let examplePostingLimit = 100
+
+    /// Builds the examples' index: each example question (examples.tsv) normalised as a
+    /// pattern is (its typos left as typed: correcting 4,500 questions would double the cost of a
+    /// cold start, for no gain measured on the dev rows), and scored as a BM25 document of its own.
+    ///
+    /// A word that only examples use gets a term (so that it can match), weighing what an
+    /// unknown word weighs: examples do not make a question's other words look known.
+    private func buildExampleIndex(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
+        let topicNumbers = Dictionary(
+            base.topics.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        var frequencies: [[Int32: Int]] = []
+        for example in base.examples {
+            guard let topic = topicNumbers[example.topic] else { continue }
+            var counts: [Int32: Int] = [:]
+            for word in normalizer.normalize(Self.bounded(example.question), correctTypos: false)
+            where !word.isStopWord && !Self.framingTerms.contains(word.term) {
+                let known = draft.termIDs[word.term] != nil
+                let id = draft.termID(word.term, isStop: false)
+                if !known { draft.termWeights[Int(id)] = 1 }
+                counts[id, default: 0] += 1
+            }
+            draft.exampleTopics.append(topic)
+            draft.exampleTexts.append(example.question)
+            draft.exampleTerms.append(counts.keys.sorted())
+            frequencies.append(counts)
+        }
+        let count = Double(max(frequencies.count, 1))
+        let totalLength = frequencies.reduce(0) { $0 + $1.values.reduce(0, +) }
+        let average = max(1, Double(totalLength) / count)
+        var documentFrequency: [Int32: Int] = [:]
+        for counts in frequencies { for id in counts.keys { documentFrequency[id, default: 0] += 1 } }
+        var postings = [[(example: Int32, impact: Double)]](repeating: [], count: draft.terms.count)
+        for (number, counts) in frequencies.enumerated() {
+            let norm = 1 - Self.bm25B + Self.bm25B * Double(counts.values.reduce(0, +)) / average
+            for (id, frequency) in counts {
+                let df = Double(documentFrequency[id] ?? 1)
+                let idf = log(1 + (count - df + 0.5) / (df + 0.5))
+                let tf = Double(frequency)
+                postings[Int(id)].append(
+                    (example: Int32(number), impact: idf * tf * (Self.bm25K1 + 1) / (tf + Self.bm25K1 * norm)))
+            }
+        }
+        for index in postings.indices where postings[index].count > 1 {
+            postings[index].sort { ($0.impact, $1.example) > ($1.impact, $0.example) }
+            if postings[index].count > Self.examplePostingLimit {
+                postings[index].removeLast(postings[index].count - Self.examplePostingLimit)
+            }
+        }
+        draft.examplePostings = postings
+        if draft.textPostings.count < draft.terms.count {
+            draft.textPostings += [[(topic: Int32, impact: Double)]](
+                repeating: [], count: draft.terms.count - draft.textPostings.count)
+        }
+    }
+
+    /// The numbers of the examples whose question is `question` (case and spaces folded): what
+    /// `kb eval` leaves out, so that a labelled set measures questions the router has not seen.
+    public func exampleNumbers(matching question: String) -> Set<Int32> {
+        func key(_ text: String) -> String {
+            text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        if exampleNumbersByQuestion == nil {
+            var numbers: [String: [Int32]] = [:]
+            for number in 0..<index.exampleCount {
+                numbers[key(index.exampleTexts[number]), default: []].append(Int32(number))
+            }
+            exampleNumbersByQuestion = numbers
+        }
+        return Set(exampleNumbersByQuestion?[key(question)] ?? [])
+    }
+
+    /// The number of example questions.
+    public var exampleCount: Int { index.exampleCount }
+
     /// Routes one question.
     public func route(_ question: String) -> Routing {
         route(normalized: normalize(question))
+    }
+
+    /// Routes one question as if the examples `leftOut` were not in the knowledge base.
+    public func route(_ question: String, leavingOut leftOut: Set<Int32>) -> Routing {
+        route(normalized: normalize(question), leavingOut: leftOut)
     }
 
     /// A question's words as routing reads them: its first ``maximumQuestionLength``
@@ -571,7 +679,7 @@ public final class Router {
     /// Routes words already normalised by this router (a question's ``Routing/words``, some of
     /// them left out: "I'm responsible for" in "I'm responsible for IT and the CMO wants half my
     /// budget" says who asks, not what the question is about).
-    public func route(normalized words: [NormalizedWord]) -> Routing {
+    public func route(normalized words: [NormalizedWord], leavingOut leftOut: Set<Int32> = []) -> Routing {
         // One copy for the question: reading the tables through the property would copy the
         // index (and retain its storage) at every read.
         let index = self.index
@@ -744,6 +852,54 @@ public final class Router {
             }
         }
         for topic in textScores.keys where scores[topic] == nil { scores[topic] = TopicScore() }
+
+        // The third evidence: the example questions nearest to this one, each a BM25 document
+        // of its own; the nearest few vote for their topics.
+        var exampleScores: [Int32: Double] = [:]
+        swap(&exampleScores, &exampleScoreScratch)
+        defer {
+            exampleScores.removeAll(keepingCapacity: true)
+            swap(&exampleScores, &exampleScoreScratch)
+        }
+        var nearest: [(example: Int32, score: Double)] = []
+        swap(&nearest, &nearestScratch)
+        defer {
+            nearest.removeAll(keepingCapacity: true)
+            swap(&nearest, &nearestScratch)
+        }
+        if index.exampleCount > 0 {
+            var examples = TextTally()
+            swap(&examples, &exampleTally)
+            defer { swap(&examples, &exampleTally) }
+            var visits = 0
+            for term in contentTerms where term >= 0 { visits += index.exampleRange(term).count }
+            examples.start(topics: visits, mark: mark)
+            for (position, term) in contentTerms.enumerated()
+            where term >= 0 && !contentTerms[..<position].contains(term) {
+                for posting in index.exampleRange(term) {
+                    let example = index.exampleNumbers[posting]
+                    if !leftOut.isEmpty, leftOut.contains(example) { continue }
+                    examples.add(example, impact: index.exampleImpacts[posting]) { false }
+                }
+            }
+            // The best few, best first; a tie goes to the example written first.
+            examples.forEachTouched { example, score, terms, _ in
+                if terms < Self.exampleMinimumTerms { return }
+                if nearest.count == Self.nearestExampleCount, let last = nearest.last,
+                    (score, last.example) <= (last.score, example)
+                {
+                    return
+                }
+                let place = nearest.firstIndex { (score, $0.example) > ($0.score, example) } ?? nearest.count
+                nearest.insert((example, score), at: place)
+                if nearest.count > Self.nearestExampleCount { nearest.removeLast() }
+            }
+            for entry in nearest {
+                let topic = index.exampleTopics[Int(entry.example)]
+                exampleScores[topic, default: 0] += entry.score / Double(Self.nearestExampleCount)
+                if scores[topic] == nil { scores[topic] = TopicScore() }
+            }
+        }
         // The best five, best first; a tie goes to the topic whose id sorts first. Picked, not
         // sorted: a question with common words can reach a hundred topics.
         let ranks = index.topicRanks
@@ -757,7 +913,7 @@ public final class Router {
         for (topic, entry) in scores {
             let score =
                 entry.best + 0.1 * (entry.total - entry.best) + Self.textShare * (textScores[topic] ?? 0)
-                + entry.frameScore
+                + Self.exampleShare * (exampleScores[topic] ?? 0) + entry.frameScore
             if ranked.count == Self.candidateCount, let last = ranked.last, !ranksBefore(topic, score, last) {
                 continue
             }
@@ -793,6 +949,13 @@ public final class Router {
         if glossaryTerms[best.topic] == nil {
             for (topic, terms) in glossaryTerms where scores[topic] != nil { explained.formUnion(terms) }
         }
+        // The question's words that the winner's nearest examples hold are explained too.
+        for entry in nearest where index.exampleTopics[Int(entry.example)] == best.topic {
+            let terms = index.exampleTermList(entry.example)
+            for term in contentTerms where term >= 0 && !explained.contains(term) {
+                if Self.sortedContains(terms, term) { explained.insert(term) }
+            }
+        }
         var covered = 0.0
         for term in contentTerms where term >= 0 && explained.contains(term) { covered += index.termWeights[Int(term)] }
         let coverage = questionWeight > 0 ? min(1, covered / questionWeight) : 1
@@ -821,8 +984,15 @@ public final class Router {
             $0.0.correction ?? $0.0.surface
         }
         let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
-        let textPart = best.score - patternPart - best.entry.frameScore
-        routing.evidenceParts = [(name: "pattern", value: patternPart), (name: "retrieval", value: textPart)]
+        let examplePart = Self.exampleShare * (exampleScores[best.topic] ?? 0)
+        let textPart = best.score - patternPart - best.entry.frameScore - examplePart
+        routing.evidenceParts = [
+            (name: "pattern", value: patternPart), (name: "retrieval", value: textPart),
+            (name: "examples", value: examplePart),
+        ]
+        if examplePart > 0, let first = nearest.first(where: { index.exampleTopics[Int($0.example)] == best.topic }) {
+            routing.nearestExample = index.exampleTexts[Int(first.example)]
+        }
         if best.entry.frameScore > 0 {
             routing.evidenceParts.append(
                 (name: best.entry.frames.map { "frame '\($0)'" }.joined(separator: ", "), value: best.entry.frameScore))
@@ -833,6 +1003,17 @@ public final class Router {
                 ranked.dropFirst().first, best: best, words: words, ids: sequence, allTerms: allTerms)
         }
         return routing
+    }
+
+    /// Whether the ascending `terms` hold `term` (a binary search).
+    private static func sortedContains(_ terms: ImageArray<Int32>, _ term: Int32) -> Bool {
+        var low = 0
+        var high = terms.count
+        while low < high {
+            let middle = (low + high) / 2
+            if terms[middle] < term { low = middle + 1 } else { high = middle }
+        }
+        return low < terms.count && terms[low] == term
     }
 
     /// The slots of the terms of `ids` that the question (stamped `mark`) holds.

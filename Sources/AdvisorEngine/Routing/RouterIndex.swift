@@ -1,7 +1,7 @@
 import AdvisorSystem
 
-/// The router's large tables, flat and used in place: the term table, the rules, and both
-/// inverted indexes (patterns and retrieval).
+/// The router's large tables, flat and used in place: the term table, the rules, and the
+/// three inverted indexes (patterns, retrieval over the topics' text, example questions).
 ///
 /// They are laid out in an ``ImageStorage``: compiled in memory, or mapped from the cache
 /// file, in which case a question reads only the pages it touches and a start does not grow
@@ -15,7 +15,7 @@ package struct RouterIndex: @unchecked Sendable {
     /// more after them: topics, stems, the spelling vocabulary).
     package let byteCount: Int
     /// The size of one element of each slot's table, in slot order.
-    private static let strides = [4, 1, 4, 8, 4, 4, 4, 1, 4, 4, 4, 8, 4, 4, 8, 4, 1, 4, 4]
+    private static let strides = [4, 1, 4, 8, 4, 4, 4, 1, 4, 4, 4, 8, 4, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 1, 4, 4, 4]
     /// Every term (stem or concept), hashed: a term's number is its id.
     package let terms: ImageStrings
     /// How informative each term is (by term id).
@@ -47,6 +47,20 @@ package struct RouterIndex: @unchecked Sendable {
     /// Each topic's place in the order of the ids (ties between scores go to the id that
     /// sorts first, without reading the ids).
     package let topicRanks: ImageArray<Int32>
+    /// Term t's example postings, strongest first: the examples (by number) in
+    /// `exampleNumbers` and their BM25 impacts in `exampleImpacts`, over
+    /// `exampleStarts[t]..<exampleStarts[t + 1]`.
+    package let exampleStarts: ImageArray<UInt32>
+    package let exampleNumbers: ImageArray<Int32>
+    package let exampleImpacts: ImageArray<Double>
+    /// Each example's topic number, by example number.
+    package let exampleTopics: ImageArray<Int32>
+    /// Each example's question as written.
+    package let exampleTexts: ImageStrings
+    /// Example e's distinct content terms, ascending, are
+    /// `exampleTerms[exampleTermStarts[e]..<exampleTermStarts[e + 1]]`.
+    package let exampleTermStarts: ImageArray<UInt32>
+    package let exampleTerms: ImageArray<Int32>
 
     /// One compiled rule, as the compiler makes it.
     package struct DraftRule {
@@ -72,6 +86,12 @@ package struct RouterIndex: @unchecked Sendable {
         package var rules: [DraftRule] = []
         package var postings: [[Int32]] = []
         package var textPostings: [[(topic: Int32, impact: Double)]] = []
+        /// By term: the examples that hold it and its impact in each, strongest first.
+        package var examplePostings: [[(example: Int32, impact: Double)]] = []
+        /// By example: its topic number, its question and its distinct content terms (ascending).
+        package var exampleTopics: [Int32] = []
+        package var exampleTexts: [String] = []
+        package var exampleTerms: [[Int32]] = []
 
         package init() {}
 
@@ -89,7 +109,7 @@ package struct RouterIndex: @unchecked Sendable {
     }
 
     /// The number of slots `write` stores, in order.
-    package static let slotCount = 19
+    package static let slotCount = 28
 
     /// Lays out `draft` and the topic ids, returning the slots to store (`slotCount` of them).
     package static func write(_ draft: Draft, topicIDs: [String], to writer: inout ImageWriter) -> [ImageSlot] {
@@ -110,6 +130,16 @@ package struct RouterIndex: @unchecked Sendable {
             ranks[topic] = Int32(rank)
         }
         slots.append(writer.append(ranks))
+        var examplePostings = draft.examplePostings
+        if examplePostings.count < draft.terms.count {
+            examplePostings += [[(example: Int32, impact: Double)]](
+                repeating: [], count: draft.terms.count - examplePostings.count)
+        }
+        slots += writer.append(lists: examplePostings.map { $0.map(\.example) })
+        slots.append(writer.append(examplePostings.flatMap { $0.map(\.impact) }))
+        slots.append(writer.append(draft.exampleTopics))
+        slots += ImageStrings.write(draft.exampleTexts, hashed: false, to: &writer)
+        slots += writer.append(lists: draft.exampleTerms)
         return slots
     }
 
@@ -160,21 +190,35 @@ package struct RouterIndex: @unchecked Sendable {
             let textTopics = image.array(slots[13], of: Int32.self),
             let textImpacts = image.array(slots[14], of: Double.self),
             let topics = ImageStrings(image, Array(slots[15..<18]), trusted: trusted),
-            let topicRanks = image.array(slots[18], of: Int32.self), topicRanks.count == topics.count
+            let topicRanks = image.array(slots[18], of: Int32.self), topicRanks.count == topics.count,
+            let exampleStarts = image.array(slots[19], of: UInt32.self),
+            let exampleNumbers = image.array(slots[20], of: Int32.self),
+            let exampleImpacts = image.array(slots[21], of: Double.self),
+            let exampleTopics = image.array(slots[22], of: Int32.self),
+            let exampleTexts = ImageStrings(image, Array(slots[23..<26]), trusted: trusted),
+            let exampleTermStarts = image.array(slots[26], of: UInt32.self),
+            let exampleTerms = image.array(slots[27], of: Int32.self)
         else { return nil }
         let termCount = terms.count
         let ruleCount = ruleTexts.count
         let topicCount = Int32(topics.count)
         guard termWeights.count == termCount, ruleStarts.count == ruleCount + 1,
             postingStarts.count == termCount + 1, textStarts.count == termCount + 1,
-            postingSignatures.count == postingRecords.count, textImpacts.count == textTopics.count
+            postingSignatures.count == postingRecords.count, textImpacts.count == textTopics.count,
+            exampleStarts.count == termCount + 1, exampleImpacts.count == exampleNumbers.count,
+            exampleTexts.count == exampleTopics.count, exampleTermStarts.count == exampleTopics.count + 1
         else { return nil }
         if !trusted {
             guard
                 Self.isWhole(
                     ruleStarts: ruleStarts, ruleRecords: ruleRecords, postingStarts: postingStarts,
                     postingRecords: postingRecords, textStarts: textStarts, textTopics: textTopics,
-                    termCount: termCount, topicCount: topicCount)
+                    termCount: termCount, topicCount: topicCount),
+                areListBounds(exampleStarts, count: termCount, over: exampleNumbers.count),
+                Self.isEach(of: exampleNumbers, below: Int32(exampleTopics.count)),
+                Self.isEach(of: exampleTopics, below: topicCount),
+                areListBounds(exampleTermStarts, count: exampleTopics.count, over: exampleTerms.count),
+                Self.isEach(of: exampleTerms, below: Int32(termCount))
             else { return nil }
         }
         self.image = image
@@ -193,6 +237,13 @@ package struct RouterIndex: @unchecked Sendable {
         self.textImpacts = textImpacts
         self.topics = topics
         self.topicRanks = topicRanks
+        self.exampleStarts = exampleStarts
+        self.exampleNumbers = exampleNumbers
+        self.exampleImpacts = exampleImpacts
+        self.exampleTopics = exampleTopics
+        self.exampleTexts = exampleTexts
+        self.exampleTermStarts = exampleTermStarts
+        self.exampleTerms = exampleTerms
     }
 
     /// The checks that read every entry: each list's bounds in order, every record whole (its
@@ -269,6 +320,21 @@ package struct RouterIndex: @unchecked Sendable {
     @inline(__always)
     package func postingRange(_ term: Int32) -> Range<Int> {
         Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1])
+    }
+
+    /// The number of example questions.
+    package var exampleCount: Int { exampleTopics.count }
+
+    /// Where term `term`'s example postings lie in `exampleNumbers` and `exampleImpacts`.
+    @inline(__always)
+    package func exampleRange(_ term: Int32) -> Range<Int> {
+        Int(exampleStarts[Int(term)])..<Int(exampleStarts[Int(term) + 1])
+    }
+
+    /// The distinct content terms of example `example`, ascending.
+    package func exampleTermList(_ example: Int32) -> ImageArray<Int32> {
+        let start = Int(exampleTermStarts[Int(example)])
+        return UnsafeBufferPointer(rebasing: exampleTerms[start..<Int(exampleTermStarts[Int(example) + 1])])
     }
 
     /// Where term `term`'s retrieval postings lie in `textTopics` and `textImpacts`.

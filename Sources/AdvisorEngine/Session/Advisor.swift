@@ -101,7 +101,13 @@ public final class Advisor {
     }
 
     /// Answers a single question with no conversation around it.
-    public func ask(_ question: String, role: Role? = nil) -> Answer {
-        Conversation(advisor: self, role: role).ask(question)
+    ///
+    /// `asUnseen` routes it as if the knowledge base's example questions did not hold it
+    /// (`kb eval`: a labelled set then measures what the advisor does with a question it has
+    /// not seen, also when the set's questions are among the examples).
+    public func ask(_ question: String, role: Role? = nil, asUnseen: Bool = false) -> Answer {
+        let conversation = Conversation(advisor: self, role: role)
+        if asUnseen { conversation.examplesLeftOut = router.exampleNumbers(matching: question) }
+        return conversation.ask(question)
     }
 }

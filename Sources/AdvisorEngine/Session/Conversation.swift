@@ -76,6 +76,10 @@ public final class Conversation {
         about = nil
     }
 
+    /// Example questions routing does as if the knowledge base did not hold (by number; see
+    /// ``Router/exampleNumbers(matching:)``).
+    package var examplesLeftOut: Set<Int32> = []
+
     /// Answers `question` in the light of the conversation so far.
     public func ask(_ question: String) -> Answer {
         var words = advisor.router.normalize(question)
@@ -86,7 +90,7 @@ public final class Conversation {
         // question is routed once.
         let leadIn = reading.askerLeadIn.clamped(to: words.indices)
         if words[leadIn].contains(where: { !$0.isStopWord }) { words.removeSubrange(leadIn) }
-        let routing = advisor.router.route(normalized: words)
+        let routing = advisor.router.route(normalized: words, leavingOut: examplesLeftOut)
         let notice = takeRole(from: reading, turn: turn)
 
         let concepts = routing.concepts

@@ -265,6 +265,7 @@ public final class Session {
         }
         if let context = answer.why.context { lines.append("Context used: " + context) }
         if let evidence = answer.why.evidence { lines.append("Decided by: " + evidence) }
+        if let example = answer.why.example { lines.append("Nearest example: \"\(TerminalSafe.neutralize(example))\"") }
         if let also = answer.why.also { lines.append("Also relevant: " + also) }
         if answer.why.candidates.isEmpty {
             lines.append("Candidates: none scored")

@@ -205,7 +205,7 @@ struct KnowledgeBaseCacheTests {
         }
     }
 
-    @Test("the fingerprint covers every file the loader reads, manifest and dictionary included")
+    @Test("the fingerprint covers every file the loader reads, manifest, dictionary and examples included")
     func fingerprintCoversEveryFile() throws {
         let kb = try TestSupport.copyFixture("valid")
         defer { kb.remove() }
@@ -221,6 +221,8 @@ struct KnowledgeBaseCacheTests {
             ("manifest.yaml", "taxonomy: [alpha, beta, none]\nbogus: 1\n"),
             ("dictionary.txt", "money\n"),
             ("dictionary.txt", "moneys\n"),
+            ("examples.tsv", "question\ttopic\tsource\nwho holds the purse?\talpha\ttest\n"),
+            ("examples.tsv", "question\ttopic\tsource\nwho holds the purse?\tbeta\ttest\n"),
             ("sources.yaml", try String(contentsOfFile: kb.file("sources.yaml"), encoding: .utf8) + "# edited\n"),
             ("concepts.yaml", try String(contentsOfFile: kb.file("concepts.yaml"), encoding: .utf8) + "# edited\n"),
             ("topics/alpha.yaml", try String(contentsOfFile: kb.file("topics/alpha.yaml"), encoding: .utf8) + "#\n"),

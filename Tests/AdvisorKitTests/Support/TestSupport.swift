@@ -47,10 +47,27 @@ enum TestSupport {
     /// The shipped knowledge base, loaded once and shared (read-only).
     static let shippedBase: KnowledgeBase = KnowledgeBaseLoader.load(directory: shippedKnowledgeBase).0
 
+    /// A cache folder for the shipped knowledge base, shared by the whole run and removed at
+    /// its exit: the first advisor compiles the knowledge base into it, the others map it.
+    static let sharedCache: String? = {
+        guard let folder = try? TemporaryDirectory(prefix: "advisor-tests-cache") else { return nil }
+        sharedCachePath = folder.path
+        atexit { if let path = TestSupport.sharedCachePath { try? FileManager.default.removeItem(atPath: path) } }
+        return folder.path
+    }()
+    nonisolated(unsafe) private static var sharedCachePath: String?
+
     /// A fresh advisor over the shipped knowledge base (advisors are not thread-safe,
-    /// so each test builds its own).
+    /// so each test builds its own), read from the run's shared cache as a user's warm start
+    /// reads it (compiling the 4,500 example questions anew for each test would cost most of
+    /// the run; a cached advisor answers exactly as a compiled one, see KnowledgeBaseCacheTests).
     static func advisor() -> Advisor {
-        Advisor(knowledgeBase: shippedBase)
+        if let sharedCache,
+            let advisor = try? Advisor.load(directory: shippedKnowledgeBase, cacheDirectory: sharedCache)
+        {
+            return advisor
+        }
+        return Advisor(knowledgeBase: shippedBase)
     }
 
     /// The topic ids listed in the table of `topics.md`, in order.
