@@ -477,6 +477,12 @@ public final class Router {
         (.title, 3), (.patterns, 2.5), (.samples, 2), (.glossary, 2), (.answer, 1.5), (.more, 0.5),
     ]
     package enum TextField { case title, patterns, samples, glossary, answer, steps, more }
+    /// BM25's weight of a term in a document: `frequency` is its count there, already divided by
+    /// the document's length norm; `documentFrequency` of the `documents` hold it.
+    package static func bm25Impact(frequency: Double, documentFrequency: Double, documents: Double) -> Double {
+        let idf = log(1 + (documents - documentFrequency + 0.5) / (documentFrequency + 0.5))
+        return idf * frequency * (bm25K1 + 1) / (bm25K1 + frequency)
+    }
     /// BM25's term-frequency saturation and length normalisation.
     package static let bm25K1 = 1.2
     package static let bm25B = 0.75
@@ -549,9 +555,9 @@ public final class Router {
         var textPostings = [[(topic: Int32, impact: Double)]](repeating: [], count: draft.termWeights.count)
         for (topicIndex, frequencies) in counts.enumerated() {
             for (id, frequency) in frequencies {
-                let df = Double(documentFrequency[id] ?? 1)
-                let idf = log(1 + (Double(topicCount) - df + 0.5) / (df + 0.5))
-                let impact = idf * frequency * (Self.bm25K1 + 1) / (Self.bm25K1 + frequency)
+                let impact = Self.bm25Impact(
+                    frequency: frequency, documentFrequency: Double(documentFrequency[id] ?? 1),
+                    documents: Double(topicCount))
                 textPostings[Int(id)].append((topic: Int32(topicIndex), impact: impact))
             }
         }
@@ -621,11 +627,10 @@ public final class Router {
         for (number, counts) in frequencies.enumerated() {
             let norm = 1 - Self.bm25B + Self.bm25B * Double(counts.values.reduce(0, +)) / average
             for (id, frequency) in counts {
-                let df = Double(documentFrequency[id] ?? 1)
-                let idf = log(1 + (count - df + 0.5) / (df + 0.5))
-                let tf = Double(frequency)
-                postings[Int(id)].append(
-                    (example: Int32(number), impact: idf * tf * (Self.bm25K1 + 1) / (tf + Self.bm25K1 * norm)))
+                let impact = Self.bm25Impact(
+                    frequency: Double(frequency) / norm, documentFrequency: Double(documentFrequency[id] ?? 1),
+                    documents: count)
+                postings[Int(id)].append((example: Int32(number), impact: impact))
             }
         }
         for index in postings.indices where postings[index].count > 1 {
