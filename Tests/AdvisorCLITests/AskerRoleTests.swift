@@ -99,6 +99,24 @@ struct AskerRoleTests {
         #expect(unread["notice"] == nil || unread["notice"] is NSNull, "\(director.out)")
     }
 
+    @Test("a question signed chat-style, 'CMO: ...' or '... (CIO)', says who asks; 'CIO-CMO alignment:' signs nothing")
+    func signedQuestion() async throws {
+        let sandbox = try Sandbox()
+        for (question, role) in [
+            ("CMO: we keep launching campaigns and IT finds out the day before. how do we fix planning?", "cmo"),
+            ("our CMO talks in acronyms and my team tunes out. any fix? (CIO)", "cio"),
+            ("cio - how do I stop being the department of no?", "cio"),
+        ] {
+            let result = try await sandbox.advisor(["ask", "--json", question])
+            let answer = try JSON.object(result.out)
+            #expect(answer["role"] as? String == role, "\(question): \(result.out)")
+            let steps = answer["next_steps"] as? [[String: Any]] ?? []
+            #expect(!steps.isEmpty && steps.allSatisfy { $0["role"] as? String == role }, "\(question)")
+        }
+        let unsigned = try await sandbox.advisor(["ask", "--json", "CIO-CMO alignment: where do we start?"])
+        #expect(try JSON.object(unsigned.out)["role"] is NSNull, "\(unsigned.out)")
+    }
+
     @Test("/expect ... as ROLE fails with FILE:LINE: expected TOPIC as ROLE, got ...")
     func expectRoleFails() async throws {
         let sandbox = try Sandbox()

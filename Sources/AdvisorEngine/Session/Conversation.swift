@@ -84,7 +84,8 @@ public final class Conversation {
     public func ask(_ question: String) -> Answer {
         var words = advisor.router.normalize(question)
         let turn = questions.count + 1
-        let reading = RoleReading.read(words)
+        var reading = RoleReading.read(words)
+        reading.adoptSignature(of: question)
         // "I'm responsible for IT and ...", "speaking as the CMO, ...": the words that say who
         // asks are not routed, when any of them could be evidence. Read before routing, so a
         // question is routed once.

@@ -1,5 +1,6 @@
 import AdvisorKnowledge
 import AdvisorText
+import Foundation
 
 /// What a question says about roles: who is asking, and which role it is about.
 ///
@@ -368,6 +369,45 @@ public struct RoleReading: Sendable, Equatable {
             if leadIns.contains(words.joined(separator: " ")) { return positions[length - 1] }
         }
         return nil
+    }
+
+    /// The role a question is signed with, chat-style, and the signature as typed (folded).
+    ///
+    /// "CMO: we keep launching campaigns ..." and "... any fix? (CMO)" say who writes, as
+    /// "CMO here" does. The punctuation is the signature, so it is read from the question as
+    /// typed: "CIO-CMO alignment: where to start?" and "what does agile mean (to a CMO)?" sign
+    /// nothing.
+    public static func signature(in question: String) -> (role: Role, phrase: String)? {
+        let text = question.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        for role in Role.allCases {
+            let name = role.rawValue
+            // "cmo: ...", "cmo - ...": the name, then a colon, or a dash with a space before it
+            // ("cio-cmo alignment" is one word), then the question.
+            if text.hasPrefix(name) {
+                let rest = text.dropFirst(name.count)
+                let mark = rest.drop { $0 == " " }
+                let colon = mark.first == ":"
+                let dash = mark.count < rest.count && ["-", "\u{2013}", "\u{2014}"].contains(mark.first)
+                if colon || dash, mark.dropFirst().contains(where: { $0 != " " }) {
+                    return (role, name + (colon ? ":" : " " + String(mark.prefix(1))))
+                }
+            }
+            // "... any fix? (cmo)": the name alone in brackets, last.
+            var end = Substring(text)
+            while let last = end.last, ".!".contains(last) || last == " " { end = end.dropLast() }
+            if end.hasSuffix("(" + name + ")"), end.count > name.count + 2 { return (role, "(" + name + ")") }
+        }
+        return nil
+    }
+
+    /// Takes the asker from the question's signature (``signature(in:)``) when its words said
+    /// nothing of who asks.
+    public mutating func adoptSignature(of question: String) {
+        guard asker == nil, let signed = Self.signature(in: question) else { return }
+        asker = signed.role
+        askerEvidence = .statement
+        askerPhrase = signed.phrase
+        askerNamedTitle = true
     }
 
     /// The role a normalised word names, through the reserved concepts `cio` and `cmo`.

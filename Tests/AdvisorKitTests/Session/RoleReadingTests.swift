@@ -182,4 +182,38 @@ struct RoleReadingTests {
     func about(question: String, about: Role?) {
         #expect(read(question).about == about, "\(question)")
     }
+
+    @Test(
+        "A chat-style signature says who writes; the same words without its punctuation do not",
+        arguments: [
+            ("CMO: we keep launching campaigns and IT finds out the day before", Role?.some(.cmo), "cmo:"),
+            ("cio : what do I tell the board?", .cio, "cio:"),
+            ("CIO - how do I stop being the department of no?", .cio, "cio -"),
+            ("CMO \u{2013} is it normal that we disagree?", .cmo, "cmo \u{2013}"),
+            ("our CIO talks in acronyms and my team tunes out. any fix? (CMO)", .cmo, "(cmo)"),
+            ("any fix? (cio).", .cio, "(cio)"),
+            ("CIO-CMO alignment: where do we start?", nil, ""),
+            ("CMO is a hard job, where do I start?", nil, ""),
+            ("what does agile mean (to a CMO)?", nil, ""),
+            ("(CMO)", nil, ""),
+            ("CMO:", nil, ""),
+            ("cmos: what do they want?", nil, ""),
+        ])
+    func signature(question: String, role: Role?, phrase: String) {
+        let signed = RoleReading.signature(in: question)
+        #expect(signed?.role == role, "\(question)")
+        if role != nil { #expect(signed?.phrase == phrase, "\(question)") }
+    }
+
+    @Test("A signature yields to what the words say of who asks")
+    func signatureYields() {
+        var reading = read("I'm the CIO. any advice? (CMO)")
+        reading.adoptSignature(of: "I'm the CIO. any advice? (CMO)")
+        #expect(reading.asker == .cio)
+        var unsigned = read("any advice on the budget? (CMO)")
+        #expect(unsigned.asker == nil)
+        unsigned.adoptSignature(of: "any advice on the budget? (CMO)")
+        #expect(unsigned.asker == .cmo)
+        #expect(unsigned.askerEvidence == .statement)
+    }
 }
