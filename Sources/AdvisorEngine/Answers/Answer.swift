@@ -30,7 +30,7 @@ public struct Explanation: Sendable, Codable, Equatable {
     public var about: String?
     /// The close runner-up added as "Also relevant", and the words it explains.
     public var also: String?
-    /// Which evidence decided the topic: patterns, retrieval over the topic's text, frames.
+    /// Which evidence decided the topic: patterns, retrieval over the topic's text, example questions, frames.
     public var evidence: String?
     /// The example question nearest to this one among the winner's, when examples counted.
     public var example: String?

@@ -42,7 +42,7 @@ public struct Routing: Sendable {
         if restsOnCorrections { text += "; discounted: rests on corrected words only" }
         return text
     }
-    /// What each kind of evidence gave the winner ("pattern", "retrieval", the frames' names), unsorted.
+    /// What each kind of evidence gave the winner ("pattern", "retrieval", "examples", the frames' names), unsorted.
     public var evidenceParts: [(name: String, value: Double)] = []
     /// Whether every word the winner matched was a correction, and a guess (its confidence is then discounted).
     public var restsOnCorrections = false
@@ -598,7 +598,10 @@ public final class Router {
     /// cold start, for no gain measured on the dev rows), and scored as a BM25 document of its own.
     ///
     /// A word that only examples use gets a term (so that it can match), weighing what an
-    /// unknown word weighs: examples do not make a question's other words look known.
+    /// unknown word weighs: examples do not make a question's other words look known. The
+    /// spelling corrector does not learn such words: in a question, one that is one letter from a
+    /// knowledge base word and not in the dictionary is corrected before it can match ("soil" is
+    /// read as "oil" where no dictionary lists it).
     private func buildExampleIndex(_ base: KnowledgeBase, into draft: inout RouterIndex.Draft) {
         let topicNumbers = Dictionary(
             base.topics.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
@@ -646,12 +649,12 @@ public final class Router {
         }
     }
 
-    /// The numbers of the examples whose question is `question` (case and spaces folded): what
+    /// The numbers of the examples whose question is `question` (case, spacing and punctuation folded): what
     /// `kb eval` leaves out, so that a labelled set measures questions the router has not seen.
     public func exampleNumbers(matching question: String) -> Set<Int32> {
-        func key(_ text: String) -> String {
-            text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        }
+        // Tokens, so that case, spacing and punctuation do not tell two copies apart ("who ran
+        // the survey, and how many" is the same question as "who ran the survey and how many").
+        func key(_ text: String) -> String { Tokenizer.tokenize(text).map(\.text).joined(separator: " ") }
         if exampleNumbersByQuestion == nil {
             var numbers: [String: [Int32]] = [:]
             for number in 0..<index.exampleCount {
@@ -859,7 +862,9 @@ public final class Router {
         for topic in textScores.keys where scores[topic] == nil { scores[topic] = TopicScore() }
 
         // The third evidence: the example questions nearest to this one, each a BM25 document
-        // of its own; the nearest few vote for their topics.
+        // of its own; the nearest few vote for their topics. After the frames: a frame points
+        // at a topic the patterns or the text found (before them, a frame also pointed at topics
+        // only the examples found, and 2 real dev rows were lost, none gained).
         var exampleScores: [Int32: Double] = [:]
         swap(&exampleScores, &exampleScoreScratch)
         defer {
@@ -905,6 +910,7 @@ public final class Router {
                 if scores[topic] == nil { scores[topic] = TopicScore() }
             }
         }
+
         // The best five, best first; a tie goes to the topic whose id sorts first. Picked, not
         // sorted: a question with common words can reach a hundred topics.
         let ranks = index.topicRanks
@@ -990,7 +996,7 @@ public final class Router {
         }
         let patternPart = best.entry.best + 0.1 * (best.entry.total - best.entry.best)
         let examplePart = Self.exampleShare * (exampleScores[best.topic] ?? 0)
-        let textPart = best.score - patternPart - best.entry.frameScore - examplePart
+        let textPart = Self.textShare * (textScores[best.topic] ?? 0)
         routing.evidenceParts = [
             (name: "pattern", value: patternPart), (name: "retrieval", value: textPart),
             (name: "examples", value: examplePart),

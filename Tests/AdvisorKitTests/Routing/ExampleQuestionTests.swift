@@ -4,6 +4,7 @@ import Testing
 
 @testable import AdvisorEngine
 @testable import AdvisorKnowledge
+@testable import AdvisorSystem
 
 /// The knowledge base's labelled example questions (`examples.tsv`): how they are read,
 /// checked and used as the router's third evidence.
@@ -74,7 +75,7 @@ struct ExampleQuestionTests {
         let seen = advisor.router.route(example)
         let unseen = advisor.router.route(example, leavingOut: [number])
         #expect(seen.nearestExample == example)
-        #expect(unseen.nearestExample != example)
+        #expect(unseen.nearestExample != nil && unseen.nearestExample != example)
         let score = { (routing: Routing) in routing.candidates.first { $0.topic == "beta" }?.score ?? 0 }
         #expect(score(unseen) < score(seen))
         #expect(advisor.ask(example, asUnseen: true).why.example == unseen.nearestExample)
@@ -94,7 +95,52 @@ struct ExampleQuestionTests {
         ])
         defer { kb.remove() }
         let advisor = try Advisor.load(directory: kb.path)
-        #expect(advisor.router.route("who controls the budget for planning?").topic == "alpha")
+        let routing = advisor.router.route("who controls the budget for the planning day?")
+        #expect(routing.topic == "alpha")
+        // The examples did vote for beta: they are outweighed, not absent.
+        let without = try TestSupport.copyFixture("valid")
+        defer { without.remove() }
+        let plain = try Advisor.load(directory: without.path).router.route(
+            "who controls the budget for the planning day?")
+        let beta = { (routing: Routing) in routing.candidates.first { $0.topic == "beta" }?.score ?? 0 }
+        #expect(beta(routing) > beta(plain), "\(routing.candidates) against \(plain.candidates)")
+    }
+
+    @Test("the evidence parts add up to the winner's score, with no part that is only a rounding")
+    func evidenceAddsUp() throws {
+        let advisor = TestSupport.advisor()
+        let questions = TestSupport.shippedBase.examples.prefix(400).map(\.question) + Phrasings.all.map(\.question)
+        for question in questions {
+            let routing = advisor.router.route(question)
+            guard let best = routing.candidates.first else { continue }
+            let sum = routing.evidenceParts.reduce(0) { $0 + $1.value }
+            #expect(abs(sum - best.score) < 0.006, "\(question): \(routing.evidenceParts) against \(best.score)")
+            #expect(!routing.evidence.contains(" 0.00"), "\(question): \(routing.evidence)")
+        }
+    }
+
+    @Test("a compiled index whose example tables are damaged is refused, not routed with")
+    func damagedExampleTables() throws {
+        let kb = try knowledgeBase(examples: committee)
+        defer { kb.remove() }
+        let index = try Advisor.load(directory: kb.path).router.index
+        let bytes = [UInt8](index.image.bytes)
+        func accepted(_ damaged: [UInt8]) -> Bool {
+            RouterIndex(ImageView(ImageStorage(copying: damaged)), index.slots) != nil
+        }
+        func setting(slot: Int, element: Int, to value: UInt32) -> [UInt8] {
+            var damaged = bytes
+            let offset = index.slots[slot].offset + element * 4
+            for byte in 0..<4 { damaged[offset + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+            return damaged
+        }
+        #expect(accepted(bytes))
+        // Slots 19 to 27: example postings' starts and numbers, impacts, topics, texts, terms.
+        #expect(!accepted(setting(slot: 20, element: 0, to: UInt32(index.exampleCount))), "an example past the end")
+        #expect(!accepted(setting(slot: 22, element: 0, to: UInt32(index.topics.count))), "a topic past the end")
+        #expect(!accepted(setting(slot: 27, element: 0, to: UInt32(index.terms.count))), "a term past the end")
+        #expect(!accepted(setting(slot: 19, element: 1, to: UInt32.max)), "posting bounds out of order")
+        #expect(!accepted(setting(slot: 26, element: index.exampleCount, to: 0)), "term lists' end not the table's")
     }
 
     @Test("each bad line of examples.tsv is reported at its line, and the good ones are kept")
@@ -114,6 +160,8 @@ struct ExampleQuestionTests {
                 + String(repeating: "x", count: KnowledgeBaseLoader.maximumExampleLength + 1) + "\tbeta\n"  // 10
                 + "the roadmap, please\tbeta\n").utf8)  // 11: fine
         bytes += Data([0xFF, 0xFE, 0x09]) + Data("beta\n".utf8)  // 12
+        bytes += Data("a next line \u{85} here\tbeta\n".utf8)  // 13: C1 control
+        bytes += Data("the budget, on a Windows line\talpha\tsrc\r\n".utf8)  // 14: fine, CRLF
         _ = try kb.write(KnowledgeBaseLoader.examplesFile, bytes)
         let (base, diagnostics) = KnowledgeBaseCheck.check(directory: kb.path)
         let found = diagnostics.filter { $0.location.file.hasSuffix("/" + KnowledgeBaseLoader.examplesFile) }
@@ -126,10 +174,14 @@ struct ExampleQuestionTests {
         #expect(byLine[8] == ["the question holds a control character"])
         #expect(byLine[10] == ["the question is longer than \(KnowledgeBaseLoader.maximumExampleLength) characters"])
         #expect(byLine[12] == ["not valid UTF-8"])
-        #expect(found.count == 8, "\(found)")
-        #expect(base.examples.map(\.question) == ["who signs off the funding?", "the roadmap, please"])
-        #expect(base.examples.map(\.source) == ["https://example.com", ""])
-        #expect(base.examples.map(\.location.line) == [2, 11])
+        #expect(byLine[13] == ["the question holds a control character"])
+        #expect(found.count == 9, "\(found)")
+        #expect(
+            base.examples.map(\.question) == [
+                "who signs off the funding?", "the roadmap, please", "the budget, on a Windows line",
+            ])
+        #expect(base.examples.map(\.source) == ["https://example.com", "", "src"])
+        #expect(base.examples.map(\.location.line) == [2, 11, 14])
         #expect(
             found.allSatisfy {
                 $0.description.contains("examples.tsv:\($0.location.line):\($0.location.column): error: ")
