@@ -401,7 +401,11 @@ struct HostileInputTests {
         let answer = try JSON.object(askResult.out)
         #expect(answer["topic"] as? String == "term-agile", "\(askResult)")
         #expect(answer["related"] as? [String] == ["term-platform"], "\(askResult)")
-        #expect(runResult.status == 0 && runResult.elapsed < .seconds(5), "\(runResult)")
+        // The three start together on a fresh copy, so each compiles it cold (its 4,500 example
+        // questions too): seconds under the address sanitizer, where a loop would take the timeout.
+        let bound: Duration =
+            ProcessInfo.processInfo.environment["ADVISOR_SANITIZED"] == nil ? .seconds(5) : .seconds(12)
+        #expect(runResult.status == 0 && runResult.elapsed < bound, "\(runResult)")
         #expect(
             try JSON.lines(runResult.out).map { $0["topic"] as? String } == [
                 "term-agile", "term-platform", "term-platform",
