@@ -1,3 +1,4 @@
+import AdvisorSystem
 import Foundation
 
 /// Reads a knowledge base folder into a `KnowledgeBase`, collecting every problem it meets.
@@ -97,16 +98,6 @@ public enum KnowledgeBaseLoader {
         return bytes[first...last]
     }
 
-    /// Whether UTF-8 `bytes` hold a control character: C0 (tab included), DEL, or C1 (U+0080 to U+009F).
-    private static func hasControlCharacter(_ bytes: String.UTF8View) -> Bool {
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return true }
-            previous = byte
-        }
-        return false
-    }
-
     /// Reads `examples.tsv`: the header, then one labelled question per line.
     ///
     /// Blank lines are skipped. Each problem is reported at its line (column 1, or the topic's
@@ -159,7 +150,7 @@ public enum KnowledgeBaseLoader {
                 problem("the question is empty")
             } else if question.utf8.count > maximumExampleLength, question.count > maximumExampleLength {
                 problem("the question is longer than \(maximumExampleLength) characters")
-            } else if hasControlCharacter(question.utf8) {
+            } else if question.unicodeScalars.contains(where: TerminalSafe.isControl) {
                 problem("the question holds a control character")
             } else if !topicIDs.contains(topic) {
                 problem(

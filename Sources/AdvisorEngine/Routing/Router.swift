@@ -574,8 +574,6 @@ public final class Router {
         }
     }
 
-    // MARK: Routing
-
     // MARK: Example questions
 
     /// How much the example questions count beside the patterns and the topics' text.
@@ -667,6 +665,8 @@ public final class Router {
 
     /// The number of example questions.
     public var exampleCount: Int { index.exampleCount }
+
+    // MARK: Routing
 
     /// Routes one question.
     public func route(_ question: String) -> Routing {

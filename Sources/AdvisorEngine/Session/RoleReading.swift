@@ -378,13 +378,16 @@ public struct RoleReading: Sendable, Equatable {
     /// typed: "CIO-CMO alignment: where to start?" and "what does agile mean (to a CMO)?" sign
     /// nothing.
     public static func signature(in question: String) -> (role: Role, phrase: String)? {
-        let text = question.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        // Only its two ends can hold a signature: a long question is not folded whole.
+        let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = trimmed.prefix(8).lowercased()
+        let tail = trimmed.suffix(64).lowercased()
         for role in Role.allCases {
             let name = role.rawValue
             // "cmo: ...", "cmo - ...": the name, then a colon, or a dash with a space before it
             // ("cio-cmo alignment" is one word), then the question.
-            if text.hasPrefix(name) {
-                let rest = text.dropFirst(name.count)
+            if head.hasPrefix(name) {
+                let rest = trimmed.dropFirst(name.count)
                 let mark = rest.drop { $0 == " " }
                 let colon = mark.first == ":"
                 let dash = mark.count < rest.count && ["-", "\u{2013}", "\u{2014}"].contains(mark.first)
@@ -393,9 +396,11 @@ public struct RoleReading: Sendable, Equatable {
                 }
             }
             // "... any fix? (cmo)": the name alone in brackets, last.
-            var end = Substring(text)
+            var end = Substring(tail)
             while let last = end.last, ".!".contains(last) || last == " " { end = end.dropLast() }
-            if end.hasSuffix("(" + name + ")"), end.count > name.count + 2 { return (role, "(" + name + ")") }
+            if end.hasSuffix("(" + name + ")"), trimmed.count > name.count + 2 + (tail.count - end.count) {
+                return (role, "(" + name + ")")
+            }
         }
         return nil
     }
